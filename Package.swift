@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cogpack",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cogpack", targets: ["cogpack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Z3 4.8 from Debian's libz3-dev, found through pkg-config.
+        .systemLibrary(
+            name: "CZ3",
+            path: "Sources/CZ3",
+            pkgConfig: "z3",
+            providers: [.apt(["libz3-dev"])]
+        ),
+        .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Resolver", dependencies: ["Rules", "CZ3"]),
+        .target(name: "Planner", dependencies: ["Rules", "Resolver", .product(name: "Yams", package: "Yams")]),
+        // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
+        .target(name: "DataRefresh", dependencies: ["Rules"]),
+        .executableTarget(
+            name: "cogpack",
+            dependencies: [
+                "Rules", "Resolver", "Planner", "DataRefresh",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RulesTests", dependencies: ["Rules"]),
+        .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"]),
+        .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"]),
+    ]
+)

@@ -1,0 +1,203 @@
+import Foundation
+
+/// A Python package version as PEP 440 defines it: `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`.
+/// Parsing accepts the spellings PEP 440 normalizes (alpha, beta, c, pre, preview, rev, r, `-`, `_`).
+public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public enum PreKind: Int, Sendable, Comparable {
+        case a = 0, b, rc
+        public static func < (x: PreKind, y: PreKind) -> Bool { x.rawValue < y.rawValue }
+        var label: String { switch self { case .a: "a"; case .b: "b"; case .rc: "rc" } }
+    }
+
+    public let epoch: Int
+    public let release: [Int]
+    public let pre: (kind: PreKind, number: Int)?
+    public let post: Int?
+    public let dev: Int?
+    /// Local version label segments, lowercased (`cu118`, `cpu`).
+    public let local: [String]
+
+    public init(epoch: Int = 0, release: [Int], pre: (PreKind, Int)? = nil, post: Int? = nil,
+                dev: Int? = nil, local: [String] = []) {
+        self.epoch = epoch
+        self.release = release
+        self.pre = pre.map { (kind: $0.0, number: $0.1) }
+        self.post = post
+        self.dev = dev
+        self.local = local
+    }
+
+    public init?(_ input: String) {
+        var s = Substring(input.trimmingCharacters(in: .whitespaces).lowercased())
+        if s.hasPrefix("v") { s = s.dropFirst() }
+        guard !s.isEmpty else { return nil }
+
+        var local: [String] = []
+        if let plus = s.firstIndex(of: "+") {
+            let label = s[s.index(after: plus)...]
+            let segments = label.split(omittingEmptySubsequences: false,
+                                       whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
+            guard !segments.isEmpty,
+                  segments.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+            else { return nil }
+            local = segments.map(String.init)
+            s = s[..<plus]
+        }
+
+        var epoch = 0
+        if let bang = s.firstIndex(of: "!") {
+            guard let e = Int(s[..<bang]) else { return nil }
+            epoch = e
+            s = s[s.index(after: bang)...]
+        }
+
+        var scanner = VersionScanner(s)
+        guard let first = scanner.number() else { return nil }
+        var release = [first]
+        while scanner.peek(".") && scanner.digitFollowsSeparator() {
+            scanner.advance()
+            guard let n = scanner.number() else { return nil }
+            release.append(n)
+        }
+
+        var pre: (PreKind, Int)?
+        var post: Int?
+        var dev: Int?
+
+        let preSpellings: [(String, PreKind)] = [
+            ("alpha", .a), ("beta", .b), ("preview", .rc), ("pre", .rc), ("rc", .rc), ("a", .a), ("b", .b), ("c", .rc),
+        ]
+        scanner.skipSeparator(ifFollowedBy: preSpellings.map(\.0))
+        for (word, kind) in preSpellings where scanner.consume(word) {
+            scanner.skipOptionalSeparator()
+            pre = (kind, scanner.number() ?? 0)
+            break
+        }
+
+        if scanner.peek("-"), scanner.digitFollowsSeparator() {
+            scanner.advance()
+            post = scanner.number()
+        } else {
+            scanner.skipSeparator(ifFollowedBy: ["post", "rev", "r"])
+            for word in ["post", "rev", "r"] where scanner.consume(word) {
+                scanner.skipOptionalSeparator()
+                post = scanner.number() ?? 0
+                break
+            }
+        }
+
+        scanner.skipSeparator(ifFollowedBy: ["dev"])
+        if scanner.consume("dev") {
+            scanner.skipOptionalSeparator()
+            dev = scanner.number() ?? 0
+        }
+
+        guard scanner.atEnd else { return nil }
+        self.init(epoch: epoch, release: release, pre: pre, post: post, dev: dev, local: local)
+    }
+
+    public var isPrerelease: Bool { pre != nil || dev != nil }
+
+    /// The same version without its local label (`2.0.1+cu118` → `2.0.1`).
+    public var public_: PEP440Version {
+        PEP440Version(epoch: epoch, release: release, pre: pre.map { ($0.kind, $0.number) }, post: post, dev: dev)
+    }
+
+    public var description: String {
+        var out = epoch != 0 ? "\(epoch)!" : ""
+        out += release.map(String.init).joined(separator: ".")
+        if let pre { out += "\(pre.kind.label)\(pre.number)" }
+        if let post { out += ".post\(post)" }
+        if let dev { out += ".dev\(dev)" }
+        if !local.isEmpty { out += "+" + local.joined(separator: ".") }
+        return out
+    }
+
+    // Sort key per PEP 440: trailing zeros of the release do not count; a dev release of X sorts
+    // before X's pre-releases; a post release sorts after X; a local label sorts after no label.
+    private var releaseKey: [Int] {
+        var r = release
+        while r.count > 1, r.last == 0 { r.removeLast() }
+        return r
+    }
+
+    private enum Bound: Comparable { case low, value(Int, Int), high }
+
+    private var preKey: Bound {
+        if let pre { return .value(pre.kind.rawValue, pre.number) }
+        if post == nil, dev != nil { return .low }
+        return .high
+    }
+    private var postKey: Bound { post.map { .value($0, 0) } ?? .low }
+    private var devKey: Bound { dev.map { .value($0, 0) } ?? .high }
+
+    public static func < (a: PEP440Version, b: PEP440Version) -> Bool {
+        if a.epoch != b.epoch { return a.epoch < b.epoch }
+        let (ra, rb) = (a.releaseKey, b.releaseKey)
+        if ra != rb { return ra.lexicographicallyPrecedes(rb) }
+        if a.preKey != b.preKey { return a.preKey < b.preKey }
+        if a.postKey != b.postKey { return a.postKey < b.postKey }
+        if a.devKey != b.devKey { return a.devKey < b.devKey }
+        return compareLocal(a.local, b.local) < 0
+    }
+
+    public static func == (a: PEP440Version, b: PEP440Version) -> Bool { !(a < b) && !(b < a) }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(epoch); h.combine(releaseKey); h.combine(pre?.kind); h.combine(pre?.number)
+        h.combine(post); h.combine(dev); h.combine(local)
+    }
+
+    /// PEP 440 local ordering: numeric segments beat alphanumeric ones, numbers compare as numbers.
+    private static func compareLocal(_ a: [String], _ b: [String]) -> Int {
+        for (x, y) in zip(a, b) where x != y {
+            switch (Int(x), Int(y)) {
+            case let (i?, j?): return i < j ? -1 : 1
+            case (.some, nil): return 1
+            case (nil, .some): return -1
+            case (nil, nil): return x < y ? -1 : 1
+            }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+}
+
+/// A tiny cursor over the characters of a version string.
+private struct VersionScanner {
+    let chars: [Character]
+    var i = 0
+    init(_ s: Substring) { chars = Array(s) }
+
+    var atEnd: Bool { i >= chars.count }
+    func peek(_ c: Character) -> Bool { i < chars.count && chars[i] == c }
+    mutating func advance() { i += 1 }
+
+    func digitFollowsSeparator() -> Bool { i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber }
+
+    mutating func number() -> Int? {
+        var j = i
+        while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
+        guard j > i, let n = Int(String(chars[i..<j])) else { return nil }
+        i = j
+        return n
+    }
+
+    mutating func consume(_ word: String) -> Bool {
+        let w = Array(word)
+        guard i + w.count <= chars.count, Array(chars[i..<(i + w.count)]) == w else { return false }
+        i += w.count
+        return true
+    }
+
+    mutating func skipOptionalSeparator() {
+        if i < chars.count, [".", "-", "_"].contains(chars[i]) { i += 1 }
+    }
+
+    /// Skips one separator only when one of `words` follows it, so that "1.0.post1" and
+    /// "1.0post1" both parse while "1.0.x" still fails.
+    mutating func skipSeparator(ifFollowedBy words: [String]) {
+        guard i < chars.count, [".", "-", "_"].contains(chars[i]) else { return }
+        let rest = String(chars[(i + 1)...])
+        if words.contains(where: { rest.hasPrefix($0) }) { i += 1 }
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resolve")
+    func run() async throws {}
+}
