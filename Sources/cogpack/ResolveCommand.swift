@@ -1,6 +1,58 @@
 import ArgumentParser
+import Foundation
+import Planner
+import Resolver
+import Rules
 
-struct ResolveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "resolve")
-    func run() async throws {}
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Print the versions and base image a build will use, each with its reasons.")
+
+    @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
+    @Flag(help: "Print JSON for tools.") var json = false
+    @Option(name: .customLong("why-not"), help: "Explain why VAR did not take VALUE (VAR=VALUE).") var whyNot: String?
+    @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
+    @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
+
+    func run() throws {
+        do {
+            let drivers = try driver.map { text -> DottedVersion in
+                guard let d = DottedVersion(text) else { throw InputError(.flag("--driver"), "'\(text)' is not a driver version such as 535.104.05") }
+                return d
+            }
+            guard let root = DataRoot.find() else {
+                throw InputError(.flag("COGPACK_DATA"), "cannot find rules/ and data/cuda-matrix.json; set COGPACK_DATA to the cogpack folder")
+            }
+            let kb = try KnowledgeBase.load(root: root)
+            let project = try Project.load(URL(fileURLWithPath: directory))
+            let requests = project.requests(drivers: drivers, gpus: gpu)
+            let resolver = Resolver(kb: kb)
+            if let whyNot {
+                let parts = whyNot.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw InputError(.flag("--why-not"), "expected VAR=VALUE, e.g. cuda=12.4") }
+                let answer = try resolver.whyNot(requests, variable: parts[0], value: parts[1])
+                if json {
+                    print(JSONOutput.render(["status": "explained", "why_not": ["variable": parts[0], "value": parts[1], "text": answer]]))
+                } else {
+                    print(answer)
+                }
+                return
+            }
+            switch try resolver.resolve(requests) {
+            case .resolved(let r):
+                print(json ? JSONOutput.resolution(r) : TextOutput.resolution(r))
+            case .conflict(let c):
+                print(json ? JSONOutput.conflict(c) : TextOutput.conflict(c))
+                throw ExitCode(1)
+            }
+        } catch let e as InputError {
+            if json {
+                print(JSONOutput.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
+            } else {
+                FileHandle.standardError.write(Data("error: \(e.source): \(e.message)\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+    }
 }

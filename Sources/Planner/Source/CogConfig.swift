@@ -1,0 +1,36 @@
+import Foundation
+import Rules
+
+/// cog.yaml as Cog's schema defines it, every value with the line it was written on.
+public struct CogConfig: Sendable {
+    public struct Located<T: Sendable>: Sendable {
+        public let value: T
+        public let source: Provenance
+    }
+
+    public struct RunCommand: Sendable {
+        public let command: String
+        public let secretMounts: [(id: String, target: String)]
+        public let source: Provenance
+    }
+
+    public var gpu: Located<Bool>?
+    public var pythonVersion: Located<String>?
+    public var pythonRequirements: Located<String>?
+    public var pythonPackages: [Located<String>] = []
+    public var systemPackages: Located<[String]>?
+    public var run: [RunCommand] = []
+    public var preInstall: [RunCommand] = []
+    public var cuda: Located<String>?
+    public var cudnn: Located<String>?
+    public var sdkVersion: Located<String>?
+    public var predict: Located<String>?
+    public var train: Located<String>?
+    public var image: Located<String>?
+    public var concurrencyMax: Located<Int>?
+    public var environment: [Located<String>] = []
+    public var hasBuild = false
+    public let file: String
+
+    public init(file: String) { self.file = file }
+}

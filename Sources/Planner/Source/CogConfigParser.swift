@@ -1,0 +1,137 @@
+import Foundation
+import Rules
+
+/// Reads cog.yaml, rejecting what Cog itself rejects, with the file and line of each problem.
+public enum CogConfigParser {
+    static let topKeys = ["build", "predict", "run", "train", "image", "model", "concurrency", "environment", "weights", "tests"]
+    static let buildKeys = ["gpu", "python_version", "python_requirements", "python_packages", "system_packages", "run",
+                            "pre_install", "cuda", "cudnn", "sdk_version", "cog_runtime"]
+    static let deniedEnvironment = ["PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED",
+                                    "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
+    static let deniedEnvironmentPrefixes = ["R8_", "REPLICATE_", "CUDA_", "NVIDIA_", "NV_", "PGET_", "KUBERNETES_"]
+
+    public static func load(directory: URL, file: String = "cog.yaml") throws -> CogConfig {
+        let url = directory.appendingPathComponent(file)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw InputError(Provenance(file: file, line: nil), "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
+        }
+        return try parse(try YAMLFile.load(path: url, display: file))
+    }
+
+    public static func parse(_ doc: YAMLValue) throws -> CogConfig {
+        var config = CogConfig(file: doc.file)
+        let top = try doc.mapping("cog.yaml", allowed: topKeys)
+        if top["predict"] != nil, top["run"] != nil {
+            throw top["run"]!.fail("only one of run or predict can be set; keep run (predict is its old name)")
+        }
+        if top["image"] != nil, top["model"] != nil {
+            throw top["model"]!.fail("'model' and 'image' cannot both be set")
+        }
+        for key in ["predict", "run", "train"] {
+            guard let v = top[key] else { continue }
+            let ref = try v.string(key)
+            guard ref.range(of: #"^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+                throw v.fail("\(key) must look like \"predict.py:Predictor\" (a .py file and a class)")
+            }
+            let located = CogConfig.Located(value: ref, source: v.provenance)
+            if key == "train" { config.train = located } else { config.predict = located }
+        }
+        if let v = top["image"] { config.image = .init(value: try v.string("image"), source: v.provenance) }
+        if let c = top["concurrency"] {
+            let m = try c.mapping("concurrency", allowed: ["max", "default_target"])
+            if let max = m["max"] {
+                let n = try max.int("concurrency.max")
+                guard n >= 1 else { throw max.fail("concurrency.max must be at least 1") }
+                config.concurrencyMax = .init(value: n, source: max.provenance)
+            }
+        }
+        if let env = top["environment"] {
+            var seen = Set<String>()
+            for item in try env.sequence("environment") {
+                let text = try item.string("each environment entry")
+                guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+                    throw item.fail("environment entries must be KEY=VALUE, found '\(text)'")
+                }
+                let key = String(text[..<eq])
+                if deniedEnvironment.contains(key) || deniedEnvironmentPrefixes.contains(where: key.hasPrefix) {
+                    throw item.fail("environment variable \(key) is reserved by the runtime; remove it")
+                }
+                guard seen.insert(key).inserted else { throw item.fail("environment variable \(key) is set twice") }
+                config.environment.append(.init(value: text, source: item.provenance))
+            }
+        }
+        if let b = top["build"] {
+            config.hasBuild = true
+            try parseBuild(b, into: &config)
+        }
+        return config
+    }
+
+    private static func parseBuild(_ b: YAMLValue, into config: inout CogConfig) throws {
+        if b.kind == .null { return }
+        let m = try b.mapping("build", allowed: buildKeys)
+        if let v = m["gpu"] { config.gpu = .init(value: try v.bool("build.gpu"), source: v.provenance) }
+        guard let py = m["python_version"] else {
+            throw b.fail("python_version is required; add it to the build section of cog.yaml, e.g. python_version: \"3.12\"")
+        }
+        let pyText = try py.versionText("build.python_version")
+        guard let pv = DottedVersion(pyText), (2...3).contains(pv.parts.count) else {
+            throw py.fail("python_version '\(pyText)' must be major.minor or major.minor.patch, e.g. \"3.12\"")
+        }
+        config.pythonVersion = .init(value: pyText, source: py.provenance)
+        if let r = m["python_requirements"] {
+            config.pythonRequirements = .init(value: try r.string("build.python_requirements"), source: r.provenance)
+        }
+        if let p = m["python_packages"] {
+            if config.pythonRequirements != nil {
+                throw p.fail("only one of python_packages or python_requirements can be set, not both; move the packages into the requirements file")
+            }
+            config.pythonPackages = try p.sequence("build.python_packages").map {
+                .init(value: try $0.string("each python_packages entry"), source: $0.provenance)
+            }
+        }
+        if let s = m["system_packages"] {
+            config.systemPackages = .init(value: try s.strings("build.system_packages"), source: s.provenance)
+        }
+        for (key, keyPath) in [("run", \CogConfig.run), ("pre_install", \CogConfig.preInstall)] {
+            guard let list = m[key] else { continue }
+            config[keyPath: keyPath] = try list.sequence("build.\(key)").map(runCommand)
+        }
+        for key in ["cuda", "cudnn"] {
+            guard let v = m[key] else { continue }
+            let text = try v.versionText("build.\(key)")
+            guard let d = DottedVersion(text) else { throw v.fail("\(key) '\(text)' must be a version such as \"12.1\"") }
+            if key == "cuda" {
+                guard d.major >= 11 else { throw v.fail("minimum supported CUDA version is 11; set cuda to 11.x or later, or remove it") }
+                config.cuda = .init(value: text, source: v.provenance)
+            } else {
+                config.cudnn = .init(value: text, source: v.provenance)
+            }
+        }
+        if let s = m["sdk_version"] { config.sdkVersion = .init(value: try s.versionText("build.sdk_version"), source: s.provenance) }
+    }
+
+    private static func runCommand(_ v: YAMLValue) throws -> CogConfig.RunCommand {
+        let command: String
+        var mounts: [(String, String)] = []
+        if v.kind == .mapping {
+            let m = try v.mapping("a run entry", allowed: ["command", "mounts"])
+            guard let c = m["command"] else { throw v.fail("a run entry needs a command") }
+            command = try c.string("run.command")
+            for mount in try m["mounts"]?.sequence("run.mounts") ?? [] {
+                let mm = try mount.mapping("a run mount", allowed: ["type", "id", "target"])
+                guard try mm["type"]?.string("mount type") == "secret",
+                      let id = try mm["id"]?.string("mount id"), let target = try mm["target"]?.string("mount target") else {
+                    throw mount.fail("run mounts must be {type: secret, id: …, target: …}")
+                }
+                mounts.append((id, target))
+            }
+        } else {
+            command = try v.string("a run entry")
+        }
+        if command.contains("\n") {
+            throw v.fail("one of the commands in 'run' contains a new line; split it into separate entries")
+        }
+        return .init(command: command, secretMounts: mounts, source: v.provenance)
+    }
+}

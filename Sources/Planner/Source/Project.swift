@@ -1,0 +1,55 @@
+import Foundation
+import Resolver
+import Rules
+
+/// A Cog model folder, read once: cog.yaml and the requirements it names.
+public struct Project: Sendable {
+    public let directory: URL
+    public let config: CogConfig
+    public let requirements: RequirementsFile
+
+    public static func load(_ directory: URL) throws -> Project {
+        let config = try CogConfigParser.load(directory: directory)
+        var reqs = RequirementsFile()
+        if let r = config.pythonRequirements {
+            do {
+                reqs = try RequirementsParser.load(root: directory, path: r.value)
+            } catch let e as InputError where e.source.file == RequirementsParser.normalize(r.value) && e.source.line == nil {
+                throw InputError(r.source, "python_requirements: \(e.message)")
+            }
+        }
+        for p in config.pythonPackages {
+            reqs.requirements.append(try RequirementsParser.requirement(p.value, source: p.source, editable: false))
+        }
+        return Project(directory: directory, config: config, requirements: reqs)
+    }
+
+    /// What the user asks of the resolver: cog.yaml settings, requirement lines, and flags.
+    public func requests(drivers: [DottedVersion] = [], gpus: [String] = []) -> [Request] {
+        var out: [Request] = []
+        let c = config
+        if let g = c.gpu {
+            out.append(Request(.gpu(g.value), source: g.source, text: "gpu: \(g.value)"))
+        } else {
+            out.append(Request(.gpu(false), source: Provenance(file: c.file, line: nil), text: "gpu: false (build.gpu not set)", explicit: false))
+        }
+        if let p = c.pythonVersion, let v = DottedVersion(p.value) {
+            out.append(Request(.python(v), source: p.source, text: "python_version: \"\(p.value)\""))
+        }
+        if let cu = c.cuda, let v = DottedVersion(cu.value) {
+            out.append(Request(.cuda(v), source: cu.source, text: "cuda: \"\(cu.value)\""))
+        }
+        if let cd = c.cudnn, let v = DottedVersion(cd.value) {
+            out.append(Request(.cudnn(v), source: cd.source, text: "cudnn: \"\(cd.value)\""))
+        }
+        for r in requirements.requirements {
+            out.append(Request(.package(name: r.name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
+        }
+        if let s = c.systemPackages, !s.value.isEmpty {
+            out.append(Request(.systemPackages(s.value), source: s.source, text: "system_packages: \(s.value.joined(separator: ", "))"))
+        }
+        for d in drivers { out.append(Request(.driver(d), source: .flag("--driver \(d)"), text: "--driver \(d)")) }
+        for g in gpus { out.append(Request(.computeCapability(g), source: .flag("--gpu \(g)"), text: "--gpu \(g)")) }
+        return out
+    }
+}

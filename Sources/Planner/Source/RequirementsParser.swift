@@ -1,0 +1,172 @@
+import Foundation
+import Rules
+
+/// Reads pip requirements files: PEP 508 lines with specifiers, extras and markers, comments,
+/// continuations, `-r` includes, index options, local version pins, direct URLs and VCS lines.
+public enum RequirementsParser {
+    static let optionsWithValue = ["--index-url", "-i", "--extra-index-url", "--find-links", "-f", "--trusted-host",
+                                   "--requirement", "-r", "--constraint", "-c", "--editable", "-e"]
+    static let archiveSuffixes = [".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
+
+    /// `path` is relative to `root`; includes are read relative to the including file.
+    public static func load(root: URL, path: String) throws -> RequirementsFile {
+        var out = RequirementsFile()
+        var visiting: [String] = []
+        try read(root: root, path: normalize(path), from: nil, into: &out, visiting: &visiting)
+        return out
+    }
+
+    static func normalize(_ path: String) -> String {
+        var parts: [String] = []
+        for p in path.split(separator: "/") {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(String(p))
+        }
+        return parts.joined(separator: "/")
+    }
+
+    private static func read(root: URL, path: String, from: Provenance?, into out: inout RequirementsFile,
+                             visiting: inout [String]) throws {
+        if visiting.contains(path) {
+            throw InputError(from ?? Provenance(file: path, line: nil), "\(path) includes itself (\((visiting + [path]).joined(separator: " → "))); remove the loop")
+        }
+        let url = root.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputError(from ?? Provenance(file: path, line: nil),
+                             "requirements file \(path) does not exist; create it or fix python_requirements")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(Provenance(file: path, line: nil), "not UTF-8 text")
+        }
+        visiting.append(path)
+        defer { visiting.removeLast() }
+        let dir = (path as NSString).deletingLastPathComponent
+
+        var pending = ""
+        var pendingLine = 0
+        for (n, raw) in text.components(separatedBy: "\n").enumerated() {
+            var line = raw.replacingOccurrences(of: "\r", with: "")
+            if pending.isEmpty { pendingLine = n + 1 }
+            if line.hasSuffix("\\") {
+                line.removeLast()
+                pending += line
+                continue
+            }
+            let full = pending + line
+            pending = ""
+            let source = Provenance(file: path, line: pendingLine)
+            let content = stripComment(full).trimmingCharacters(in: .whitespaces)
+            if content.isEmpty { continue }
+            if content.hasPrefix("-") {
+                try option(content, source: source, dir: dir, root: root, into: &out, visiting: &visiting)
+            } else {
+                out.requirements.append(try requirement(content, source: source, editable: false))
+            }
+        }
+    }
+
+    /// `#` starts a comment at the line's start or after white space (URLs keep their fragments).
+    static func stripComment(_ line: String) -> String {
+        if line.hasPrefix("#") { return "" }
+        if let r = line.range(of: " #") ?? line.range(of: "\t#") { return String(line[..<r.lowerBound]) }
+        return line
+    }
+
+    private static func option(_ content: String, source: Provenance, dir: String, root: URL,
+                               into out: inout RequirementsFile, visiting: inout [String]) throws {
+        var name = content
+        var value = ""
+        if let eq = content.firstIndex(of: "="), content.hasPrefix("--"), !content[..<eq].contains(" ") {
+            name = String(content[..<eq])
+            value = String(content[content.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        } else if let sp = content.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+            name = String(content[..<sp])
+            value = String(content[sp...]).trimmingCharacters(in: .whitespaces)
+        } else if content.hasPrefix("-") && !content.hasPrefix("--") && content.count > 2 {
+            name = String(content.prefix(2))
+            value = String(content.dropFirst(2))
+        }
+        switch name {
+        case "-r", "--requirement", "-c", "--constraint":
+            guard !value.isEmpty else { throw InputError(source, "\(name) needs a file name") }
+            let target = normalize(dir.isEmpty ? value : dir + "/" + value)
+            try read(root: root, path: target, from: source, into: &out, visiting: &visiting)
+        case "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host":
+            guard !value.isEmpty else { throw InputError(source, "\(name) needs a value") }
+            let long = ["-i": "--index-url", "-f": "--find-links"][name] ?? name
+            out.options.append(IndexOption(option: long, value: value, source: source))
+        case "-e", "--editable":
+            guard !value.isEmpty else { throw InputError(source, "\(name) needs a path or VCS URL") }
+            out.requirements.append(try requirement(value, source: source, editable: true))
+        case "--pre", "--prefer-binary", "--no-binary", "--only-binary", "--no-index":
+            out.options.append(IndexOption(option: name, value: value, source: source))
+        default:
+            throw InputError(source, "unknown option '\(name)' in a requirements file; cogpack understands -r, -c, -e, --index-url, --extra-index-url, --find-links, --trusted-host, --pre")
+        }
+    }
+
+    static func requirement(_ content: String, source: Provenance, editable: Bool) throws -> Requirement {
+        // VCS URL: git+https://…#egg=name
+        if let scheme = ["git+", "hg+", "svn+", "bzr+"].first(where: content.hasPrefix) {
+            guard let egg = content.range(of: "#egg=") else {
+                throw InputError(source, "\(scheme.dropLast()) requirement needs '#egg=NAME' or the form 'NAME @ \(content)'")
+            }
+            let name = String(content[egg.upperBound...].prefix { $0 != "&" })
+            return Requirement(name: PackageName.normalize(name), extras: [], specifier: .any, local: nil, marker: nil,
+                               origin: .vcs(content), editable: editable, text: content, source: source)
+        }
+        // A bare archive: a local wheel or a URL to one.
+        if archiveSuffixes.contains(where: content.lowercased().hasSuffix) || content.hasPrefix("./") || content.hasPrefix("/") {
+            let file = (content as NSString).lastPathComponent
+            let name = file.split(separator: "-").first.map(String.init) ?? file
+            let origin: Requirement.Origin = content.contains("://") ? .url(content) : .file(content)
+            return Requirement(name: PackageName.normalize(name), extras: [], specifier: .any, local: nil, marker: nil,
+                               origin: origin, editable: editable, text: content, source: source)
+        }
+
+        var rest = Substring(content)
+        var marker: String?
+        if let semi = rest.firstIndex(of: ";") {
+            marker = rest[rest.index(after: semi)...].trimmingCharacters(in: .whitespaces)
+            rest = rest[..<semi]
+        }
+        let nameEnd = rest.firstIndex { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") } ?? rest.endIndex
+        let name = String(rest[..<nameEnd])
+        guard let first = name.first, first.isLetter || first.isNumber else {
+            throw InputError(source, "'\(content)' is not a requirement: expected a package name such as torch==2.3.1")
+        }
+        rest = rest[nameEnd...].drop { $0 == " " }
+        var extras: [String] = []
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { throw InputError(source, "unclosed '[' in '\(content)'") }
+            extras = rest[rest.index(after: rest.startIndex)..<close].split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            rest = rest[rest.index(after: close)...]
+        }
+        var specText = rest.trimmingCharacters(in: .whitespaces)
+        if specText.hasPrefix("@") {
+            let url = specText.dropFirst().trimmingCharacters(in: .whitespaces)
+            guard url.contains("://") else { throw InputError(source, "'\(content)': a direct reference needs a URL after '@'") }
+            return Requirement(name: PackageName.normalize(name), extras: extras, specifier: .any, local: nil, marker: marker,
+                               origin: url.hasPrefix("git+") ? .vcs(url) : .url(url), editable: editable, text: content, source: source)
+        }
+        if specText.hasPrefix("("), specText.hasSuffix(")") { specText = String(specText.dropFirst().dropLast()) }
+        guard let spec = PEP440SpecifierSet(specText) else {
+            throw InputError(source, "'\(specText)' is not a valid version specifier for \(name); write e.g. \(name)==1.2.3 or \(name)>=1.2,<2")
+        }
+        // `torch==2.0.1+cu118`: the variant label becomes a CUDA request; the version is matched without it.
+        var local: String?
+        var clauses: [PEP440Specifier] = []
+        for c in spec.clauses {
+            if let v = c.version, !v.local.isEmpty, c.op == .equal {
+                local = v.local.joined(separator: ".")
+                clauses.append(PEP440Specifier("==\(v.public_)")!)
+            } else {
+                clauses.append(c)
+            }
+        }
+        return Requirement(name: PackageName.normalize(name), extras: extras, specifier: PEP440SpecifierSet(clauses),
+                           local: local, marker: marker, origin: .index, editable: editable, text: content, source: source)
+    }
+}

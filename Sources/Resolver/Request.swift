@@ -1,0 +1,38 @@
+import Rules
+
+/// A constraint a user (or a block) asks for, with where it was written. The resolver can name a
+/// request in a conflict and propose changing or dropping it.
+public struct Request: Sendable {
+    public enum Kind: Sendable {
+        case gpu(Bool)
+        case python(DottedVersion)
+        /// A requirement on a package; `local` is a wheel variant label such as `cu118` or `cpu`.
+        case package(name: String, spec: PEP440SpecifierSet, local: String?)
+        case cuda(DottedVersion)
+        case cudnn(DottedVersion)
+        /// A driver the image must run on (`--driver`); several mean a fleet.
+        case driver(DottedVersion)
+        /// A GPU architecture the image must run on (`--gpu sm_90`).
+        case computeCapability(String)
+        case systemPackages([String])
+    }
+
+    public let kind: Kind
+    public let source: Provenance
+    /// The request as written, e.g. `torch==2.3.1` or `cuda: "12.4"`.
+    public let text: String
+    /// True when the user wrote it (cog.yaml, requirements, flags) rather than a default.
+    public let explicit: Bool
+
+    public init(_ kind: Kind, source: Provenance, text: String, explicit: Bool = true) {
+        self.kind = kind
+        self.source = source
+        self.text = text
+        self.explicit = explicit
+    }
+
+    var packageName: String? {
+        if case .package(let name, _, _) = kind { return name }
+        return nil
+    }
+}

@@ -1,0 +1,244 @@
+import Rules
+
+/// Encodes requests and rules, solves with lexicographic objectives, and explains the answer.
+public struct Resolver {
+    public let kb: KnowledgeBase
+
+    public init(kb: KnowledgeBase) { self.kb = kb }
+
+    /// The variables shown to users, in the order they are printed.
+    public static let shownVariables = ["python", "torch", "torchvision", "torchaudio", "tensorflow", "cuda", "cudnn",
+                                        "os", "base_image", "driver_min"]
+
+    public func resolve(_ requests: [Request]) throws -> Outcome {
+        let session = try Session(kb: kb, requests: requests)
+        return session.solve()
+    }
+
+    /// Why `variable` did not take `value`: the constraints that exclude it, or the objective it
+    /// loses on.
+    public func whyNot(_ requests: [Request], variable: String, value: String) throws -> String {
+        let session = try Session(kb: kb, requests: requests)
+        return try session.whyNot(variable: variable, value: value)
+    }
+}
+
+/// One resolution problem: the encoding plus the solving steps over it.
+final class Session {
+    let enc: Encoding
+    let kb: KnowledgeBase
+    var z3: Z3Context { enc.z3 }
+    var solver: Z3Solver { enc.solver }
+
+    struct Step {
+        let objective: Objective
+        let variable: Variable
+        let allowed: [Int]
+        let chosen: Int
+        let fixed: Constraint
+    }
+
+    init(kb: KnowledgeBase, requests: [Request]) throws {
+        self.kb = kb
+        enc = Encoding(kb: kb, requests: requests)
+        if let first = enc.inputErrors.first { throw first }
+    }
+
+    var allLiterals: [Z3Context.Term] { enc.constraints.map(\.literal) }
+
+    func constraint(id: UInt32) -> Constraint? { enc.constraints.first { $0.id == id } }
+
+    /// A minimal subset of `literals` that is still unsatisfiable with `extra` (deletion-based).
+    func minimalCore(_ extra: [Z3Context.Term], among literals: [Z3Context.Term]) -> [Constraint] {
+        guard solver.check(extra + literals) == .unsat else { return [] }
+        let coreIDs = solver.unsatCore()
+        var core = enc.constraints.filter { coreIDs.contains($0.id) }
+        var i = 0
+        while i < core.count {
+            var trial = core
+            trial.remove(at: i)
+            if solver.check(extra + trial.map(\.literal)) == .unsat {
+                let ids = solver.unsatCore()
+                core = trial.filter { ids.contains($0.id) }
+                i = 0
+                continue
+            }
+            i += 1
+        }
+        return core
+    }
+
+    /// Values `v` can take under the given literals, found by blocking each one found.
+    func allowedValues(_ v: Variable, under literals: [Z3Context.Term]) -> [Int] {
+        var found: [Int] = []
+        solver.push()
+        defer { solver.pop() }
+        while solver.check(literals) == .sat, let x = solver.value(of: v.term) {
+            found.append(x)
+            solver.assert(z3.not(z3.eq(v.term, x)))
+        }
+        return found.sorted()
+    }
+
+    func best(_ indices: [Int], of v: Variable, objective: Objective, chosenPython: DottedVersion?) -> Int {
+        func key(_ i: Int) -> [Int] {
+            let value = v.values[i]
+            switch objective.prefer {
+            case .newest: return value.rank
+            case .oldest: return value.rank.map { -$0 }
+            case .smallest:
+                guard let img = value.image else { return value.rank }
+                let install = (img.python != nil && img.python == chosenPython) ? 0 : kb.catalog.pythonInstallMB
+                // Equal sizes: the newer CUDA patch and OS win.
+                return [-(img.sizeMB + install)] + value.rank.dropFirst()
+            }
+        }
+        // Ties go to the earlier value, which keeps the answer stable across runs.
+        return indices.max { a, b in
+            let (ka, kb) = (key(a), key(b))
+            return ka == kb ? a > b : ka.lexicographicallyPrecedes(kb)
+        }!
+    }
+
+    /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed value.
+    func optimize(_ base: [Z3Context.Term], near: (variable: String, index: Int)? = nil) -> [Step] {
+        var steps: [Step] = []
+        var fixed: [Z3Context.Term] = []
+        var python: DottedVersion?
+        var objectives = kb.objectives.filter { enc.variable($0.variable) != nil }
+        for name in enc.order where !objectives.contains(where: { $0.variable == name }) {
+            objectives.append(Objective(id: "objective.\(name)", variable: name, prefer: .newest,
+                                        message: "the newest \(name) allowed", source: kb.catalog.source))
+        }
+        if let near, let i = objectives.firstIndex(where: { $0.variable == near.variable }) {
+            objectives.insert(objectives.remove(at: i), at: 0)
+        }
+        for objective in objectives {
+            let v = enc.variable(objective.variable)!
+            let allowed = allowedValues(v, under: base + fixed)
+            guard !allowed.isEmpty else { break }
+            let chosen: Int
+            if let near, near.variable == v.name {
+                chosen = allowed.min { a, b in
+                    let (da, db) = (abs(a - near.index), abs(b - near.index))
+                    return da == db ? a > b : da < db
+                }!
+            } else {
+                chosen = best(allowed, of: v, objective: objective, chosenPython: python)
+            }
+            if v.name == "python" { python = v.values[chosen].dotted }
+            let text = "\(v.name) \(v.values[chosen].label) chosen as \(objective.message)"
+            let c = enc.track(.choice(variable: v.name), objective.source, text, z3.eq(v.term, chosen))
+            fixed.append(c.literal)
+            steps.append(Step(objective: objective, variable: v, allowed: allowed, chosen: chosen, fixed: c))
+        }
+        return steps
+    }
+
+    // MARK: - solve
+
+    func solve() -> Outcome {
+        let literals = allLiterals
+        switch solver.check(literals) {
+        case .sat:
+            return .resolved(explain(optimize(literals), base: literals))
+        default:
+            return .conflict(conflict(literals))
+        }
+    }
+
+    func reason(_ c: Constraint) -> Reason {
+        switch c.origin {
+        case .request(let i): return Reason(source: enc.requests[i].source.description, text: enc.requests[i].text)
+        default: return Reason(source: c.source.description, text: c.text)
+        }
+    }
+
+    func explain(_ steps: [Step], base: [Z3Context.Term]) -> Resolution {
+        var choices: [Choice] = []
+        var warnings: [String] = []
+        var fixedBefore: [Z3Context.Term] = []
+        for step in steps {
+            defer { fixedBefore.append(step.fixed.literal) }
+            let v = step.variable
+            let value = v.values[step.chosen]
+            if value.isNone { continue }
+            var reasons: [Reason] = []
+            if step.allowed.count < v.values.count {
+                let outside = z3.not(z3.among(v.term, step.allowed))
+                let core = minimalCore([outside], among: base + fixedBefore)
+                reasons = summarize(core, chosen: "\(v.name) \(value.label) ")
+            }
+            let alternatives = step.allowed.filter { $0 != step.chosen }.map { v.values[$0].label }
+            if step.allowed.count > 1 {
+                let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).joined(separator: ", "))"
+                reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
+            }
+            if value.unknown {
+                warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
+            }
+            choices.append(Choice(variable: v.name, value: value.label, reasons: reasons,
+                                  alternatives: alternatives, details: details(v.name, value, steps)))
+        }
+        let apt = aptChoice()
+        if let apt { choices.append(apt) }
+        return Resolution(choices: choices, warnings: warnings)
+    }
+
+    /// Table rows that each rule out one other value say little one by one: keep the rows about
+    /// the chosen value and the requests and rules, and count the rest.
+    private func summarize(_ core: [Constraint], chosen: String) -> [Reason] {
+        let tableRows = core.filter { $0.origin == .table }
+        guard tableRows.count > 3 else { return core.map(reason) }
+        var out = core.filter { $0.origin != .table }.map(reason)
+        let positive = enc.constraints.filter { $0.origin == .table && $0.text.hasPrefix(chosen) }
+        out += positive.map(reason)
+        out.append(Reason(source: kb.matrix.file, text: "\(tableRows.count) other rows rule out the other values"))
+        return out
+    }
+
+    private func details(_ name: String, _ value: Variable.Value, _ steps: [Step]) -> [String: String] {
+        switch name {
+        case "torch":
+            guard let t = value.pep else { return [:] }
+            let cuda = steps.first { $0.variable.name == "cuda" }.map { $0.variable.values[$0.chosen] }
+            let row = kb.matrix.torch.first { $0.torch == t && $0.cuda == (cuda?.isNone == false ? cuda?.dotted : nil) }
+            guard let row else { return [:] }
+            var d = ["variant": row.variant, "index": row.index]
+            if row.onPyPI { d["on_pypi"] = "true" }
+            return d
+        case "base_image":
+            guard let img = value.image else { return [:] }
+            var d = ["os": img.os, "size_mb": String(img.sizeMB)]
+            if let p = img.python { d["python"] = p.text }
+            if let c = img.cuda { d["cuda"] = c.text }
+            return d
+        default:
+            return [:]
+        }
+    }
+
+    private func aptChoice() -> Choice? {
+        var packages: [String] = []
+        var reasons: [Reason] = []
+        for r in enc.requests {
+            if case .systemPackages(let list) = r.kind {
+                packages += list
+                reasons.append(Reason(source: r.source.description, text: r.text))
+            }
+        }
+        for rule in kb.rules {
+            guard case .apt(let list) = rule.consequence, let p = rule.when.package,
+                  enc.requestedPackages.contains(p) else { continue }
+            let origin = enc.requests.first { $0.packageName == p }
+            packages += list
+            reasons.append(Reason(source: rule.source.description,
+                                  text: "\(list.joined(separator: " ")): \(rule.message)" + (origin.map { " (\($0.source))" } ?? "")))
+        }
+        guard !packages.isEmpty else { return nil }
+        var seen = Set<String>()
+        let unique = packages.filter { seen.insert($0).inserted }
+        return Choice(variable: "apt_packages", value: unique.joined(separator: " "), reasons: reasons,
+                      alternatives: [], details: [:])
+    }
+}

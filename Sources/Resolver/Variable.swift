@@ -1,0 +1,44 @@
+import Rules
+
+/// A resolver variable and its finite domain. Index 0 is "none" for variables that may not apply.
+struct Variable {
+    struct Value {
+        let label: String
+        /// Orders values for newest/oldest; larger is newer.
+        let rank: [Int]
+        var isNone = false
+        /// A version the user named that the tables do not have.
+        var unknown = false
+        var pep: PEP440Version?
+        var dotted: DottedVersion?
+        var image: BaseImage?
+    }
+
+    let name: String
+    let values: [Value]
+    let optional: Bool
+    let term: Z3Context.Term
+
+    func index(where predicate: (Value) -> Bool) -> [Int] {
+        values.indices.filter { predicate(values[$0]) }
+    }
+
+    func index(ofLabel label: String) -> Int? {
+        values.firstIndex { $0.label == label } ?? values.firstIndex { v in
+            // Accept "12.1" for "12.1", "2.3" for "2.3.0", and so on.
+            if let d = v.dotted, let want = DottedVersion(label) { return d == want }
+            if let p = v.pep, let want = PEP440Version(label) { return p == want }
+            return false
+        }
+    }
+
+    var noneIndex: Int? { optional ? 0 : nil }
+}
+
+extension PEP440Version {
+    var rank: [Int] { [epoch] + release + [pre.map { $0.kind.rawValue } ?? 9, post ?? -1] }
+}
+
+extension DottedVersion {
+    var rank: [Int] { parts }
+}

@@ -1,0 +1,113 @@
+import CZ3
+
+/// A Z3 context and the handful of term builders the encoder needs. Terms live as long as the
+/// context (no reference counting): a resolution is short and builds a few thousand terms.
+final class Z3Context {
+    let raw: Z3_context
+
+    init() {
+        let cfg = Z3_mk_config()
+        Z3_set_param_value(cfg, "model", "true")
+        raw = Z3_mk_context(cfg)
+        Z3_del_config(cfg)
+    }
+
+    deinit { Z3_del_context(raw) }
+
+    typealias Term = Z3_ast
+
+    func intVar(_ name: String) -> Term {
+        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), Z3_mk_int_sort(raw))
+    }
+
+    func boolVar(_ name: String) -> Term {
+        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), Z3_mk_bool_sort(raw))
+    }
+
+    func int(_ value: Int) -> Term { Z3_mk_int(raw, Int32(value), Z3_mk_int_sort(raw)) }
+    var yes: Term { Z3_mk_true(raw) }
+    var no: Term { Z3_mk_false(raw) }
+
+    func eq(_ a: Term, _ b: Term) -> Term { Z3_mk_eq(raw, a, b) }
+    func eq(_ a: Term, _ b: Int) -> Term { eq(a, int(b)) }
+    func not(_ a: Term) -> Term { Z3_mk_not(raw, a) }
+    func implies(_ a: Term, _ b: Term) -> Term { Z3_mk_implies(raw, a, b) }
+    func iff(_ a: Term, _ b: Term) -> Term { Z3_mk_iff(raw, a, b) }
+    func le(_ a: Term, _ b: Term) -> Term { Z3_mk_le(raw, a, b) }
+
+    func and(_ xs: [Term]) -> Term {
+        if xs.isEmpty { return yes }
+        if xs.count == 1 { return xs[0] }
+        let opt: [Z3_ast?] = xs
+        return opt.withUnsafeBufferPointer { Z3_mk_and(raw, UInt32(xs.count), $0.baseAddress) }
+    }
+
+    func or(_ xs: [Term]) -> Term {
+        if xs.isEmpty { return no }
+        if xs.count == 1 { return xs[0] }
+        let opt: [Z3_ast?] = xs
+        return opt.withUnsafeBufferPointer { Z3_mk_or(raw, UInt32(xs.count), $0.baseAddress) }
+    }
+
+    /// `variable` takes one of `indices`.
+    func among(_ variable: Term, _ indices: [Int]) -> Term { or(indices.map { eq(variable, $0) }) }
+
+    func id(of term: Term) -> UInt32 { Z3_get_ast_id(raw, term) }
+}
+
+/// An incremental solver over a context, checked under assumption literals so that an
+/// unsatisfiable answer comes with the literals that caused it.
+final class Z3Solver {
+    enum Outcome { case sat, unsat, unknown }
+
+    private let z3: Z3Context
+    private let raw: Z3_solver
+
+    init(_ z3: Z3Context) {
+        self.z3 = z3
+        raw = Z3_mk_simple_solver(z3.raw)
+        Z3_solver_inc_ref(z3.raw, raw)
+    }
+
+    deinit { Z3_solver_dec_ref(z3.raw, raw) }
+
+    func assert(_ term: Z3Context.Term) { Z3_solver_assert(z3.raw, raw, term) }
+    func push() { Z3_solver_push(z3.raw, raw) }
+    func pop() { Z3_solver_pop(z3.raw, raw, 1) }
+
+    func check(_ assumptions: [Z3Context.Term]) -> Outcome {
+        let opt: [Z3_ast?] = assumptions
+        let r = opt.withUnsafeBufferPointer {
+            Z3_solver_check_assumptions(z3.raw, raw, UInt32(assumptions.count), $0.baseAddress)
+        }
+        switch r {
+        case Z3_L_TRUE: return .sat
+        case Z3_L_FALSE: return .unsat
+        default: return .unknown
+        }
+    }
+
+    /// The assumption literals of the last unsatisfiable check, as term ids.
+    func unsatCore() -> Set<UInt32> {
+        let vec = Z3_solver_get_unsat_core(z3.raw, raw)
+        Z3_ast_vector_inc_ref(z3.raw, vec)
+        defer { Z3_ast_vector_dec_ref(z3.raw, vec) }
+        var out = Set<UInt32>()
+        for i in 0..<Z3_ast_vector_size(z3.raw, vec) {
+            out.insert(z3.id(of: Z3_ast_vector_get(z3.raw, vec, i)))
+        }
+        return out
+    }
+
+    /// The value of an integer variable in the last satisfiable check's model.
+    func value(of variable: Z3Context.Term) -> Int? {
+        guard let model = Z3_solver_get_model(z3.raw, raw) else { return nil }
+        Z3_model_inc_ref(z3.raw, model)
+        defer { Z3_model_dec_ref(z3.raw, model) }
+        var out: Z3_ast?
+        guard Z3_model_eval(z3.raw, model, variable, true, &out), let out else { return nil }
+        var v: Int32 = 0
+        guard Z3_get_numeral_int(z3.raw, out, &v) else { return nil }
+        return Int(v)
+    }
+}

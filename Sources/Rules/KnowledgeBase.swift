@@ -1,0 +1,65 @@
+import Foundation
+
+/// Everything the resolver knows: the tables and the rules, each fact with its file and line.
+public struct KnowledgeBase: Sendable {
+    public let matrix: CudaMatrix
+    public let rules: [Rule]
+    public let objectives: [Objective]
+    public let catalog: BaseImageCatalog
+
+    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog) {
+        self.matrix = matrix
+        self.rules = rules
+        self.objectives = objectives
+        self.catalog = catalog
+    }
+
+    /// The rule files, in the order their rules are read. Every file must exist.
+    public static let ruleFiles = ["apt.yaml", "pins.yaml", "python.yaml", "cuda.yaml", "drivers.yaml"]
+
+    /// Loads `rules/*.yaml` and `data/cuda-matrix.json` below `root` (the cogpack data folder).
+    public static func load(root: URL) throws -> KnowledgeBase {
+        let matrix = try CudaMatrixLoader.load(root: root)
+        var rules: [Rule] = []
+        for name in ruleFiles {
+            let display = "rules/\(name)"
+            let doc = try YAMLFile.load(path: root.appendingPathComponent(display), display: display)
+            rules += try RuleFileParser.rules(doc)
+        }
+        let objectivesDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/objectives.yaml"),
+                                              display: "rules/objectives.yaml")
+        let objectives = try RuleFileParser.objectives(objectivesDoc)
+        let catalogDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/base-images.yaml"),
+                                           display: "rules/base-images.yaml")
+        let catalog = try RuleFileParser.catalog(catalogDoc, matrix: matrix)
+        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog)
+        try kb.lint()
+        return kb
+    }
+
+    /// Self-checks a maintainer's edit: unique ids, rules that name packages the tables know at
+    /// versions that exist, objectives over variables the resolver has.
+    public func lint() throws {
+        var seen: [String: Provenance] = [:]
+        for (id, source) in rules.map({ ($0.id, $0.source) }) + objectives.map({ ($0.id, $0.source) })
+            + catalog.images.map({ ($0.id, $0.source) }) where !id.isEmpty {
+            if let first = seen[id], !catalog.images.contains(where: { $0.id == id }) {
+                throw InputError(source, "rule id '\(id)' is used twice (first at \(first)); ids must be unique")
+            }
+            seen[id] = seen[id] ?? source
+        }
+        for rule in rules {
+            if case .pin(let package, let spec) = rule.consequence, package == "torch" {
+                let known = matrix.torchVersions
+                if !known.contains(where: spec.contains) {
+                    throw InputError(rule.source, "rule '\(rule.id)' requires torch \(spec), which no row of \(matrix.file) has; fix the rule or refresh the data")
+                }
+            }
+        }
+        let variables = Set(objectives.map(\.variable))
+        for required in ["torch", "python", "cuda", "base_image", "cudnn", "os", "driver_min"] where !variables.contains(required) {
+            throw InputError(Provenance(file: "rules/objectives.yaml", line: nil),
+                             "no objective for '\(required)'; every resolver variable needs one")
+        }
+    }
+}

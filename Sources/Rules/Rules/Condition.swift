@@ -1,0 +1,51 @@
+/// The `when:` of a rule: every key given must hold.
+public struct Condition: Sendable {
+    /// A requirement names this package (normalized name).
+    public var package: String?
+    /// …at a version in this set (when it is known).
+    public var version: PEP440SpecifierSet?
+    public var gpu: Bool?
+    public var cudaPinned: Bool?
+    /// None of these packages is requested.
+    public var without: [String] = []
+    public var baseSetsRequireCuda: Bool?
+
+    public init() {}
+
+    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda"]
+
+    static func parse(_ value: YAMLValue) throws -> Condition {
+        let m = try value.mapping("when", allowed: keys)
+        var c = Condition()
+        if let p = m["package"] { c.package = PackageName.normalize(try p.string("when.package")) }
+        if let v = m["version"] {
+            let text = try v.string("when.version")
+            guard let set = PEP440SpecifierSet(text) else { throw v.fail("when.version '\(text)' is not a PEP 440 specifier") }
+            guard c.package != nil else { throw v.fail("when.version needs when.package") }
+            c.version = set
+        }
+        c.gpu = try m["gpu"]?.bool("when.gpu")
+        c.cudaPinned = try m["cuda_pinned"]?.bool("when.cuda_pinned")
+        c.without = try m["without"]?.strings("when.without").map(PackageName.normalize) ?? []
+        c.baseSetsRequireCuda = try m["base_sets_require_cuda"]?.bool("when.base_sets_require_cuda")
+        return c
+    }
+}
+
+/// PEP 503 name normalization: case-folded, runs of `-`, `_`, `.` become one `-`.
+public enum PackageName {
+    public static func normalize(_ name: String) -> String {
+        var out = ""
+        var lastWasSeparator = false
+        for ch in name.lowercased() {
+            if ch == "-" || ch == "_" || ch == "." {
+                if !lastWasSeparator { out.append("-") }
+                lastWasSeparator = true
+            } else {
+                out.append(ch)
+                lastWasSeparator = false
+            }
+        }
+        return out
+    }
+}
