@@ -37,8 +37,7 @@ extension Session {
                     guard let edit = Edit.change(r, steps: steps) else { ok = false; break }
                     changes.append(.init(source: r.source.description, from: r.text, to: edit.text))
                     words.append(edit.verb)
-                    edited[i] = edit.request ?? r
-                    if edit.request == nil { edited[i] = Request(.systemPackages([]), source: r.source, text: "") }
+                    edited[i] = edit.request ?? Self.dropped(r)
                 }
                 if ok, let text = verify(edited) {
                     corrections.append(Correction(text: words.joined(separator: " and ") + staysText + text, changes: changes))
@@ -47,7 +46,7 @@ extension Session {
                 if subset.count == 1, let i = subset.first, Edit.removable(enc.requests[i]) {
                     let r = enc.requests[i]
                     var withoutIt = enc.requests
-                    withoutIt[i] = Request(.systemPackages([]), source: r.source, text: "")
+                    withoutIt[i] = Self.dropped(r)
                     if let text = verify(withoutIt),
                        !corrections.contains(where: { $0.changes == [.init(source: r.source.description, from: r.text, to: nil)] }) {
                         corrections.append(Correction(text: "remove \(r.text) at \(r.source)" + staysText + text,
@@ -58,6 +57,9 @@ extension Session {
         }
         return Conflict(core: core.map(reason), corrections: corrections)
     }
+
+    /// A request taken out while keeping the indices of the others: it asks for nothing.
+    static func dropped(_ r: Request) -> Request { Request(.systemPackages([]), source: r.source, text: "") }
 
     private func constraintIndex(request i: Int) -> Int {
         enc.constraints.firstIndex { $0.origin == .request(i) }!
