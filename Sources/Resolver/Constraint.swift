@@ -15,6 +15,11 @@ struct Constraint {
     let text: String
     let literal: Z3Context.Term
     let id: UInt32
+
+    var isChoice: Bool {
+        if case .choice = origin { return true }
+        return false
+    }
 }
 
 /// One reason in an explanation: where it comes from and what it says.

@@ -44,7 +44,9 @@ final class Session {
         if let first = enc.inputErrors.first { throw first }
     }
 
-    var allLiterals: [Z3Context.Term] { enc.constraints.map(\.literal) }
+    /// Requests, rules and table rows; never the values an earlier optimization fixed, so that a
+    /// session can optimize again (why-not, corrections) from the same starting point.
+    var allLiterals: [Z3Context.Term] { enc.constraints.filter { !$0.isChoice }.map(\.literal) }
 
     func constraint(id: UInt32) -> Constraint? { enc.constraints.first { $0.id == id } }
 

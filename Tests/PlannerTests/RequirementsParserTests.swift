@@ -1,0 +1,102 @@
+import Foundation
+@testable import Planner
+import Rules
+import XCTest
+
+final class RequirementsParserTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("reqs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private func write(_ path: String, _ text: String) throws {
+        let url = dir.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func testEveryLineKindKeepsItsFileAndLine() throws {
+        try write("requirements.txt", """
+            # models
+            --extra-index-url https://download.pytorch.org/whl/cu118
+            torch==2.0.1+cu118
+            Pillow>=9,<11  # images
+            numpy ; python_version >= "3.9"
+            transformers[torch] == 4.40.*
+            -r extra/more.txt
+            clip @ git+https://github.com/openai/CLIP.git@main
+            git+https://github.com/example/lib.git#egg=Example_Lib
+            wheels/tool-1.0-py3-none-any.whl
+            accelerate \\
+              >=0.20
+            """)
+        try write("extra/more.txt", "scipy==1.11.4\n-f ../wheels\n")
+        let file = try RequirementsParser.load(root: dir, path: "requirements.txt")
+        let byName = Dictionary(uniqueKeysWithValues: file.requirements.map { ($0.name, $0) })
+        XCTAssertEqual(file.requirements.map(\.name),
+                       ["torch", "pillow", "numpy", "transformers", "scipy", "clip", "example-lib", "tool", "accelerate"])
+
+        let torch = try XCTUnwrap(byName["torch"])
+        XCTAssertEqual(torch.local, "cu118")
+        XCTAssertEqual(torch.specifier.exactPin, PEP440Version("2.0.1"))
+        XCTAssertEqual(torch.source, Provenance(file: "requirements.txt", line: 3))
+
+        let pillow = try XCTUnwrap(byName["pillow"])
+        XCTAssertTrue(pillow.specifier.contains(PEP440Version("10.2.0")!))
+        XCTAssertFalse(pillow.specifier.contains(PEP440Version("11.0")!))
+
+        XCTAssertEqual(byName["numpy"]?.marker, "python_version >= \"3.9\"")
+        XCTAssertEqual(byName["transformers"]?.extras, ["torch"])
+        XCTAssertTrue(byName["transformers"]!.specifier.contains(PEP440Version("4.40.2")!))
+        XCTAssertFalse(byName["transformers"]!.specifier.contains(PEP440Version("4.41.0")!))
+
+        XCTAssertEqual(byName["scipy"]?.source, Provenance(file: "extra/more.txt", line: 1))
+        XCTAssertEqual(byName["clip"]?.origin, .vcs("git+https://github.com/openai/CLIP.git@main"))
+        XCTAssertEqual(byName["example-lib"]?.origin, .vcs("git+https://github.com/example/lib.git#egg=Example_Lib"))
+        XCTAssertEqual(byName["tool"]?.origin, .file("wheels/tool-1.0-py3-none-any.whl"))
+        // A continued line is reported at the line where it starts.
+        XCTAssertEqual(byName["accelerate"]?.source, Provenance(file: "requirements.txt", line: 11))
+
+        XCTAssertEqual(file.options.map(\.option), ["--extra-index-url", "--find-links"])
+        XCTAssertEqual(file.options[1].source, Provenance(file: "extra/more.txt", line: 2))
+    }
+
+    func testBadSpecifierNamesFileAndLine() throws {
+        try write("requirements.txt", "numpy\ntorch==two\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.source, Provenance(file: "requirements.txt", line: 2))
+            XCTAssertTrue(e?.message.contains("not a valid version specifier") ?? false, "\(error)")
+        }
+    }
+
+    func testIncludeLoopIsAnError() throws {
+        try write("a.txt", "-r b.txt\n")
+        try write("b.txt", "-r a.txt\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "a.txt")) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.source, Provenance(file: "b.txt", line: 1))
+            XCTAssertTrue(e?.message.contains("includes itself") ?? false, "\(error)")
+        }
+    }
+
+    func testMissingIncludeNamesTheIncludingLine() throws {
+        try write("requirements.txt", "numpy\n-r missing.txt\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in
+            XCTAssertEqual((error as? InputError)?.source, Provenance(file: "requirements.txt", line: 2))
+        }
+    }
+
+    func testUnknownOptionIsRefused() throws {
+        try write("requirements.txt", "--use-feature=fast-deps\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in
+            XCTAssertTrue((error as? InputError)?.message.contains("unknown option") ?? false, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+@testable import Resolver
+import Rules
+import XCTest
+
+/// The resolver on request lists built by hand, against the repository's rules data.
+final class ResolverTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let kb = Result { try KnowledgeBase.load(root: repo) }
+
+    private func resolver() throws -> Resolver { Resolver(kb: try Self.kb.get()) }
+
+    private func line(_ n: Int) -> Provenance { Provenance(file: "requirements.txt", line: n) }
+
+    private func package(_ name: String, _ spec: String, line n: Int, local: String? = nil) -> Request {
+        Request(.package(name: name, spec: PEP440SpecifierSet(spec)!, local: local), source: line(n), text: "\(name)\(spec)")
+    }
+
+    private func gpu(_ on: Bool) -> Request { Request(.gpu(on), source: Provenance(file: "cog.yaml", line: 2), text: "gpu: \(on)") }
+    private func python(_ v: String) -> Request {
+        Request(.python(DottedVersion(v)!), source: Provenance(file: "cog.yaml", line: 3), text: "python_version: \"\(v)\"")
+    }
+
+    func testCPUTorchGetsNoCUDA() throws {
+        guard case .resolved(let r) = try resolver().resolve([gpu(false), python("3.11"), package("torch", "==2.3.1", line: 1)]) else {
+            return XCTFail("expected a resolution")
+        }
+        XCTAssertEqual(r.choice("torch")?.value, "2.3.1")
+        XCTAssertEqual(r.choice("python")?.value, "3.11")
+        XCTAssertNil(r.choice("cuda"))
+        XCTAssertNil(r.choice("driver_min"))
+        // The pin is named among the torch reasons.
+        XCTAssertTrue(r.choice("torch")!.reasons.contains { $0.source == "requirements.txt:1" })
+    }
+
+    func testGPUTorchPicksACUDAItsWheelsExistFor() throws {
+        let kb = try Self.kb.get()
+        guard case .resolved(let r) = try resolver().resolve([gpu(true), python("3.11"), package("torch", "==2.3.1", line: 1)]) else {
+            return XCTFail("expected a resolution")
+        }
+        let cuda = try XCTUnwrap(r.choice("cuda")?.value)
+        let variants = kb.matrix.torch.filter { $0.torch == PEP440Version("2.3.1") }.compactMap { $0.cuda?.description }
+        XCTAssertTrue(variants.contains(cuda), "cuda \(cuda) not among \(variants)")
+        XCTAssertNotNil(r.choice("driver_min"))
+        XCTAssertNotNil(r.choice("torch")?.details["index"])
+    }
+
+    func testUnpinnedTorchOnGPUIsTheNewestThatFitsThePython() throws {
+        let kb = try Self.kb.get()
+        guard case .resolved(let r) = try resolver().resolve([gpu(true), python("3.10"), package("torch", "", line: 1)]) else {
+            return XCTFail("expected a resolution")
+        }
+        let chosen = try XCTUnwrap(r.choice("torch").flatMap { PEP440Version($0.value) })
+        let py310 = DottedVersion("3.10")!
+        let newest = kb.matrix.torch.filter { $0.cuda != nil && $0.pythons.contains(py310) }.map(\.torch).max()!
+        XCTAssertEqual(chosen, newest)
+    }
+
+    func testClashingPinsGiveACoreAndVerifiedCorrections() throws {
+        let requests = [gpu(true), python("3.11"),
+                        Request(.cuda(DottedVersion("12.4")!), source: Provenance(file: "cog.yaml", line: 4), text: "cuda: \"12.4\""),
+                        package("torch", "==2.1.0", line: 1)]
+        guard case .conflict(let c) = try resolver().resolve(requests) else { return XCTFail("expected a conflict") }
+        XCTAssertTrue(c.core.contains { $0.source == "cog.yaml:4" })
+        XCTAssertTrue(c.core.contains { $0.source == "requirements.txt:1" })
+        XCTAssertFalse(c.core.contains { $0.source == "cog.yaml:3" }, "python is not part of the clash: \(c.core)")
+        XCTAssertFalse(c.corrections.isEmpty)
+        for correction in c.corrections {
+            XCTAssertFalse(correction.changes.isEmpty, correction.text)
+        }
+    }
+
+    func testWhyNotNamesTheBlockingRequest() throws {
+        let text = try resolver().whyNot([gpu(true), python("3.11"), package("torch", "==2.3.1", line: 1)],
+                                         variable: "cuda", value: "12.4")
+        XCTAssertTrue(text.contains("requirements.txt:1"), text)
+    }
+
+    /// Requests on resolver variables are assumptions a conflict can name; a package the tables
+    /// know nothing about (numpy) constrains nothing.
+    func testEncodingTracksEveryRequestOnAVariable() throws {
+        let kb = try Self.kb.get()
+        let requests = [gpu(true), python("3.11"), package("torch", "==2.3.1", line: 1), package("numpy", "<2", line: 2)]
+        let session = try Session(kb: kb, requests: requests)
+        let tracked = session.enc.constraints.compactMap { c -> Int? in
+            if case .request(let i) = c.origin { return i }
+            return nil
+        }
+        XCTAssertEqual(Set(tracked), [0, 1, 2])
+    }
+
+    func testOptimizingTwiceGivesTheSameAnswer() throws {
+        let kb = try Self.kb.get()
+        let session = try Session(kb: kb, requests: [gpu(true), python("3.11"), package("torch", ">=2.2", line: 1)])
+        let first = session.optimize(session.allLiterals).map { "\($0.variable.name)=\($0.chosen)" }
+        let second = session.optimize(session.allLiterals).map { "\($0.variable.name)=\($0.chosen)" }
+        XCTAssertEqual(first, second)
+        XCTAssertFalse(session.allLiterals.isEmpty)
+    }
+}
