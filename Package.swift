@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cogpack", targets: ["cogpack"]),
+        .executable(name: "resolve-bench", targets: ["resolve-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,10 +32,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Prints the resolver's speed figures; run through scripts/bench-resolve.sh.
+        .executableTarget(name: "resolve-bench", dependencies: ["Rules", "Resolver", "Planner"], path: "Benchmarks/ResolveBench"),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"]),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
+        // Runs the built executable: exit codes and the JSON that other tools read.
+        .testTarget(name: "CLITests", dependencies: ["cogpack"]),
     ]
 )

@@ -35,7 +35,7 @@ extension Session {
                     let near = nearTarget(r)
                     let steps = optimize(relaxed, near: near)
                     guard let edit = Edit.change(r, steps: steps) else { ok = false; break }
-                    changes.append(.init(source: r.source.description, from: r.text, to: edit.text))
+                    changes.append(.init(source: r.source.description, from: r.text, to: edit.request == nil ? nil : edit.text))
                     words.append(edit.verb)
                     edited[i] = edit.request ?? Self.dropped(r)
                 }
@@ -108,7 +108,8 @@ struct Edit {
 
     static func removable(_ r: Request) -> Bool {
         switch r.kind {
-        case .cuda, .cudnn, .driver, .computeCapability: return true
+        // A flag's change already is its removal from the fleet.
+        case .cuda, .cudnn: return true
         default: return false
         }
     }

@@ -10,16 +10,21 @@ enum TextOutput {
             let name = (labels[c.variable] ?? c.variable).padding(toLength: 12, withPad: " ", startingAt: 0)
             let value = c.variable == "driver_min" ? ">= \(c.value)" : c.value
             lines.append("\(name) \(value)")
-            for reason in c.reasons { lines.append("             \(reason.source)  \(reason.text)") }
+            for reason in c.reasons { lines.append("             " + TextOutput.line(reason)) }
         }
         for w in r.warnings { lines.append("warning: \(w)") }
         return lines.joined(separator: "\n")
     }
 
+    /// A flag's source and text are the same words; print them once.
+    static func line(_ r: Reason) -> String { r.source == r.text ? r.source : "\(r.source)  \(r.text)" }
+
     static func conflict(_ c: Conflict) -> String {
         var lines = ["error: these requests and rules cannot all hold"]
         let width = c.core.map(\.source.count).max() ?? 0
-        for r in c.core { lines.append("  \(r.source.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.text)") }
+        for r in c.core {
+            lines.append("  " + (r.source == r.text ? r.source : "\(r.source.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.text)"))
+        }
         if c.corrections.isEmpty {
             lines.append("no single edit of your requests resolves it; change the rules data or several requests")
         } else {

@@ -9,6 +9,10 @@ public struct Project: Sendable {
     public let requirements: RequirementsFile
 
     public static func load(_ directory: URL) throws -> Project {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError(Provenance(file: directory.path, line: nil), "no such model folder; pass the folder that holds cog.yaml")
+        }
         let config = try CogConfigParser.load(directory: directory)
         var reqs = RequirementsFile()
         if let r = config.pythonRequirements {
@@ -22,6 +26,14 @@ public struct Project: Sendable {
             reqs.requirements.append(try RequirementsParser.requirement(p.value, source: p.source, editable: false))
         }
         return Project(directory: directory, config: config, requirements: reqs)
+    }
+
+    /// The requirement lines whose markers hold on the target (Linux, x86_64, the cog.yaml python);
+    /// a line for macOS or another python asks nothing of this build.
+    public var activeRequirements: [Requirement] {
+        guard let text = config.pythonVersion?.value, let python = DottedVersion(text) else { return requirements.requirements }
+        let env = Marker.Environment(python: python)
+        return requirements.requirements.filter { r in r.marker.flatMap(Marker.init)?.evaluate(env) ?? true }
     }
 
     /// What the user asks of the resolver: cog.yaml settings, requirement lines, and flags.
@@ -42,7 +54,7 @@ public struct Project: Sendable {
         if let cd = c.cudnn, let v = DottedVersion(cd.value) {
             out.append(Request(.cudnn(v), source: cd.source, text: "cudnn: \"\(cd.value)\""))
         }
-        for r in requirements.requirements {
+        for r in activeRequirements {
             out.append(Request(.package(name: r.name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
         }
         if let s = c.systemPackages, !s.value.isEmpty {

@@ -128,7 +128,11 @@ public enum RequirementsParser {
         var rest = Substring(content)
         var marker: String?
         if let semi = rest.firstIndex(of: ";") {
-            marker = rest[rest.index(after: semi)...].trimmingCharacters(in: .whitespaces)
+            let text = rest[rest.index(after: semi)...].trimmingCharacters(in: .whitespaces)
+            guard Marker(text) != nil else {
+                throw InputError(source, "'\(text)' is not an environment marker cogpack can read; write e.g. python_version >= \"3.10\" or sys_platform == \"linux\"")
+            }
+            marker = text
             rest = rest[..<semi]
         }
         let nameEnd = rest.firstIndex { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") } ?? rest.endIndex

@@ -1,0 +1,172 @@
+import Foundation
+import Planner
+import Resolver
+import Rules
+
+// Prints the resolver's speed figures (issue: the resolution engine, part 7). Run it through
+// scripts/bench-resolve.sh, which builds the release binaries first. Nothing here asserts: the
+// figures are for people to compare against the targets.
+
+let repo = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+let arguments = CommandLine.arguments
+let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 11
+let cli = arguments.firstIndex(of: "--cli").map { URL(fileURLWithPath: arguments[$0 + 1]) }
+    ?? repo.appendingPathComponent(".build/release/cogpack")
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Wall time of one run of the command-line tool, start to exit.
+func timeCLI(_ args: [String]) throws -> Double {
+    let p = Process()
+    p.executableURL = cli
+    p.arguments = args
+    p.currentDirectoryURL = repo
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    let start = now()
+    try p.run()
+    p.waitUntilExit()
+    return now() - start
+}
+
+func report(_ name: String, _ seconds: Double, target: String) {
+    print(name.padding(toLength: 46, withPad: " ", startingAt: 0), String(format: "%9.1f ms", seconds * 1000), " target \(target)")
+}
+
+func write(_ text: String, _ url: URL) throws {
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+}
+
+// MARK: cold runs of the command
+
+guard FileManager.default.isExecutableFile(atPath: cli.path) else {
+    FileHandle.standardError.write(Data("no cogpack binary at \(cli.path); run scripts/bench-resolve.sh\n".utf8))
+    exit(2)
+}
+print("cogpack resolver benchmark: median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+for (name, args, target) in [
+    ("cold resolve, examples/gpu-torch", ["resolve", "examples/gpu-torch"], "<= 100 ms"),
+    ("conflict with corrections, examples/conflict", ["resolve", "examples/conflict"], "<= 500 ms"),
+    ("--why-not cuda=12.4, examples/gpu-torch", ["resolve", "examples/gpu-torch", "--why-not", "cuda=12.4"], "<= 300 ms"),
+] {
+    _ = try timeCLI(args)  // warm the page cache, not the process
+    report(name, median(try (0..<runs).map { _ in try timeCLI(args) }), target: target)
+}
+
+// MARK: where a cold run spends its time, in process
+
+let loadTimes = try (0..<runs).map { _ -> Double in
+    let start = now()
+    _ = try KnowledgeBase.load(root: repo)
+    return now() - start
+}
+report("  of which: loading rules and matrix", median(loadTimes), target: "")
+let example = try Project.load(repo.appendingPathComponent("examples/gpu-torch"))
+let exampleKB = try KnowledgeBase.load(root: repo)
+report("  of which: resolving and explaining", median(try (0..<runs).map { _ -> Double in
+    let start = now()
+    _ = try Resolver(kb: exampleKB).resolve(example.requests())
+    return now() - start
+}), target: "")
+
+// MARK: 100 generated models in one process
+
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cogpack-bench-\(getpid())")
+defer { try? FileManager.default.removeItem(at: scratch) }
+
+let kb = try KnowledgeBase.load(root: repo)
+let torchReleases = Array(Set(kb.matrix.torch.map(\.torch))).sorted()
+let tfReleases = Array(Set(kb.matrix.tensorflow.map(\.tensorflow))).sorted()
+let pythons = ["3.10", "3.11", "3.12"]
+let extras = ["numpy<2", "opencv-python", "transformers>=4.40", "soundfile", "pillow"]
+var models: [URL] = []
+for i in 0..<100 {
+    let dir = scratch.appendingPathComponent("model-\(i)")
+    let gpu = i % 3 != 0
+    var reqs: [String] = []
+    switch i % 5 {
+    case 0: reqs.append("torch==\(torchReleases[i % torchReleases.count])")
+    case 1: reqs += ["torch>=2.1", "torchvision"]
+    case 2: reqs.append("tensorflow==\(tfReleases[i % tfReleases.count])")
+    case 3: reqs.append("torch")
+    default: break
+    }
+    reqs.append(extras[i % extras.count])
+    var cog = "build:\n  gpu: \(gpu)\n  python_version: \"\(pythons[i % pythons.count])\"\n  python_requirements: requirements.txt\n"
+    if gpu, i % 7 == 0 { cog += "  cuda: \"12.1\"\n" }
+    try write(cog + "predict: predict.py:Predictor\n", dir.appendingPathComponent("cog.yaml"))
+    try write(reqs.joined(separator: "\n") + "\n", dir.appendingPathComponent("requirements.txt"))
+    models.append(dir)
+}
+var tally = [0, 0]
+let batchStart = now()
+let batchKB = try KnowledgeBase.load(root: repo)
+for dir in models {
+    let project = try Project.load(dir)
+    switch try Resolver(kb: batchKB).resolve(project.requests()) {
+    case .resolved: tally[0] += 1
+    case .conflict: tally[1] += 1
+    }
+}
+report("100 generated models, one process (\(tally[0]) ok, \(tally[1]) conflicts)", now() - batchStart, target: "<= 5000 ms")
+
+// MARK: the rule set grown ten times
+
+/// Each rule file gets nine more copies of its rules, with new ids and the packages in their
+/// conditions renamed, so that a model asking for the renamed packages makes all of them apply.
+func grownRoot() throws -> URL {
+    let root = scratch.appendingPathComponent("grown")
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("rules"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: repo.appendingPathComponent("data/cuda-matrix.json"),
+                                     to: root.appendingPathComponent("data/cuda-matrix.json"))
+    for name in KnowledgeBase.ruleFiles + ["objectives.yaml", "base-images.yaml"] {
+        let text = try String(contentsOf: repo.appendingPathComponent("rules/\(name)"), encoding: .utf8)
+        var out = text
+        if KnowledgeBase.ruleFiles.contains(name), let start = text.range(of: "\nrules:\n") ?? text.range(of: "rules:\n") {
+            let body = String(text[start.upperBound...])
+            for n in 1...9 {
+                out += body.components(separatedBy: "\n").map { line -> String in
+                    if let r = line.range(of: "- id: ") { return line[..<r.upperBound] + line[r.upperBound...] + ".g\(n)" }
+                    if line.contains("when: {") {
+                        return line.replacingOccurrences(of: #"package: ([A-Za-z0-9._-]+)"#, with: "package: $1-g\(n)",
+                                                         options: .regularExpression)
+                    }
+                    return line
+                }.joined(separator: "\n")
+            }
+        }
+        try out.write(to: root.appendingPathComponent("rules/\(name)"), atomically: true, encoding: .utf8)
+    }
+    return root
+}
+
+let grown = try KnowledgeBase.load(root: try grownRoot())
+let base = ["opencv-python", "soundfile", "librosa", "xformers==0.0.23.post1", "flash-attn"]
+var growthReqs = ["torch==2.1.2"] + base
+for n in 1...9 { growthReqs += base.map { $0.replacingOccurrences(of: #"^([a-z-]+)"#, with: "$1-g\(n)", options: .regularExpression) } }
+let growthModel = scratch.appendingPathComponent("growth")
+try write("build:\n  gpu: true\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\n", growthModel.appendingPathComponent("cog.yaml"))
+try write(growthReqs.joined(separator: "\n") + "\n", growthModel.appendingPathComponent("requirements.txt"))
+let growthProject = try Project.load(growthModel)
+
+func timeResolve(_ kb: KnowledgeBase) throws -> Double {
+    median(try (0..<runs).map { _ in
+        let start = now()
+        guard case .resolved = try Resolver(kb: kb).resolve(growthProject.requests()) else {
+            fatalError("the growth model must resolve")
+        }
+        return now() - start
+    })
+}
+let small = try timeResolve(kb), large = try timeResolve(grown)
+print("rules: \(kb.rules.count) → \(grown.rules.count); model with \(growthReqs.count) requirements")
+report("resolve with the rules as shipped", small, target: "")
+report("resolve with the rules grown 10x", large, target: "")
+print("growth".padding(toLength: 46, withPad: " ", startingAt: 0), String(format: "%9.2f x", large / small), "  target <= 3x")
