@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cogpack", targets: ["cogpack"]),
-        .executable(name: "resolve-bench", targets: ["resolve-bench"]),
+        .executable(name: "cogpack-bench", targets: ["cogpack-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,11 +32,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Prints the resolver's speed figures; run through scripts/bench-resolve.sh.
-        .executableTarget(name: "resolve-bench", dependencies: ["Rules", "Resolver", "Planner"], path: "Benchmarks/ResolveBench"),
+        // Prints the speed figures of the resolver and the planner; run through scripts/bench.sh.
+        .executableTarget(name: "cogpack-bench", dependencies: ["Rules", "Resolver", "Planner"], path: "Benchmarks/Bench"),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Snapshots"]),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.

@@ -6,9 +6,12 @@ public struct KnowledgeBase: Sendable {
     public let rules: [Rule]
     public let objectives: [Objective]
     public let catalog: BaseImageCatalog
+    /// uv and the cog SDK, with the versions builds install.
+    public let tools: [BuildTool]
 
-    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog) {
+    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog, tools: [BuildTool]) {
         self.matrix = matrix
+        self.tools = tools
         self.rules = rules
         self.objectives = objectives
         self.catalog = catalog
@@ -32,10 +35,18 @@ public struct KnowledgeBase: Sendable {
         let catalogDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/base-images.yaml"),
                                            display: "rules/base-images.yaml")
         let catalog = try RuleFileParser.catalog(catalogDoc, matrix: matrix)
-        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog)
+        let toolsDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/build-tools.yaml"),
+                                         display: "rules/build-tools.yaml")
+        let tools = try RuleFileParser.tools(toolsDoc)
+        for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
+            throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
+        }
+        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools)
         try kb.lint()
         return kb
     }
+
+    public func tool(_ package: String) -> BuildTool? { tools.first { $0.package == package } }
 
     /// Self-checks a maintainer's edit: unique ids, rules that name packages the tables know at
     /// versions that exist, objectives over variables the resolver has.

@@ -17,14 +17,8 @@ struct ResolveCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let drivers = try driver.map { text -> DottedVersion in
-                guard let d = DottedVersion(text) else { throw InputError(.flag("--driver"), "'\(text)' is not a driver version such as 535.104.05") }
-                return d
-            }
-            guard let root = DataRoot.find() else {
-                throw InputError(.flag("COGPACK_DATA"), "cannot find rules/ and data/cuda-matrix.json; set COGPACK_DATA to the cogpack folder")
-            }
-            let kb = try KnowledgeBase.load(root: root)
+            let drivers = try Flags.drivers(driver)
+            let kb = try DataRoot.knowledgeBase()
             let project = try Project.load(URL(fileURLWithPath: directory))
             let requests = project.requests(drivers: drivers, gpus: gpu)
             let resolver = Resolver(kb: kb)
@@ -47,12 +41,7 @@ struct ResolveCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         } catch let e as InputError {
-            if json {
-                print(JSONOutput.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
-            } else {
-                FileHandle.standardError.write(Data("error: \(e.source): \(e.message)\n".utf8))
-            }
-            throw ExitCode(2)
+            Failure.report(e, json: json)
         }
     }
 }

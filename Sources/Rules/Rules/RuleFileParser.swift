@@ -43,6 +43,21 @@ enum RuleFileParser {
         return Rule(id: id, message: message, when: when, consequence: consequence, source: v.provenance)
     }
 
+    static func tools(_ doc: YAMLValue) throws -> [BuildTool] {
+        let top = try doc.mapping("the build tools file", allowed: ["tools"])
+        guard let list = top["tools"] else { throw doc.fail("the build tools file needs a 'tools:' list") }
+        return try list.sequence("tools").map { v in
+            let m = try v.mapping("a tool", allowed: ["id", "package", "version", "message"])
+            guard let id = try m["id"]?.string("id"), let package = try m["package"]?.string("package"),
+                  let versionNode = m["version"], let message = try m["message"]?.string("message") else {
+                throw v.fail("a tool needs id, package, version and message")
+            }
+            let text = try versionNode.versionText("version")
+            guard let version = PEP440Version(text) else { throw versionNode.fail("'\(text)' is not a version") }
+            return BuildTool(id: id, package: PackageName.normalize(package), version: version, message: message, source: v.provenance)
+        }
+    }
+
     static func objectives(_ doc: YAMLValue) throws -> [Objective] {
         let top = try doc.mapping("the objectives file", allowed: ["objectives"])
         guard let list = top["objectives"] else { throw doc.fail("the objectives file needs an 'objectives:' list") }

@@ -1,0 +1,23 @@
+/// System packages in one layer: cog.yaml's `system_packages`, those the rules add for Python
+/// packages, and tini as the init process. The apt caches are locked cache mounts, so package
+/// lists and downloads never reach the layer.
+struct AptBlock: Block {
+    let name = "apt"
+    static let initPackage = "tini"
+
+    func detect(_ input: BlockInput) -> Bool { true }
+
+    func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
+        var packages = [Self.initPackage]
+        for p in (resolved.value("apt_packages") ?? "").split(separator: " ").map(String.init) where !packages.contains(p) {
+            packages.append(p)
+        }
+        let script = "apt-get update -qq && apt-get install -qqy --no-install-recommends " + packages.joined(separator: " ")
+        let exec = Plan.Operation.Exec.shell(script, label: "apt-get install \(packages.joined(separator: " "))",
+                                        env: ["DEBIAN_FRONTEND=noninteractive"],
+                                        mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)],
+                                        network: true)
+        try composer.addStage("system-deps", phase: .systemDeps, block: name, name: "system packages",
+                              operations: [.exec(exec)], provides: packages)
+    }
+}

@@ -1,0 +1,28 @@
+import Rules
+
+/// The cog SDK (its coglet dependency serves the HTTP API), after the user's packages so that
+/// changing the SDK version does not reinstall them.
+struct CogRuntimeBlock: Block {
+    let name = "cog"
+
+    func detect(_ input: BlockInput) -> Bool { true }
+
+    /// The version from `build.sdk_version`, else the rules' default.
+    static func version(_ input: BlockInput) throws -> (String, Provenance) {
+        if let v = input.project.config.sdkVersion { return (v.value, v.source) }
+        guard let tool = input.kb.tool("cog") else { throw PlannerError.missingTool("cog") }
+        return (tool.version.description, tool.source)
+    }
+
+    func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
+        let (version, source) = try Self.version(input)
+        let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)",
+                    "-c", AppDepsBlock.mountPoint + "/constraints.txt"]
+        let mounts: [Mount] = [.input(.context(AppDepsBlock.context), target: AppDepsBlock.mountPoint, path: "/"),
+                               Layout.uvCache, .caBundle(target: Layout.caBundle)]
+        try composer.addStage("cog", phase: .appBuild, block: name, name: "cog SDK \(version) (\(source))",
+                              operations: [.exec(.init(argv, label: "uv pip install cog==\(version)", env: Layout.uvEnv,
+                                                       mounts: mounts, network: true))],
+                              provides: ["cog"])
+    }
+}

@@ -1,0 +1,17 @@
+/// The model folder at /src, last, without version control, caches, `.dockerignore` entries and
+/// the weights (which have their own layer).
+struct SourceCopyBlock: Block {
+    let name = "source"
+
+    func detect(_ input: BlockInput) -> Bool { true }
+
+    func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
+        let excludes = SourceInfo.alwaysExcluded + input.source.ignoreLines + [".dockerignore"]
+            + input.source.weights.map(\.path)
+        composer.addContext("context", Plan.Context(kind: .project, block: name, description: "the model folder",
+                                                    excludes: SourceInfo.alwaysExcluded + input.source.ignoreLines, files: [:]))
+        try composer.addStage("source", phase: .exportApp, block: name, name: "model source",
+                              operations: [.copy(.init(from: .context("context"), src: ["."], dest: Layout.src, excludes: excludes))],
+                              workdir: Layout.src, provides: ["model-source"])
+    }
+}

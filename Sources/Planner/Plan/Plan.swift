@@ -1,0 +1,96 @@
+import Foundation
+
+/// The builder's only input: ordered stages of typed operations, the contexts they read, the
+/// final image's config, and the resolution that chose every version. Immutable once composed;
+/// the same project gives byte-identical JSON (see docs/plan.md).
+public struct Plan: Sendable, Hashable, Codable {
+    /// Bumped when the JSON changes in a way an older builder would misread.
+    public static let currentFormat = "cogpack.plan/1"
+
+    public var format: String
+    public var platform: Platform
+    public var stages: [Stage]
+    public var contexts: [String: Context]
+    public var export: ExportConfig
+    public var resolution: ResolutionRecord
+
+    public struct Platform: Sendable, Hashable, Codable {
+        public var os: String
+        public var arch: String
+        public static let linuxAMD64 = Platform(os: "linux", arch: "amd64")
+    }
+
+    public struct Stage: Sendable, Hashable, Codable {
+        public var id: String
+        public var name: String
+        public var phase: PhaseKey
+        /// The block that added the stage.
+        public var block: String
+        public var source: StageInput
+        public var operations: [Operation]
+        /// `KEY=VALUE` for every operation of the stage.
+        public var env: [String]
+        public var workdir: String?
+        /// What the stage makes available to later stages (`python`, `venv`, `torch`).
+        public var provides: [String]
+    }
+
+    /// Files a build reads: the model folder itself, or files cogpack generated.
+    public struct Context: Sendable, Hashable, Codable {
+        public enum Kind: String, Sendable, Hashable, Codable {
+            /// The model folder the plan was made for.
+            case project
+            /// Files written into the plan itself.
+            case generated
+        }
+        public var kind: Kind
+        public var block: String
+        public var description: String
+        /// For the project: patterns (`.dockerignore` syntax) never sent to the builder.
+        public var excludes: [String]
+        /// For generated contexts: path → file.
+        public var files: [String: GeneratedFile]
+    }
+
+    public struct GeneratedFile: Sendable, Hashable, Codable {
+        public var content: String
+        public var mode: Int
+    }
+
+    public struct ExportConfig: Sendable, Hashable, Codable {
+        public var entrypoint: [String]
+        public var cmd: [String]
+        /// `KEY=VALUE`; `${PATH}` in a value stands for the base image's own PATH.
+        public var env: [String]
+        public var workingDir: String
+        public var user: String?
+        public var exposedPorts: [String]
+        public var labels: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case entrypoint, cmd, env, user, labels
+            case workingDir = "working_dir"
+            case exposedPorts = "exposed_ports"
+        }
+    }
+
+    /// The resolver's answer, kept so that `cogpack build --plan` and the image label can show
+    /// why each version was chosen.
+    public struct ResolutionRecord: Sendable, Hashable, Codable {
+        public var choices: [String: Choice]
+        public var warnings: [String]
+
+        public struct Choice: Sendable, Hashable, Codable {
+            public var value: String
+            public var reasons: [Reason]
+            public var alternatives: [String]
+        }
+
+        public struct Reason: Sendable, Hashable, Codable {
+            public var source: String
+            public var text: String
+        }
+    }
+
+    public func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
+}

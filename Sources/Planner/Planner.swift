@@ -1,0 +1,47 @@
+import Foundation
+import Resolver
+import Rules
+
+/// What planning a project gives: a plan, or the resolver's conflict.
+public enum PlanOutcome: Sendable {
+    case planned(Plan)
+    case conflict(Conflict)
+}
+
+/// Source → Stack → Blocks → Requests → Resolver → Composer → Plan, in one pass.
+public struct Planner: Sendable {
+    public let kb: KnowledgeBase
+    public let stack = PythonStack()
+
+    public init(kb: KnowledgeBase) { self.kb = kb }
+
+    public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = []) throws -> PlanOutcome {
+        let project = try Project.load(directory)
+        let source = try SourceInfo.read(directory)
+        let input = BlockInput(project: project, source: source, kb: kb)
+        let blocks = stack.active(input)
+        let requests = project.requests(drivers: drivers, gpus: gpus) + blocks.flatMap { $0.requests(input) }
+        switch try Resolver(kb: kb).resolve(requests) {
+        case .conflict(let c):
+            return .conflict(c)
+        case .resolved(let resolution):
+            let reference = resolution.choice("base_image")?.value ?? ""
+            guard let base = kb.catalog.images.first(where: { $0.reference == reference }) else {
+                throw PlannerError.unknownBaseImage(reference)
+            }
+            let resolved = Resolved(resolution: resolution, baseImage: base)
+            let composer = Composer()
+            for block in blocks { try block.plan(input, resolved, composer) }
+            return .planned(try composer.compose(resolution: Self.record(resolution)))
+        }
+    }
+
+    static func record(_ r: Resolution) -> Plan.ResolutionRecord {
+        var choices: [String: Plan.ResolutionRecord.Choice] = [:]
+        for c in r.choices {
+            choices[c.variable] = .init(value: c.value, reasons: c.reasons.map { .init(source: $0.source, text: $0.text) },
+                                        alternatives: c.alternatives)
+        }
+        return Plan.ResolutionRecord(choices: choices, warnings: r.warnings)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Rules
+
+/// The model folder, read once: its files (with sizes) and its `.dockerignore`, with the queries
+/// blocks ask of it. Nothing else in the planner touches the file system.
+public struct SourceInfo: Sendable {
+    public struct File: Sendable, Hashable {
+        /// Relative to the model folder, `/`-separated.
+        public let path: String
+        public let size: Int64
+    }
+
+    /// Never part of an image: version control, Cog's own state, byte-code caches.
+    public static let alwaysExcluded = [".git", ".cog", "**/__pycache__", "**/*.pyc"]
+    /// Files at least this large that are not code are weights (Cog's threshold).
+    public static let weightsThreshold: Int64 = 10 << 20
+    static let codeExtensions: Set<String> = ["py", "pyi", "ipynb", "whl", "so", "sh", "md", "log"]
+
+    public let root: URL
+    public let files: [File]
+    public let ignore: IgnorePatterns
+    /// The `.dockerignore` lines as written, for the plan's excludes.
+    public let ignoreLines: [String]
+
+    public static func read(_ root: URL) throws -> SourceInfo {
+        let fm = FileManager.default
+        var ignoreLines: [String] = []
+        let dockerignore = root.appendingPathComponent(".dockerignore")
+        if let data = fm.contents(atPath: dockerignore.path) {
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw InputError(Provenance(file: ".dockerignore", line: nil), "not UTF-8 text")
+            }
+            ignoreLines = text.components(separatedBy: .newlines)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        let ignore = IgnorePatterns(alwaysExcluded + ignoreLines)
+        var files: [File] = []
+        try walk(root, relative: "", ignore: ignore, into: &files)
+        files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return SourceInfo(root: root, files: files, ignore: ignore, ignoreLines: ignoreLines)
+    }
+
+    private static func walk(_ dir: URL, relative: String, ignore: IgnorePatterns, into files: inout [File]) throws {
+        let fm = FileManager.default
+        let names = try fm.contentsOfDirectory(atPath: dir.path)
+        for name in names {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let url = dir.appendingPathComponent(name)
+            let attrs = try fm.attributesOfItem(atPath: url.path)
+            let type = attrs[.type] as? FileAttributeType
+            if type == .typeDirectory {
+                if ignore.excludes(rel) && !ignore.mayReinclude(under: rel) { continue }
+                try walk(url, relative: rel, ignore: ignore, into: &files)
+            } else if !ignore.excludes(rel) {
+                files.append(File(path: rel, size: (attrs[.size] as? NSNumber)?.int64Value ?? 0))
+            }
+        }
+    }
+
+    public func exists(_ path: String) -> Bool { files.contains { $0.path == path } }
+
+    /// Files matching a `.dockerignore`-style pattern (`*.py`, `**/*.safetensors`).
+    public func glob(_ pattern: String) -> [File] {
+        let p = IgnorePatterns([pattern])
+        return files.filter { p.excludes($0.path) }
+    }
+
+    /// Large files that are not code, to be put in their own layer before the source.
+    public var weights: [File] {
+        files.filter { f in
+            let ext = (f.path as NSString).pathExtension.lowercased()
+            return f.size >= Self.weightsThreshold && !Self.codeExtensions.contains(ext)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Planner
+import Rules
+import XCTest
+
+/// Every plannable example against its reviewed plan in Snapshots/. After an intended change,
+/// regenerate them with `bash scripts/update-snapshots.sh` and review the diff.
+final class PlanSnapshotTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let examples = ["cpu-minimal", "cpu-torch", "gpu-torch", "tensorflow", "system-run", "weights"]
+    static let kb = Result { try KnowledgeBase.load(root: repo) }
+
+    struct NotPlanned: Error { let example: String }
+
+    private func plan(_ example: String) throws -> Plan {
+        guard case .planned(let plan) = try Planner(kb: try Self.kb.get()).plan(Self.repo.appendingPathComponent("examples/\(example)")) else {
+            throw NotPlanned(example: example)
+        }
+        return plan
+    }
+
+    func testEveryExampleMatchesItsSnapshot() throws {
+        let update = ProcessInfo.processInfo.environment["COGPACK_UPDATE_SNAPSHOTS"] == "1"
+        let listed = try FileManager.default.contentsOfDirectory(atPath: Self.repo.appendingPathComponent("examples").path)
+        XCTAssertEqual(Set(listed), Set(Self.examples + ["conflict"]), "a new example needs a snapshot")
+        for example in Self.examples {
+            let data = try plan(example).jsonData()
+            let file = Self.snapshots.appendingPathComponent("\(example).json")
+            if update {
+                try data.write(to: file)
+                continue
+            }
+            let expected = try Data(contentsOf: file)
+            if data != expected {
+                XCTFail("plan of examples/\(example) differs from Snapshots/\(example).json; review and run scripts/update-snapshots.sh")
+            }
+        }
+    }
+
+    func testPlansAreByteIdenticalAndReadBack() throws {
+        for example in Self.examples {
+            let a = try plan(example).jsonData()
+            let b = try plan(example).jsonData()
+            XCTAssertEqual(a, b, example)
+            let decoded = try Plan.decode(a, display: example)
+            XCTAssertEqual(decoded, try plan(example), example)
+            XCTAssertEqual(try decoded.jsonData(), a, example)
+        }
+    }
+
+    func testConflictingExampleGivesNoPlan() throws {
+        guard case .conflict(let c) = try Planner(kb: try Self.kb.get()).plan(Self.repo.appendingPathComponent("examples/conflict")) else {
+            return XCTFail("examples/conflict planned")
+        }
+        XCTAssertFalse(c.corrections.isEmpty)
+    }
+
+    // MARK: layering
+
+    private func index(_ plan: Plan, _ id: String) throws -> Int {
+        try XCTUnwrap(plan.stages.firstIndex { $0.id == id }, "no stage \(id)")
+    }
+
+    func testFrameworkHasItsOwnStageBeforeTheOtherRequirements() throws {
+        let plan = try plan("gpu-torch")
+        XCTAssertLessThan(try index(plan, "framework"), try index(plan, "app-deps"))
+        guard case .exec(let fw) = plan.stage("framework")?.operations.first else { return XCTFail("framework runs nothing") }
+        XCTAssertTrue(fw.argv.contains("torch==2.3.1"))
+        XCTAssertFalse(fw.argv.contains { $0.hasPrefix("opencv") }, "other requirements stay out of the framework layer")
+        let reqs = try XCTUnwrap(plan.contexts["requirements"]?.files["requirements.txt"]?.content)
+        XCTAssertFalse(reqs.contains("torch"), reqs)
+        XCTAssertEqual(plan.contexts["requirements"]?.files["constraints.txt"]?.content, "torch==2.3.1\ntorchvision==0.18.1\n")
+    }
+
+    func testWeightsComeBeforeTheSourceAndTheSourceIsLast() throws {
+        let plan = try plan("weights")
+        XCTAssertLessThan(try index(plan, "weights"), try index(plan, "source"))
+        XCTAssertEqual(plan.stages.last?.id, "source")
+        guard case .copy(let source) = plan.stage("source")?.operations.first else { return XCTFail("no source copy") }
+        XCTAssertTrue(source.excludes.contains("weights/model.bin"))
+        XCTAssertTrue(source.excludes.contains("*.md"), "the .dockerignore lines apply")
+        XCTAssertTrue(source.excludes.contains(".git"))
+    }
+
+    func testTheExportHoldsOnlyWhatRuns() throws {
+        for example in Self.examples {
+            let plan = try plan(example)
+            let export = plan.stages.filter { $0.phase.isExport }
+            XCTAssertEqual(export.first?.source, .stage("system-deps"), "\(example): the export starts from the base with its system packages")
+            var copied: [String] = []
+            for stage in export {
+                for case .copy(let c) in stage.operations {
+                    if case .stage = c.from { copied += c.src }
+                }
+            }
+            XCTAssertEqual(Set(copied).subtracting(["/opt/cogpack/python"]), ["/venv"], "\(example): only the venv (and a managed python) come from the build")
+            XCTAssertEqual(plan.export.cmd, ["python", "-m", "cog.server.http"])
+            XCTAssertEqual(plan.export.entrypoint, ["/usr/bin/tini", "--"])
+            XCTAssertTrue(plan.export.env.contains("COG_PREDICT_TYPE_STUB=predict.py:Predictor"), example)
+            XCTAssertNotNil(plan.export.labels["run.cog.config"])
+        }
+    }
+
+    func testNetworkStepsGetTheCABundleAndOthersDoNot() throws {
+        let plan = try plan("system-run")
+        for stage in plan.stages {
+            for case .exec(let e) in stage.operations {
+                let hasCA = e.mounts.contains { if case .caBundle = $0 { return true } else { return false } }
+                XCTAssertEqual(hasCA, e.network, "\(stage.id): \(e.label)")
+            }
+        }
+    }
+
+    func testRunCommandsKeepTheirSecretsAndCogYAMLSettings() throws {
+        let plan = try plan("system-run")
+        guard case .exec(let second) = plan.stage("run")?.operations.last else { return XCTFail("no run commands") }
+        XCTAssertEqual(second.argv.prefix(2), ["/bin/sh", "-c"])
+        XCTAssertTrue(second.mounts.contains(.secret(id: "hf_token", target: "/run/secrets/hf_token")))
+        XCTAssertTrue(plan.export.env.contains("COG_TRAIN_TYPE_STUB=train.py:train"))
+        XCTAssertTrue(plan.export.env.contains("COG_MAX_CONCURRENCY=2"))
+        XCTAssertTrue(plan.export.env.contains("HF_HOME=/src/.hf"))
+        guard case .exec(let apt) = plan.stage("system-deps")?.operations.first else { return XCTFail("no apt step") }
+        XCTAssertTrue(apt.argv.last?.hasSuffix("tini ffmpeg libsndfile1") ?? false, apt.argv.joined(separator: " "))
+    }
+}
