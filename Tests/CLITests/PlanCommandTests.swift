@@ -1,0 +1,29 @@
+import Foundation
+import XCTest
+
+final class PlanCommandTests: XCTestCase {
+    func testJSONIsTheReviewedSnapshot() throws {
+        let r = try CLI.run(["plan", "examples/gpu-torch", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let snapshot = try String(contentsOf: CLI.repo.appendingPathComponent("Tests/PlannerTests/Snapshots/gpu-torch.json"), encoding: .utf8)
+        XCTAssertEqual(r.stdout, snapshot)
+    }
+
+    func testTextShowsPhasesInOrder() throws {
+        let r = try CLI.run(["plan", "examples/gpu-torch"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let phases = r.stdout.split(separator: "\n").filter { $0.hasPrefix("build.") || $0.hasPrefix("export.") }.map(String.init)
+        XCTAssertEqual(phases, phases.sorted())
+        XCTAssertTrue(phases.contains("build.03-framework-deps"))
+        XCTAssertTrue(r.stdout.contains("framework: torch 2.3.1"), r.stdout)
+    }
+
+    func testConflictExitsOneAndBadInputTwo() throws {
+        let conflict = try CLI.run(["plan", "examples/conflict"])
+        XCTAssertEqual(conflict.status, 1)
+        XCTAssertTrue(conflict.stdout.contains("cannot all hold"))
+        let missing = try CLI.run(["plan", "no-such-folder", "--json"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(try missing.json()["status"] as? String, "error")
+    }
+}
