@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Z3 4.8 from Debian's libz3-dev, found through pkg-config.
@@ -23,12 +26,24 @@ let package = Package(
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Resolver", dependencies: ["Rules", "CZ3"]),
         .target(name: "Planner", dependencies: ["Rules", "Resolver", .product(name: "Yams", package: "Yams")]),
+        // Plan → LLB, and a BuildKit client: gRPC over HTTP/2 (SwiftNIO) with our own small framing.
+        .target(
+            name: "Builder",
+            dependencies: [
+                "Planner",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
         .target(name: "DataRefresh", dependencies: ["Rules"]),
         .executableTarget(
             name: "cogpack",
             dependencies: [
-                "Rules", "Resolver", "Planner", "DataRefresh",
+                "Rules", "Resolver", "Planner", "Builder", "DataRefresh",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +52,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Snapshots"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Planner"]),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.

@@ -155,7 +155,7 @@ struct Edit {
             return Edit(text: "", verb: "drop --driver \(d.text) from the fleet", request: nil)
         case .computeCapability(let a):
             return Edit(text: "", verb: "drop --gpu \(a) from the fleet", request: nil)
-        case .systemPackages:
+        case .systemPackages, .availableBaseImages:
             return nil
         }
     }

@@ -204,6 +204,8 @@ final class Encoding {
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need torch >= \(row.torchMin) and CUDA >= \(row.cudaMin) (\(row.source))", f)
             case .systemPackages:
                 continue
+            case .availableBaseImages(let refs):
+                track(.request(i), r.source, r.text, among("base_image") { v in v.image.map { refs.contains($0.reference) } ?? false })
             }
         }
     }

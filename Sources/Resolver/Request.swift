@@ -15,6 +15,8 @@ public struct Request: Sendable {
         /// A GPU architecture the image must run on (`--gpu sm_90`).
         case computeCapability(String)
         case systemPackages([String])
+        /// Only these base images can be used (those present in the engine or pullable).
+        case availableBaseImages([String])
     }
 
     public let kind: Kind

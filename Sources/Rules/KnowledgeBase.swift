@@ -46,6 +46,11 @@ public struct KnowledgeBase: Sendable {
         return kb
     }
 
+    /// The same knowledge with another base-image catalog.
+    public func with(catalog: BaseImageCatalog) -> KnowledgeBase {
+        KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools)
+    }
+
     public func tool(_ package: String) -> BuildTool? { tools.first { $0.package == package } }
 
     /// Self-checks a maintainer's edit: unique ids, rules that name packages the tables know at

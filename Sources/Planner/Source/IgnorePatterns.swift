@@ -35,7 +35,7 @@ public struct IgnorePatterns: Sendable, Hashable {
     }
 
     /// Like Go's filepath.Clean on a relative path: no leading `/`, no `.`, `..` folded.
-    static func clean(_ path: String) -> String {
+    public static func clean(_ path: String) -> String {
         var parts: [Substring] = []
         for p in path.split(separator: "/", omittingEmptySubsequences: true) {
             if p == "." { continue }

@@ -16,6 +16,21 @@ public struct BaseImage: Sendable, Hashable {
     public let message: String
     public let source: Provenance
 
+    public init(id: String, reference: String, os: String, python: DottedVersion?, cuda: DottedVersion?, cudnn: DottedVersion?,
+                flavor: String?, sizeMB: Int, setsRequireCuda: Bool, message: String, source: Provenance) {
+        self.id = id
+        self.reference = reference
+        self.os = os
+        self.python = python
+        self.cuda = cuda
+        self.cudnn = cudnn
+        self.flavor = flavor
+        self.sizeMB = sizeMB
+        self.setsRequireCuda = setsRequireCuda
+        self.message = message
+        self.source = source
+    }
+
     public static func == (a: BaseImage, b: BaseImage) -> Bool { a.reference == b.reference }
     public func hash(into h: inout Hasher) { h.combine(reference) }
 }
@@ -24,4 +39,15 @@ public struct BaseImageCatalog: Sendable {
     public let images: [BaseImage]
     public let pythonInstallMB: Int
     public let source: Provenance
+
+    public init(images: [BaseImage], pythonInstallMB: Int, source: Provenance) {
+        self.images = images
+        self.pythonInstallMB = pythonInstallMB
+        self.source = source
+    }
+
+    /// The catalog with images found elsewhere (local images made by `cogpack base`) added.
+    public func adding(_ more: [BaseImage]) -> BaseImageCatalog {
+        BaseImageCatalog(images: images + more.filter { m in !images.contains(m) }, pythonInstallMB: pythonInstallMB, source: source)
+    }
 }

@@ -1,0 +1,248 @@
+import Foundation
+import NIOCore
+import Planner
+import SwiftProtobuf
+
+/// What `cogpack build` asks for besides the plan.
+public struct BuildOptions: Sendable {
+    public var tag: String
+    public var projectDirectory: URL
+    public var address: BuilderAddress
+    public var progress: ProgressMode
+    /// A CA bundle for a TLS-intercepting proxy, mounted into the steps that download.
+    public var caBundle: URL?
+    /// id → file, for `secret` mounts of cog.yaml `run` commands.
+    public var secrets: [String: URL]
+    /// A folder of wheels for offline installs.
+    public var wheelhouse: URL?
+
+    public init(tag: String, projectDirectory: URL, address: BuilderAddress, progress: ProgressMode = .auto,
+                caBundle: URL? = nil, secrets: [String: URL] = [:], wheelhouse: URL? = nil) {
+        self.tag = tag
+        self.projectDirectory = projectDirectory
+        self.address = address
+        self.progress = progress
+        self.caBundle = caBundle
+        self.secrets = secrets
+        self.wheelhouse = wheelhouse
+    }
+}
+
+public struct BuildResult: Sendable {
+    public let imageID: String
+    public let tag: String
+    public let steps: Int
+    public let cachedSteps: Int
+    public let seconds: Double
+}
+
+/// Drives one build through BuildKit's gateway flow: a session serving the contexts, the
+/// status stream, `Control.Solve` with the moby exporter, then on the LLB bridge the base image
+/// configs, the solve of our Definition, and `Return` with the complete image config.
+public final class ImageBuilder {
+    private let plan: Plan
+    private let options: BuildOptions
+    private var cancelled = false
+    private var cancelHandler: (() -> Void)?
+
+    public init(plan: Plan, options: BuildOptions) {
+        self.plan = plan
+        self.options = options
+    }
+
+    /// Stops a running build: the gateway returns an error and the session closes.
+    public func cancel() {
+        cancelled = true
+        cancelHandler?()
+    }
+
+    public func build() async throws -> BuildResult {
+        let started = Date()
+        let connector = Connector(address: options.address)
+        defer { connector.shutdown() }
+        let control: GRPCConnection
+        do {
+            control = try await connector.control()
+        } catch {
+            throw BuildError.noBuilder(Self.unreachable(options.address, error))
+        }
+        defer { control.close() }
+
+        let ref = Self.randomID()
+        let sessionID = Self.randomID()
+        let services = SessionServices(contexts: try contexts(), secrets: try secrets())
+        var sessionErrors: [String] = []
+        services.onError = { sessionErrors.append($0) }
+        let session = try await openSession(connector: connector, control: control, id: sessionID, services: services)
+        defer { session.close() }
+
+        let tracker = ProgressTracker(mode: options.progress)
+        let status = Task {
+            var request = Moby_Buildkit_V1_StatusRequest()
+            request.ref = ref
+            let stream = try await control.serverStream("/moby.buildkit.v1.Control/Status", request, as: Moby_Buildkit_V1_StatusResponse.self)
+            for try await response in stream { tracker.handle(response) }
+        }
+        let qualifiedTag = ImageReference.qualified(options.tag)
+        let solve = Task { () throws -> Moby_Buildkit_V1_SolveResponse in
+            var request = Moby_Buildkit_V1_SolveRequest()
+            request.ref = ref
+            request.session = sessionID
+            if case .engine = options.address {
+                request.exporter = "moby"
+            } else {
+                request.exporter = "image"
+            }
+            request.exporterAttrs = ["name": qualifiedTag]
+            return try await control.unary("/moby.buildkit.v1.Control/Solve", request)
+        }
+
+        let gateway = [("buildkit-controlapi-buildid", ref)]
+        var gatewayError: Error?
+        do {
+            try await frontend(control: control, metadata: gateway)
+        } catch {
+            gatewayError = error
+            var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
+            var status = Moby_Buildkit_V1_Frontend_Status()
+            status.code = cancelled ? 1 : 2
+            status.message = cancelled ? "cancelled" : "\(error)"
+            request.error = status
+            _ = try? await control.unary("/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: gateway,
+                                         as: Moby_Buildkit_V1_Frontend_ReturnResponse.self)
+        }
+        let response: Moby_Buildkit_V1_SolveResponse
+        do {
+            response = try await solve.value
+        } catch {
+            _ = try? await status.value
+            if cancelled { throw BuildError.cancelled }
+            if let f = tracker.failure() { throw BuildError.stepFailed(step: f.name, error: f.error, log: f.log) }
+            if let gatewayError { throw Self.describe(gatewayError, sessionErrors) }
+            throw Self.describe(error, sessionErrors)
+        }
+        _ = try? await status.value
+        if let gatewayError { throw Self.describe(gatewayError, sessionErrors) }
+        let summary = tracker.summary
+        return BuildResult(imageID: response.exporterResponse["containerimage.digest"] ?? "", tag: qualifiedTag,
+                           steps: summary.total, cachedSteps: summary.cached, seconds: Date().timeIntervalSince(started))
+    }
+
+    private static func describe(_ error: Error, _ sessionErrors: [String]) -> BuildError {
+        let text = (error as? GRPCStatusError)?.message ?? "\(error)"
+        return .buildkit(([text] + sessionErrors).joined(separator: "\n"))
+    }
+
+    /// Base configs, the Definition, the solve, and `Return` with the image config.
+    private func frontend(control: GRPCConnection, metadata: [(String, String)]) async throws {
+        var configs: [String: [String: Any]] = [:]
+        var inputs = PlanCompiler.Inputs()
+        for image in PlanCompiler.images(in: plan) {
+            var request = Moby_Buildkit_V1_Frontend_ResolveImageConfigRequest()
+            request.ref = image
+            var platform = Pb_Platform()
+            platform.os = plan.platform.os
+            platform.architecture = plan.platform.arch
+            request.platform = platform
+            request.resolveMode = "default"
+            request.logName = "[internal] load metadata for \(image)"
+            let response: Moby_Buildkit_V1_Frontend_ResolveImageConfigResponse = try await control.unary(
+                "/moby.buildkit.v1.frontend.LLBBridge/ResolveImageConfig", request, metadata: metadata)
+            let config = (try JSONSerialization.jsonObject(with: response.config) as? [String: Any]) ?? [:]
+            configs[image] = config
+            inputs.imageEnv[image] = ImageConfig.env(of: config)
+        }
+        inputs.hasCABundle = options.caBundle != nil
+        inputs.secrets = Set(options.secrets.keys)
+        inputs.hasWheelhouse = options.wheelhouse != nil
+        var compiler = PlanCompiler(plan: plan, inputs: inputs)
+        let compiled = try compiler.compile()
+        if cancelled { throw BuildError.cancelled }
+
+        var solve = Moby_Buildkit_V1_Frontend_SolveRequest()
+        solve.definition = compiled.definition
+        solve.allowResultReturn = true
+        solve.allowResultArrayRef = true
+        solve.evaluate = true
+        let result: Moby_Buildkit_V1_Frontend_SolveResponse = try await control.unary(
+            "/moby.buildkit.v1.frontend.LLBBridge/Solve", solve, metadata: metadata)
+        guard case .ref(let resultRef) = result.result.result else { throw BuildError.buildkit("the solve returned no result") }
+
+        let base = compiled.final.image.flatMap { configs[$0] } ?? [:]
+        let config = ImageConfig.merge(base: base, export: plan.export, platform: plan.platform, history: compiled.final.history)
+        var returned = Moby_Buildkit_V1_Frontend_Result()
+        var r = Moby_Buildkit_V1_Frontend_Ref()
+        r.id = resultRef.id
+        returned.ref = r
+        returned.metadata = ["containerimage.config": try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes])]
+        var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
+        request.result = returned
+        let _: Moby_Buildkit_V1_Frontend_ReturnResponse = try await control.unary(
+            "/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: metadata)
+    }
+
+    // MARK: session
+
+    private func contexts() throws -> [String: ContextSource] {
+        var out: [String: ContextSource] = [:]
+        for (name, context) in plan.contexts {
+            switch context.kind {
+            case .project: out[name] = DirectoryContext(root: options.projectDirectory)
+            case .generated: out[name] = MemoryContext(files: context.files.mapValues { (Array($0.content.utf8), $0.mode) })
+            }
+        }
+        if let ca = options.caBundle {
+            guard let data = FileManager.default.contents(atPath: ca.path) else {
+                throw BuildError.plan("cannot read the CA bundle \(ca.path)")
+            }
+            out[PlanCompiler.caContext] = MemoryContext(files: [PlanCompiler.caFile: (Array(data), 0o444)])
+        }
+        if let wheels = options.wheelhouse { out[PlanCompiler.wheelhouseContext] = DirectoryContext(root: wheels) }
+        return out
+    }
+
+    private func secrets() throws -> [String: [UInt8]] {
+        try options.secrets.mapValues { url in
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw BuildError.plan("cannot read the secret file \(url.path)")
+            }
+            return Array(data)
+        }
+    }
+
+    private func openSession(connector: Connector, control: GRPCConnection, id: String, services: SessionServices) async throws -> BuildSession {
+        let name = options.projectDirectory.lastPathComponent
+        let sharedKey = SHA256.digest(Array("cogpack:\(options.projectDirectory.path)".utf8)).dropFirst(7)
+        var headers: [(String, String)] = [
+            ("X-Docker-Expose-Session-Uuid", id),
+            ("X-Docker-Expose-Session-Name", name),
+            ("X-Docker-Expose-Session-Sharedkey", String(sharedKey)),
+        ]
+        for m in SessionServices.methods { headers.append(("X-Docker-Expose-Session-Grpc-Method", m)) }
+        switch options.address {
+        case .engine:
+            let channel = try await connector.engineSession(headers: headers, router: services.route)
+            return BuildSession(close: { channel.close(promise: nil) })
+        case .buildkitd:
+            return try await SessionTunnel.open(connector: connector, control: control, headers: headers, router: services.route)
+        }
+    }
+
+    static func randomID() -> String {
+        (0..<25).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement()!) }.joined()
+    }
+
+    static func unreachable(_ address: BuilderAddress, _ error: Error) -> String {
+        switch address {
+        case .engine(let e):
+            "cannot reach the Docker engine at \(e) (\(error)). Start one with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST or --builder."
+        case .buildkitd(let e):
+            "cannot reach buildkitd at \(e) (\(error)). Start it (`buildkitd --addr \(e)`) or choose another --builder."
+        }
+    }
+}
+
+/// A session's lifetime: closing it tells BuildKit the client is gone.
+struct BuildSession {
+    let close: () -> Void
+}

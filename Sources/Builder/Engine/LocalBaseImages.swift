@@ -1,0 +1,46 @@
+import Foundation
+import Rules
+
+/// Base images made by `cogpack base`, found in the engine by their labels, and the check of
+/// which catalog images a build can use: present in the engine, or pullable from a registry.
+public struct LocalBaseImages {
+    public static let baseLabel = "dev.cogpack.base"
+    public static let osLabel = "dev.cogpack.os"
+    public static let pythonLabel = "dev.cogpack.python"
+    public static let packagesLabel = "dev.cogpack.packages"
+
+    let engine: EngineAPI
+
+    public init(engine: EngineAPI) { self.engine = engine }
+
+    /// Catalog entries for the labelled images in the engine.
+    public func discover() throws -> [BaseImage] {
+        var out: [BaseImage] = []
+        for image in try engine.images(withLabel: Self.baseLabel) {
+            let labels = (image["Labels"] as? [String: String]) ?? [:]
+            let size = ((image["Size"] as? NSNumber)?.intValue ?? 0) >> 20
+            for tag in (image["RepoTags"] as? [String]) ?? [] where !tag.hasSuffix("<none>") {
+                out.append(BaseImage(
+                    id: "local.\(tag)", reference: tag, os: labels[Self.osLabel] ?? "debian12",
+                    python: labels[Self.pythonLabel].flatMap(DottedVersion.init), cuda: nil, cudnn: nil, flavor: nil,
+                    sizeMB: size, setsRequireCuda: false,
+                    message: "made here by `cogpack base` from Debian packages (\(labels[Self.packagesLabel] ?? ""))",
+                    source: Provenance(file: "engine image \(tag)", line: nil)))
+            }
+        }
+        return out.sorted { $0.reference < $1.reference }
+    }
+
+    /// The catalog images a build can start from. A registry is asked once (with a short
+    /// timeout): when it does not answer, only images the engine already has count.
+    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") -> (images: [String], registry: Bool) {
+        let registry = engine.isPullable(probe)
+        var out: [String] = []
+        for image in catalog.images {
+            if registry || (try? engine.inspect(image: image.reference)) != nil {
+                out.append(image.reference)
+            }
+        }
+        return (out, registry)
+    }
+}

@@ -1,0 +1,370 @@
+import Foundation
+import Planner
+
+/// Plan → LLB `Definition`, for BuildKit v0.8: image and local sources, exec ops with their
+/// mounts, file ops with the `-1` sentinels, the platform on every op, readable names, and caps
+/// for what is used. The same plan and inputs give the same bytes, hence the same digests.
+struct PlanCompiler {
+    /// What the build adds to the plan: base image configs, the CA bundle, the secrets given.
+    struct Inputs {
+        /// Env of each image a stage starts from, from its config (qualified reference → env).
+        var imageEnv: [String: [String]] = [:]
+        /// A CA bundle is served as the `cogpack-ca` context; without one, `ca_bundle` mounts are dropped.
+        var hasCABundle = false
+        /// Secret ids the client can serve; a secret mount for another id is optional.
+        var secrets: Set<String> = []
+        /// A folder of wheels served as the `cogpack-wheelhouse` context, mounted into install steps.
+        var hasWheelhouse = false
+    }
+
+    static let caContext = "cogpack-ca"
+    static let caFile = "ca.pem"
+    static let wheelhouseContext = "cogpack-wheelhouse"
+    static let wheelhouseTarget = "/opt/cogpack/wheelhouse"
+
+    /// The filesystem after a stage, and what the image config needs to know about it.
+    struct State {
+        var output: LLBOutput?
+        var env: EnvList
+        /// The image at the bottom of the chain, qualified.
+        var image: String?
+        /// One entry per layer added on top of the image.
+        var history: [String]
+    }
+
+    struct Compiled {
+        let definition: Pb_Definition
+        let final: State
+        /// Local sources the session must serve: context name → the patterns used with it.
+        let localContexts: Set<String>
+    }
+
+    let plan: Plan
+    let inputs: Inputs
+    private let graph: LLBGraph
+    private var states: [String: State] = [:]
+    private var localContexts = Set<String>()
+
+    init(plan: Plan, inputs: Inputs) {
+        self.plan = plan
+        self.inputs = inputs
+        graph = LLBGraph(os: plan.platform.os, arch: plan.platform.arch)
+    }
+
+    /// The images the plan starts stages from (qualified), whose configs the build must resolve.
+    static func images(in plan: Plan) -> [String] {
+        var out: [String] = []
+        for s in plan.stages {
+            if case .image(let ref) = s.source {
+                let q = ImageReference.qualified(ref)
+                if !out.contains(q) { out.append(q) }
+            }
+        }
+        return out
+    }
+
+    mutating func compile() throws -> Compiled {
+        for stage in plan.stages {
+            var state = try start(stage)
+            state.env.apply(stage.env)
+            for op in stage.operations {
+                state = try apply(op, to: state, in: stage)
+            }
+            states[stage.id] = state
+        }
+        guard let last = plan.stages.last, let final = states[last.id], let output = final.output else {
+            throw BuildError.plan("the plan's last stage has no file system to export")
+        }
+        return Compiled(definition: try graph.definition(result: output), final: final, localContexts: localContexts)
+    }
+
+    // MARK: inputs
+
+    private mutating func start(_ stage: Plan.Stage) throws -> State {
+        switch stage.source {
+        case .image(let ref):
+            let q = ImageReference.qualified(ref)
+            let out = try imageSource(q)
+            return State(output: out, env: EnvList(inputs.imageEnv[q] ?? []), image: q, history: [])
+        case .stage(let id):
+            guard let s = states[id] else { throw BuildError.plan("stage \(stage.id) starts from unknown stage \(id)") }
+            return s
+        case .scratch:
+            return State(output: nil, env: EnvList(), image: nil, history: [])
+        case .context(let name):
+            return State(output: try localSource(name, includes: [], excludes: contextExcludes(name)), env: EnvList(), image: nil, history: [])
+        case .auto, .phase:
+            throw BuildError.plan("stage \(stage.id) has an unresolved input; compose the plan first")
+        }
+    }
+
+    private func contextExcludes(_ name: String) -> [String] { plan.contexts[name]?.excludes ?? [] }
+
+    private mutating func imageSource(_ qualified: String) throws -> LLBOutput {
+        var op = Pb_Op()
+        var src = Pb_SourceOp()
+        src.identifier = "docker-image://\(qualified)"
+        op.source = src
+        return LLBOutput(digest: try graph.add(op, name: nil, caps: ["source.image"]), index: 0)
+    }
+
+    private mutating func localSource(_ name: String, includes: [String], excludes: [String]) throws -> LLBOutput {
+        localContexts.insert(name)
+        var op = Pb_Op()
+        var src = Pb_SourceOp()
+        src.identifier = "local://\(name)"
+        src.attrs["local.sharedkeyhint"] = name
+        var caps = ["source.local"]
+        if !includes.isEmpty {
+            src.attrs["local.includepattern"] = try jsonArray(includes)
+            caps.append("source.local.includepatterns")
+        }
+        if !excludes.isEmpty {
+            src.attrs["local.excludepatterns"] = try jsonArray(excludes)
+            caps.append("source.local.excludepatterns")
+        }
+        op.source = src
+        let label = includes.isEmpty ? "context \(name)" : "context \(name): \(includes.joined(separator: " "))"
+        return LLBOutput(digest: try graph.add(op, name: "[internal] load \(label)", caps: caps), index: 0)
+    }
+
+    private func jsonArray(_ items: [String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.withoutEscapingSlashes]), as: UTF8.self)
+    }
+
+    /// The output a copy or mount reads from.
+    private mutating func output(of input: StageInput, selecting paths: [String] = [], excludes: [String] = []) throws -> LLBOutput? {
+        switch input {
+        case .stage(let id):
+            guard let s = states[id] else { throw BuildError.plan("reference to unknown stage \(id)") }
+            return s.output
+        case .image(let ref): return try imageSource(ImageReference.qualified(ref))
+        case .context(let name):
+            let includes = paths.filter { $0 != "." && $0 != "/" }.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+            return try localSource(name, includes: includes, excludes: contextExcludes(name) + excludes)
+        case .scratch: return nil
+        case .auto, .phase: throw BuildError.plan("unresolved input in a composed plan")
+        }
+    }
+
+    // MARK: operations
+
+    private mutating func apply(_ op: Plan.Operation, to state: State, in stage: Plan.Stage) throws -> State {
+        switch op {
+        case .exec(let e): return try exec(e, on: state, in: stage)
+        case .copy(let c): return try copy(c, on: state, in: stage)
+        case .mkfile(let f):
+            var a = Pb_FileActionMkFile()
+            a.path = f.path
+            a.mode = Int32(f.mode)
+            a.data = Data(f.content.utf8)
+            a.timestamp = -1
+            var action = Pb_FileAction()
+            action.mkfile = a
+            return try fileOp([action], inputs: [], on: state, name: "[\(stage.id)] mkfile \(f.path)")
+        case .mkdir(let d):
+            var a = Pb_FileActionMkDir()
+            a.path = d.path
+            a.mode = Int32(d.mode)
+            a.makeParents = d.parents
+            a.timestamp = -1
+            var action = Pb_FileAction()
+            action.mkdir = a
+            return try fileOp([action], inputs: [], on: state, name: "[\(stage.id)] mkdir \(d.path)")
+        case .rm(let r):
+            var a = Pb_FileActionRm()
+            a.path = r.path
+            a.allowNotFound = r.allowNotFound
+            var action = Pb_FileAction()
+            action.rm = a
+            return try fileOp([action], inputs: [], on: state, name: "[\(stage.id)] rm \(r.path)")
+        }
+    }
+
+    /// One FileOp: actions chained on `state`, each reading the previous one's output.
+    private mutating func fileOp(_ actions: [Pb_FileAction], inputs secondary: [LLBOutput?], on state: State, name: String) throws -> State {
+        var op = Pb_Op()
+        var inputs: [Pb_Input] = []
+        func index(of out: LLBOutput?) -> Int64 {
+            guard let out else { return -1 }
+            if let i = inputs.firstIndex(where: { $0.digest == out.digest && $0.index == out.index }) { return Int64(i) }
+            var input = Pb_Input()
+            input.digest = out.digest
+            input.index = out.index
+            inputs.append(input)
+            return Int64(inputs.count - 1)
+        }
+        let base = index(of: state.output)
+        let secondaryIndex = secondary.map { index(of: $0) }
+        var chained: [Pb_FileAction] = []
+        for (k, var action) in actions.enumerated() {
+            // The first action works on the state; each later one on the action before it.
+            action.input = k == 0 ? base : Int64(inputs.count + k - 1)
+            action.secondaryInput = k < secondaryIndex.count ? secondaryIndex[k] : -1
+            action.output = k == actions.count - 1 ? 0 : -1
+            chained.append(action)
+        }
+        var file = Pb_FileOp()
+        file.actions = chained
+        op.inputs = inputs
+        op.file = file
+        let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
+        var next = state
+        next.output = LLBOutput(digest: digest, index: 0)
+        next.history.append(name)
+        return next
+    }
+
+    private mutating func copy(_ c: Plan.Operation.Copy, on state: State, in stage: Plan.Stage) throws -> State {
+        let source: LLBOutput?
+        var srcPaths = c.src
+        if case .context = c.from, !c.excludes.isEmpty {
+            // v0.8 copies have no exclude patterns: the excludes go to the local source instead,
+            // and the copy takes the whole (filtered) context.
+            source = try output(of: c.from, selecting: [], excludes: c.excludes)
+            srcPaths = ["/"]
+        } else {
+            guard c.excludes.isEmpty else {
+                throw BuildError.plan("stage \(stage.id): BuildKit v0.8 cannot exclude files from a copy out of a stage")
+            }
+            source = try output(of: c.from, selecting: c.src)
+        }
+        var actions: [Pb_FileAction] = []
+        var secondary: [LLBOutput?] = []
+        for src in srcPaths {
+            var a = Pb_FileActionCopy()
+            a.src = src.hasPrefix("/") ? src : "/" + src
+            a.dest = c.dest
+            a.mode = c.mode.map(Int32.init) ?? -1
+            a.timestamp = -1
+            a.followSymlink = true
+            a.dirCopyContents = true
+            a.createDestPath = true
+            a.allowWildcard = true
+            if let owner = c.owner { a.owner = try chown(owner) }
+            var action = Pb_FileAction()
+            action.copy = a
+            actions.append(action)
+            secondary.append(source)
+        }
+        let what = c.src.joined(separator: " ")
+        return try fileOp(actions, inputs: secondary, on: state, name: "[\(stage.id)] copy \(what) → \(c.dest)")
+    }
+
+    private func chown(_ owner: String) throws -> Pb_ChownOpt {
+        let parts = owner.split(separator: ":").map { UInt32($0) }
+        guard parts.count == 2, let uid = parts[0], let gid = parts[1] else {
+            throw BuildError.plan("owner '\(owner)' must be uid:gid in numbers")
+        }
+        var user = Pb_UserOpt()
+        user.byID = uid
+        var group = Pb_UserOpt()
+        group.byID = gid
+        var opt = Pb_ChownOpt()
+        opt.user = user
+        opt.group = group
+        return opt
+    }
+
+    private mutating func exec(_ e: Plan.Operation.Exec, on state: State, in stage: Plan.Stage) throws -> State {
+        var op = Pb_Op()
+        var inputs: [Pb_Input] = []
+        func index(of out: LLBOutput?) -> Int64 {
+            guard let out else { return -1 }
+            if let i = inputs.firstIndex(where: { $0.digest == out.digest && $0.index == out.index }) { return Int64(i) }
+            var input = Pb_Input()
+            input.digest = out.digest
+            input.index = out.index
+            inputs.append(input)
+            return Int64(inputs.count - 1)
+        }
+        var env = state.env.applying(e.env)
+        var caps = ["exec.meta.base", "meta.description"]
+        var mounts: [Pb_Mount] = []
+        var root = Pb_Mount()
+        root.input = index(of: state.output)
+        root.dest = "/"
+        root.output = 0
+        mounts.append(root)
+        for m in e.mounts {
+            var pm = Pb_Mount()
+            pm.dest = m.target
+            pm.output = -1
+            switch m {
+            case .cache(_, let id, let sharing):
+                pm.input = -1
+                pm.mountType = .cache
+                var opt = Pb_CacheOpt()
+                opt.id = id
+                opt.sharing = switch sharing {
+                case .shared: .shared
+                case .locked: .locked
+                case .private: .private
+                }
+                pm.cacheOpt = opt
+                caps += ["exec.mount.cache", "exec.mount.cache.sharing"]
+            case .input(let from, _, let path):
+                pm.input = index(of: try output(of: from))
+                pm.readonly = true
+                if path != "/" && !path.isEmpty {
+                    pm.selector = path.hasPrefix("/") ? String(path.dropFirst()) : path
+                    caps.append("exec.mount.selector")
+                }
+                caps.append("exec.mount.bind")
+            case .secret(let id, _):
+                pm.input = -1
+                pm.mountType = .secret
+                var opt = Pb_SecretOpt()
+                opt.id = id
+                opt.mode = 0o400
+                opt.optional = !inputs_secrets.contains(id)
+                pm.secretOpt = opt
+                caps.append("exec.mount.secret")
+            case .caBundle(let target):
+                guard self.inputs.hasCABundle else { continue }
+                pm.input = index(of: try localSource(Self.caContext, includes: [], excludes: []))
+                pm.selector = Self.caFile
+                pm.readonly = true
+                caps += ["exec.mount.bind", "exec.mount.selector"]
+                env.apply(["SSL_CERT_FILE=\(target)", "REQUESTS_CA_BUNDLE=\(target)", "PIP_CERT=\(target)",
+                           "CURL_CA_BUNDLE=\(target)", "UV_NATIVE_TLS=1"])
+            case .tmpfs:
+                pm.input = -1
+                pm.mountType = .tmpfs
+                caps.append("exec.mount.tmpfs")
+            }
+            mounts.append(pm)
+        }
+        if self.inputs.hasWheelhouse, e.network, e.argv.contains(where: { $0.hasSuffix("/uv") }) {
+            var pm = Pb_Mount()
+            pm.input = index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
+            pm.dest = Self.wheelhouseTarget
+            pm.output = -1
+            pm.readonly = true
+            mounts.append(pm)
+            caps.append("exec.mount.bind")
+            env.apply(["UV_FIND_LINKS=\(Self.wheelhouseTarget)", "PIP_FIND_LINKS=\(Self.wheelhouseTarget)"])
+        }
+        var meta = Pb_Meta()
+        meta.args = e.argv
+        meta.env = env.array
+        meta.cwd = e.workdir ?? stage.workdir ?? "/"
+        var exec = Pb_ExecOp()
+        exec.meta = meta
+        exec.mounts = mounts
+        if !e.network {
+            exec.network = .none
+            caps.append("exec.meta.network")
+        }
+        op.inputs = inputs
+        op.exec = exec
+        let name = "[\(stage.id)] \(e.label)"
+        let digest = try graph.add(op, name: name, caps: Array(Set(caps)).sorted())
+        var next = state
+        next.output = LLBOutput(digest: digest, index: 0)
+        next.history.append("RUN \(e.label)")
+        return next
+    }
+
+    private var inputs_secrets: Set<String> { inputs.secrets }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import SwiftProtobuf
+
+/// What a build session serves to BuildKit: the named contexts (FileSync), the secrets given
+/// on the command line, and health checks for as long as the build runs.
+final class SessionServices {
+    static let methods = [
+        "/moby.filesync.v1.FileSync/DiffCopy",
+        "/grpc.health.v1.Health/Check",
+        "/moby.buildkit.secrets.v1.Secrets/GetSecret",
+    ]
+
+    let contexts: [String: ContextSource]
+    let secrets: [String: [UInt8]]
+    /// Reports a failure that happened while serving (shown if the build fails).
+    var onError: ((String) -> Void)?
+
+    init(contexts: [String: ContextSource], secrets: [String: [UInt8]]) {
+        self.contexts = contexts
+        self.secrets = secrets
+    }
+
+    func route(_ path: String) -> GRPCServerStreamHandler.Handler? {
+        switch path.lowercased() {
+        case "/moby.filesync.v1.filesync/diffcopy": return { await self.diffCopy($0) }
+        case "/grpc.health.v1.health/check": return { await self.health($0) }
+        case "/moby.buildkit.secrets.v1.secrets/getsecret": return { await self.secret($0) }
+        default: return nil
+        }
+    }
+
+    private func health(_ call: GRPCServerCall) async {
+        do {
+            for try await _ in call.requests {}
+            var response = Grpc_Health_V1_HealthCheckResponse()
+            response.status = .serving
+            try await call.send(Array(try response.serializedBytes() as [UInt8]))
+            await call.finish()
+        } catch {
+            await call.finish(code: 13, message: "\(error)")
+        }
+    }
+
+    private func diffCopy(_ call: GRPCServerCall) async {
+        let name = call.values("dir-name").first ?? ""
+        guard let source = contexts[name] else {
+            await call.finish(code: 5, message: "no context named \(name) in this build")
+            return
+        }
+        do {
+            let entries = try source.entries(includes: call.values("include-patterns"), excludes: call.values("exclude-patterns"))
+            try await FileSyncSender(entries: entries).run(call)
+            await call.finish()
+        } catch {
+            onError?("sending context \(name): \(error)")
+            await call.finish(code: 13, message: "\(error)")
+        }
+    }
+
+    private func secret(_ call: GRPCServerCall) async {
+        do {
+            var id = ""
+            for try await message in call.requests {
+                id = try Moby_Buildkit_Secrets_V1_GetSecretRequest(serializedBytes: Array(message.readableBytesView)).id
+            }
+            guard let data = secrets[id] else {
+                await call.finish(code: 5, message: "secret \(id) was not given; pass --secret id=\(id),src=FILE")
+                return
+            }
+            var response = Moby_Buildkit_Secrets_V1_GetSecretResponse()
+            response.data = Data(data)
+            try await call.send(Array(try response.serializedBytes() as [UInt8]))
+            await call.finish()
+        } catch {
+            await call.finish(code: 13, message: "\(error)")
+        }
+    }
+}

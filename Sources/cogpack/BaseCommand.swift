@@ -1,0 +1,30 @@
+import ArgumentParser
+import Builder
+import Foundation
+import Rules
+
+struct BaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "base",
+        abstract: "Make a base image from Debian packages (debootstrap) and import it into the Docker engine.")
+
+    @Option(help: "The Debian release.") var suite = "bookworm"
+    @Option(help: "The Debian mirror.") var mirror = "http://deb.debian.org/debian"
+
+    func run() throws {
+        guard case .engine(let endpoint) = BuilderAddress.defaultEngine() else { return }
+        let engine = EngineAPI(endpoint: endpoint)
+        guard engine.ping() else {
+            Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
+        }
+        var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
+        maker.log = { FileHandle.standardError.write(Data("base: \($0)\n".utf8)) }
+        do {
+            let made = try maker.make()
+            print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
+        } catch let e as BuildError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
