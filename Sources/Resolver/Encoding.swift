@@ -204,8 +204,17 @@ final class Encoding {
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need torch >= \(row.torchMin) and CUDA >= \(row.cudaMin) (\(row.source))", f)
             case .systemPackages:
                 continue
-            case .availableBaseImages(let refs):
-                track(.request(i), r.source, r.text, among("base_image") { v in v.image.map { refs.contains($0.reference) } ?? false })
+            case .availableBaseImages(let refs, let offline):
+                var parts = [among("base_image") { v in v.image.map { refs.contains($0.reference) } ?? false }]
+                if offline, let base = variables["base_image"], variables["python"] != nil {
+                    // Each usable image fixes the Python to the one it ships.
+                    for (index, value) in base.values.enumerated() {
+                        guard let image = value.image, refs.contains(image.reference) else { continue }
+                        let shipped = image.python.map { p in among("python") { $0.dotted == p.truncated(to: 2) } } ?? z3.no
+                        parts.append(z3.implies(z3.eq(base.term, index), shipped))
+                    }
+                }
+                track(.request(i), r.source, r.text, z3.and(parts))
             }
         }
     }

@@ -15,8 +15,9 @@ public struct Request: Sendable {
         /// A GPU architecture the image must run on (`--gpu sm_90`).
         case computeCapability(String)
         case systemPackages([String])
-        /// Only these base images can be used (those present in the engine or pullable).
-        case availableBaseImages([String])
+        /// Only these base images can be used (those present in the engine or pullable). With
+        /// `offline`, a Python cannot be downloaded either: the base image must ship it.
+        case availableBaseImages([String], offline: Bool)
     }
 
     public let kind: Kind

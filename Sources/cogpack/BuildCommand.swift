@@ -20,6 +20,8 @@ struct BuildCommand: AsyncParsableCommand {
     var caCert: String?
     @Option(help: "A secret for `run` mounts: id=ID,src=FILE (repeatable).") var secret: [String] = []
     @Option(help: "A folder of wheels for offline installs.") var wheelhouse: String?
+    @Option(help: "How the session reaches the engine's BuildKit: upgrade (POST /session) or tunnel (Control.Session).")
+    var session: String = "upgrade"
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
 
@@ -33,9 +35,14 @@ struct BuildCommand: AsyncParsableCommand {
             guard let mode = ProgressMode(rawValue: progress) else {
                 throw InputError(.flag("--progress"), "'\(progress)' is not one of auto, tty, plain, json")
             }
+            guard let route = BuildOptions.SessionRoute(rawValue: session) else {
+                throw InputError(.flag("--session"), "'\(session)' is not one of upgrade, tunnel")
+            }
             let dir = URL(fileURLWithPath: directory).standardizedFileURL
-            options = BuildOptions(tag: tag, projectDirectory: dir, address: address, progress: mode,
-                                   caBundle: try caBundle(), secrets: try secrets(), wheelhouse: wheelhouse.map { URL(fileURLWithPath: $0) })
+            var o = BuildOptions(tag: tag, projectDirectory: dir, address: address, progress: mode,
+                                 caBundle: try caBundle(), secrets: try secrets(), wheelhouse: wheelhouse.map { URL(fileURLWithPath: $0) })
+            o.sessionRoute = route
+            options = o
             if let plan {
                 guard let data = FileManager.default.contents(atPath: plan) else {
                     throw InputError(.flag("--plan"), "cannot read \(plan)")

@@ -9,7 +9,7 @@ enum EngineImages {
     static func restrict(_ kb: KnowledgeBase, address: BuilderAddress) throws -> (KnowledgeBase, Request) {
         guard case .engine(let endpoint) = address else {
             // A standalone buildkitd pulls what it needs; nothing to look up here.
-            return (kb, Request(.availableBaseImages(kb.catalog.images.map(\.reference)), source: .flag("--builder"), text: "any catalog image", explicit: false))
+            return (kb, Request(.availableBaseImages(kb.catalog.images.map(\.reference), offline: false), source: .flag("--builder"), text: "any catalog image", explicit: false))
         }
         let engine = EngineAPI(endpoint: endpoint)
         guard engine.ping() else {
@@ -18,9 +18,10 @@ enum EngineImages {
         let local = LocalBaseImages(engine: engine)
         let catalog = kb.catalog.adding(try local.discover())
         let (available, registry) = local.available(in: catalog)
-        let what = registry ? "present in the engine or pullable" : "present in the engine (no registry answers; make one with `cogpack base`)"
+        let what = registry ? "present in the engine or pullable"
+            : "present in the engine, with their own Python (no registry answers, so nothing can be downloaded; `cogpack base` makes one)"
         let shown = available.isEmpty ? "none" : available.prefix(4).joined(separator: ", ") + (available.count > 4 ? ", …" : "")
-        let request = Request(.availableBaseImages(available), source: .flag("engine \(endpoint)"),
+        let request = Request(.availableBaseImages(available, offline: !registry), source: .flag("engine \(endpoint)"),
                               text: "base images \(what): \(shown)", explicit: false)
         return (kb.with(catalog: catalog), request)
     }

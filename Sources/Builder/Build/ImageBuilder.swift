@@ -15,6 +15,11 @@ public struct BuildOptions: Sendable {
     public var secrets: [String: URL]
     /// A folder of wheels for offline installs.
     public var wheelhouse: URL?
+    /// How the session reaches BuildKit on the engine: its `/session` upgrade, or tunnelled
+    /// through `Control.Session` (the only way with buildkitd).
+    public var sessionRoute: SessionRoute = .upgrade
+
+    public enum SessionRoute: String, CaseIterable, Sendable { case upgrade, tunnel }
 
     public init(tag: String, projectDirectory: URL, address: BuilderAddress, progress: ProgressMode = .auto,
                 caBundle: URL? = nil, secrets: [String: URL] = [:], wheelhouse: URL? = nil) {
@@ -98,6 +103,25 @@ public final class ImageBuilder {
         }
 
         let gateway = [("buildkit-controlapi-buildid", ref)]
+        // Ctrl-C: the gateway returns an error (BuildKit stops the job), then the session and
+        // the connection close, which ends every call still waiting.
+        cancelHandler = {
+            Task {
+                var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
+                var status = Moby_Buildkit_V1_Frontend_Status()
+                status.code = 1
+                status.message = "cancelled"
+                request.error = status
+                _ = try? await control.unary("/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: gateway,
+                                             as: Moby_Buildkit_V1_Frontend_ReturnResponse.self)
+                session.close()
+                control.close()
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+                session.close()
+                control.close()
+            }
+        }
         var gatewayError: Error?
         do {
             try await frontend(control: control, metadata: gateway)
@@ -220,10 +244,10 @@ public final class ImageBuilder {
         ]
         for m in SessionServices.methods { headers.append(("X-Docker-Expose-Session-Grpc-Method", m)) }
         switch options.address {
-        case .engine:
+        case .engine where options.sessionRoute == .upgrade:
             let channel = try await connector.engineSession(headers: headers, router: services.route)
             return BuildSession(close: { channel.close(promise: nil) })
-        case .buildkitd:
+        case .engine, .buildkitd:
             return try await SessionTunnel.open(connector: connector, control: control, headers: headers, router: services.route)
         }
     }

@@ -18,6 +18,8 @@ public struct LocalBaseImages {
         var out: [BaseImage] = []
         for image in try engine.images(withLabel: Self.baseLabel) {
             let labels = (image["Labels"] as? [String: String]) ?? [:]
+            // A model built on a base inherits its labels; it is not a base itself.
+            if labels["run.cog.config"] != nil { continue }
             let size = ((image["Size"] as? NSNumber)?.intValue ?? 0) >> 20
             for tag in (image["RepoTags"] as? [String]) ?? [] where !tag.hasSuffix("<none>") {
                 out.append(BaseImage(

@@ -27,9 +27,11 @@ final class GRPCClientCall {
         return h
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    /// With `last`, the message also ends the sending half: a server may answer a unary call
+    /// and reset the stream before a separate END_STREAM would arrive.
+    func send(_ bytes: [UInt8], last: Bool = false) async throws {
         let frame = GRPCFraming.frame(bytes, allocator: channel.allocator)
-        try await channel.writeAndFlush(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(frame)))).get()
+        try await channel.writeAndFlush(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(frame), endStream: last))).get()
     }
 
     /// Ends the sending half (END_STREAM on an empty DATA frame).

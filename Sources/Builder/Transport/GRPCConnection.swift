@@ -30,8 +30,7 @@ public final class GRPCConnection {
     func unary<Response: Message>(_ path: String, _ request: Message, metadata: [(String, String)] = [],
                                   as: Response.Type = Response.self) async throws -> Response {
         let call = try await self.call(path, metadata: metadata)
-        try await call.send(Array(try request.serializedBytes() as [UInt8]))
-        try await call.closeSend()
+        try await call.send(Array(try request.serializedBytes() as [UInt8]), last: true)
         var result: Response?
         for try await message in call.responses where result == nil {
             result = try Response(serializedBytes: Array(message.readableBytesView))
@@ -44,8 +43,7 @@ public final class GRPCConnection {
     func serverStream<Response: Message>(_ path: String, _ request: Message, metadata: [(String, String)] = [],
                                          as: Response.Type = Response.self) async throws -> AsyncThrowingMapSequence<AsyncThrowingStream<ByteBuffer, Error>, Response> {
         let call = try await self.call(path, metadata: metadata)
-        try await call.send(Array(try request.serializedBytes() as [UInt8]))
-        try await call.closeSend()
+        try await call.send(Array(try request.serializedBytes() as [UInt8]), last: true)
         return call.responses.map { try Response(serializedBytes: Array($0.readableBytesView)) }
     }
 
