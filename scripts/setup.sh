@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what cogpack needs on a fresh Debian 12 machine with the Swift toolchain on PATH.
+# Installs what cogpack needs on a fresh Debian 12 machine with the Swift toolchain on PATH:
+# Z3 for the resolver, and for builds the Docker engine (with its BuildKit), debootstrap for
+# `cogpack base`, and curl for the engine checks.
 set -euo pipefail
-if ! dpkg -s libz3-dev pkg-config >/dev/null 2>&1; then
+packages=(libz3-dev pkg-config docker.io debootstrap curl)
+if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libz3-dev pkg-config
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
 fi

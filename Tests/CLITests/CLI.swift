@@ -27,10 +27,20 @@ enum CLI {
 
     private final class Marker {}
 
-    static func run(_ arguments: [String], in directory: URL = repo) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL = repo, environment: [String: String]? = nil) throws -> Result {
+        try exec(executable, arguments, in: directory, environment: environment)
+    }
+
+    /// A shell command line (docker, curl), for checks outside cogpack.
+    static func shell(_ command: String) throws -> Result {
+        try exec(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: repo, environment: nil)
+    }
+
+    private static func exec(_ tool: URL, _ arguments: [String], in directory: URL, environment: [String: String]?) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = tool
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -42,5 +52,14 @@ enum CLI {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                       stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+extension Data {
+    func append(to url: URL) throws {
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(self)
     }
 }

@@ -1,0 +1,151 @@
+@testable import Builder
+import Foundation
+import Planner
+import XCTest
+
+final class LLBTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private func hex(_ d: Data) -> String { d.map { String($0, radix: 16).leftPadded(2) }.joined() }
+
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.digest(Array("abc".utf8)), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.digest([]), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let long = [UInt8](repeating: 0x61, count: 1000)
+        XCTAssertEqual(SHA256.digest(long), "sha256:41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    /// The golden vector of the protocol notes, verified against the engine: an image source op
+    /// and the terminal op that points at it.
+    func testSourceOpAndTerminalMatchTheVerifiedBytes() throws {
+        let graph = LLBGraph(os: "linux", arch: "amd64")
+        var op = Pb_Op()
+        var src = Pb_SourceOp()
+        src.identifier = "docker-image://docker.io/local/busybox:1"
+        op.source = src
+        let digest = try graph.add(op, name: nil, caps: [])
+        XCTAssertEqual(digest, "sha256:50ba85ad5c959f433bb605cba975d57e2af82af0122b3f7bf6781d2ae51a2a95")
+        let def = try graph.definition(result: LLBOutput(digest: digest, index: 0))
+        XCTAssertEqual(hex(def.def[0]), "1a2a0a28646f636b65722d696d6167653a2f2f646f636b65722e696f2f6c6f63616c2f62757379626f783a31520e0a05616d64363412056c696e7578")
+        XCTAssertEqual(SHA256.digest(Array(def.def[1])), "sha256:5572d02e31d9ba6a1863e65c5eafee46310bdf1b2b79e83b1b3df25e07a4a780")
+    }
+
+    private func plan(_ name: String) throws -> Plan {
+        let data = try Data(contentsOf: Self.repo.appendingPathComponent("Tests/PlannerTests/Snapshots/\(name).json"))
+        return try Plan.decode(data, display: name)
+    }
+
+    private func compile(_ plan: Plan, ca: Bool = false) throws -> PlanCompiler.Compiled {
+        var inputs = PlanCompiler.Inputs()
+        inputs.hasCABundle = ca
+        for image in PlanCompiler.images(in: plan) { inputs.imageEnv[image] = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"] }
+        var c = PlanCompiler(plan: plan, inputs: inputs)
+        return try c.compile()
+    }
+
+    func testDefinitionsAreDeterministicAndWellFormed() throws {
+        for name in ["cpu-minimal", "gpu-torch", "system-run", "weights"] {
+            let p = try plan(name)
+            let a = try compile(p), b = try compile(p)
+            XCTAssertEqual(try LLBGraph.marshal(a.definition), try LLBGraph.marshal(b.definition), name)
+            let ops = try a.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+            let digests = Set(a.definition.def.map { SHA256.digest(Array($0)) })
+            XCTAssertEqual(digests.count, a.definition.def.count, "\(name): each op once")
+            for (i, op) in ops.enumerated() {
+                for input in op.inputs { XCTAssertTrue(digests.contains(input.digest), "\(name): missing input") }
+                if i < ops.count - 1 {
+                    XCTAssertEqual(op.platform.os, "linux")
+                    XCTAssertEqual(op.platform.architecture, "amd64")
+                }
+            }
+            let terminal = try XCTUnwrap(ops.last)
+            XCTAssertEqual(terminal.inputs.count, 1)
+            XCTAssertNil(terminal.op, "\(name): the last op only points at the result")
+        }
+    }
+
+    func testExecOpsCarryTheirMountsNetworkAndEnv() throws {
+        let compiled = try compile(try plan("system-run"), ca: true)
+        let ops = try compiled.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+        let execs = ops.compactMap { op -> Pb_ExecOp? in if case .exec(let e) = op.op { return e } else { return nil } }
+        let apt = try XCTUnwrap(execs.first { $0.meta.args.last?.contains("apt-get install") == true })
+        XCTAssertEqual(apt.network, .unset, "downloads run with the network")
+        XCTAssertTrue(apt.mounts.contains { $0.mountType == .cache && $0.cacheOpt.id == "cogpack-apt-lists" && $0.cacheOpt.sharing == .locked })
+        let ca = try XCTUnwrap(apt.mounts.first { $0.dest == "/etc/ssl/certs/cogpack-ca.pem" })
+        XCTAssertTrue(ca.readonly)
+        XCTAssertEqual(ca.output, -1)
+        XCTAssertTrue(apt.meta.env.contains("SSL_CERT_FILE=/etc/ssl/certs/cogpack-ca.pem"))
+        let venv = try XCTUnwrap(execs.first { $0.meta.args.contains("venv") })
+        XCTAssertEqual(venv.network, .none, "steps that do not download run without network")
+        XCTAssertFalse(venv.mounts.contains { $0.dest.hasSuffix("cogpack-ca.pem") })
+        XCTAssertEqual(venv.mounts.first?.dest, "/")
+        XCTAssertEqual(venv.mounts.first?.output, 0)
+        let run = try XCTUnwrap(execs.first { $0.meta.args.last?.contains("hf_token") == true })
+        XCTAssertTrue(run.mounts.contains { $0.mountType == .secret && $0.secretOpt.id == "hf_token" && $0.secretOpt.optional })
+        XCTAssertTrue(run.meta.env.contains("PATH=/venv/bin:/usr/local/bin:/usr/bin:/bin"), "${PATH} is the base image's: \(run.meta.env)")
+
+        let without = try compile(try plan("system-run"), ca: false)
+        let opsWithout = try without.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+        for case .exec(let e)? in opsWithout.map(\.op) {
+            XCTAssertFalse(e.mounts.contains { $0.dest.hasSuffix("cogpack-ca.pem") })
+            XCTAssertFalse(e.meta.env.contains { $0.hasPrefix("SSL_CERT_FILE=") })
+        }
+    }
+
+    func testCopiesUseTheUnsetSentinelsAndLocalSourcesTheExcludes() throws {
+        let compiled = try compile(try plan("weights"))
+        let ops = try compiled.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+        let copies = ops.flatMap { op -> [Pb_FileActionCopy] in
+            guard case .file(let f) = op.op else { return [] }
+            return f.actions.compactMap { if case .copy(let c) = $0.action { return c } else { return nil } }
+        }
+        XCTAssertFalse(copies.isEmpty)
+        for c in copies {
+            XCTAssertEqual(c.mode, -1)
+            XCTAssertEqual(c.timestamp, -1)
+        }
+        let locals = ops.compactMap { op -> Pb_SourceOp? in
+            if case .source(let s) = op.op, s.identifier.hasPrefix("local://") { return s } else { return nil }
+        }
+        let source = try XCTUnwrap(locals.first { $0.attrs["local.excludepatterns"]?.contains("weights/model.bin") == true },
+                                   "the source copy's context leaves the weights out")
+        XCTAssertTrue(source.attrs["local.excludepatterns"]!.contains("*.md"))
+        XCTAssertTrue(locals.contains { $0.attrs["local.includepattern"] == "[\"weights/model.bin\"]" }, "the weights copy reads only the weights")
+        XCTAssertEqual(compiled.final.history.last, "[source] copy . → /src")
+    }
+
+    func testImageReferencesAreQualified() {
+        XCTAssertEqual(ImageReference.qualified("python:3.11-slim-bookworm"), "docker.io/library/python:3.11-slim-bookworm")
+        XCTAssertEqual(ImageReference.qualified("cogpack/base:bookworm-python3.11"), "docker.io/cogpack/base:bookworm-python3.11")
+        XCTAssertEqual(ImageReference.qualified("nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04"), "docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04")
+        XCTAssertEqual(ImageReference.qualified("debian"), "docker.io/library/debian:latest")
+        XCTAssertEqual(ImageReference.qualified("localhost:5000/m:1"), "localhost:5000/m:1")
+        XCTAssertEqual(ImageReference.qualified("ghcr.io/a/b@sha256:00"), "ghcr.io/a/b@sha256:00")
+    }
+
+    func testEnvReplacesInPlaceAndExpandsPath() {
+        var env = EnvList(["PATH=/usr/bin:/bin", "LANG=C.UTF-8"])
+        env.apply(["PATH=/venv/bin:${PATH}", "LANG=en_US.UTF-8", "NEW=1"])
+        XCTAssertEqual(env.array, ["PATH=/venv/bin:/usr/bin:/bin", "LANG=en_US.UTF-8", "NEW=1"])
+    }
+
+    func testImageConfigKeepsTheBaseAndAddsTheExport() throws {
+        let p = try plan("cpu-minimal")
+        let base: [String: Any] = ["architecture": "amd64", "os": "linux",
+                                   "config": ["Env": ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"], "Labels": ["from.base": "yes"]],
+                                   "history": [["created_by": "debootstrap"]], "rootfs": ["type": "layers"]]
+        let config = ImageConfig.merge(base: base, export: p.export, platform: p.platform, history: ["RUN a", "copy b"])
+        let c = try XCTUnwrap(config["config"] as? [String: Any])
+        XCTAssertEqual(c["Env"] as? [String], ["PATH=/venv/bin:/usr/bin:/bin", "LANG=C.UTF-8", "VIRTUAL_ENV=/venv", "PYTHONUNBUFFERED=1",
+                                               "COG_PREDICT_TYPE_STUB=predict.py:Predictor"])
+        XCTAssertEqual(c["Cmd"] as? [String], ["python", "-m", "cog.server.http"])
+        XCTAssertEqual(c["Entrypoint"] as? [String], ["/usr/bin/tini", "--"])
+        XCTAssertEqual(c["WorkingDir"] as? String, "/src")
+        XCTAssertNotNil((c["ExposedPorts"] as? [String: Any])?["5000/tcp"])
+        let labels = try XCTUnwrap(c["Labels"] as? [String: String])
+        XCTAssertEqual(labels["from.base"], "yes")
+        XCTAssertEqual(labels["run.cog.has_init"], "true")
+        XCTAssertEqual((config["history"] as? [[String: Any]])?.count, 3)
+        XCTAssertNil(config["rootfs"])
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import XCTest
+
+/// `cogpack build` against the real Docker engine and its BuildKit, and the built model serving
+/// predictions. `.ci/run` starts the engine (scripts/start-docker.sh); the base image is made
+/// here with `cogpack base` when the engine lacks it.
+final class BuildIntegrationTests: XCTestCase {
+    static let base = "cogpack/base:bookworm-python3.11"
+    nonisolated(unsafe) static var prepared = false
+
+    override func setUpWithError() throws {
+        guard try CLI.shell("curl -fsS --max-time 3 --unix-socket /var/run/docker.sock http://docker/_ping").status == 0 else {
+            XCTFail("no Docker engine answers on /var/run/docker.sock; run scripts/start-docker.sh")
+            throw XCTSkip("no engine")
+        }
+        if !Self.prepared {
+            if try CLI.shell("docker image inspect \(Self.base) >/dev/null 2>&1").status != 0 {
+                let made = try CLI.run(["base"])
+                XCTAssertEqual(made.status, 0, made.stderr)
+            }
+            Self.prepared = true
+        }
+    }
+
+    /// A copy of an example in a scratch folder, so that tests can edit it.
+    private func example(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("it-\(name)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(at: CLI.repo.appendingPathComponent("examples/\(name)"), to: dir)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    private struct Events {
+        var done: [String] = []
+        var cached: [String] = []
+        var errors: [String] = []
+    }
+
+    /// Steps run and cached, from `--progress json`.
+    private func events(_ stderr: String) -> Events {
+        var e = Events()
+        for line in stderr.split(separator: "\n") {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let name = obj["name"] as? String else { continue }
+            switch obj["event"] as? String {
+            case "done": e.done.append(name)
+            case "cached": e.cached.append(name)
+            case "error": e.errors.append(name)
+            default: break
+            }
+        }
+        return e
+    }
+
+    func testBuildServeRebuildAndEdit() throws {
+        let dir = try example("cpu-minimal")
+        let tag = "cogpack-it-minimal"
+        let first = try CLI.run(["build", dir.path, "-t", tag, "--progress", "json"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("built docker.io/library/\(tag):latest"), first.stdout)
+
+        // The image serves Cog's API.
+        let name = "cogpack-it-\(UUID().uuidString.prefix(8))"
+        let port = 15000 + Int.random(in: 0..<1000)
+        XCTAssertEqual(try CLI.shell("docker run -d --name \(name) -p \(port):5000 \(tag)").status, 0)
+        addTeardownBlock { _ = try? CLI.shell("docker rm -f \(name)") }
+        var ready = false
+        for _ in 0..<60 where !ready {
+            ready = try CLI.shell("curl -fsS http://127.0.0.1:\(port)/health-check | grep -q READY").status == 0
+            if !ready { Thread.sleep(forTimeInterval: 0.5) }
+        }
+        XCTAssertTrue(ready, "the server did not become ready")
+        let prediction = try CLI.shell("curl -fsS -X POST -H 'Content-Type: application/json' -d '{\"input\":{\"name\":\"tests\"}}' http://127.0.0.1:\(port)/predictions")
+        let output = try JSONSerialization.jsonObject(with: Data(prediction.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(output?["status"] as? String, "succeeded", prediction.stdout)
+        XCTAssertEqual(output?["output"] as? String, "hello, tests")
+
+        // Nothing changed: every step is cached.
+        let again = try CLI.run(["build", dir.path, "-t", tag, "--progress", "json"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let e = events(again.stderr)
+        XCTAssertTrue(e.done.allSatisfy { $0.hasPrefix("[internal]") || $0.hasPrefix("docker-image://") || $0 == "exporting to image" },
+                      "rebuilt: \(e.done)")
+
+        // predict.py edited: only the source layer is made again.
+        // A fresh edit: BuildKit would find an edit made before in its cache.
+        try "\n# edited \(UUID())\n".data(using: .utf8)!.append(to: dir.appendingPathComponent("predict.py"))
+        let edited = try CLI.run(["build", dir.path, "-t", tag, "--progress", "json"])
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        let ran = events(edited.stderr).done.filter { $0.hasPrefix("[") && !$0.hasPrefix("[internal]") }
+        XCTAssertEqual(ran, ["[source] copy . → /src"])
+    }
+
+    func testTunnelledSessionBuildsTheSameModel() throws {
+        let dir = try example("cpu-minimal")
+        let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-tunnel", "--session", "tunnel", "--progress", "plain"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let cmd = try CLI.shell("docker image inspect cogpack-it-tunnel --format '{{json .Config.Cmd}}'")
+        XCTAssertEqual(cmd.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "[\"python\",\"-m\",\"cog.server.http\"]")
+    }
+
+    func testAPlanWrittenEarlierBuildsTheSameImageConfig() throws {
+        let dir = try example("cpu-minimal")
+        let planned = try CLI.run(["plan", dir.path, "--json"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        // Offline, the plan the engine-aware build makes names the local base; plan by hand the same way.
+        let json = planned.stdout.replacingOccurrences(of: "python:3.11-slim-bookworm", with: Self.base)
+        let file = dir.appendingPathComponent("plan.json")
+        try json.write(to: file, atomically: true, encoding: .utf8)
+        let built = try CLI.run(["build", dir.path, "-t", "cogpack-it-plan", "--plan", file.path, "--progress", "plain"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let env = try CLI.shell("docker image inspect cogpack-it-plan --format '{{json .Config.Env}}'").stdout
+        XCTAssertTrue(env.contains("COG_PREDICT_TYPE_STUB=predict.py:Predictor"), env)
+        XCTAssertTrue(env.contains("PATH=/venv/bin:"), env)
+    }
+
+    func testAFailingStepNamesItselfShowsItsLogAndTagsNothing() throws {
+        let dir = try example("cpu-minimal")
+        try """
+        build:
+          python_version: "3.11"
+          run:
+            - for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do echo "line $i"; done; exit 3
+        predict: "predict.py:Predictor"
+        """.write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let tag = "cogpack-it-fails-\(UUID().uuidString.prefix(6).lowercased())"
+        let r = try CLI.run(["build", dir.path, "-t", tag, "--progress", "plain"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("step failed: [run] run: for i in"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("exit code: 3"), r.stderr)
+        let tail = r.stderr.components(separatedBy: "last log lines:").last ?? ""
+        XCTAssertTrue(tail.contains("line 25") && tail.contains("line 6") && !tail.contains("line 5\n"), tail)
+        XCTAssertNotEqual(try CLI.shell("docker image inspect \(tag) >/dev/null 2>&1").status, 0, "no image is tagged")
+    }
+
+    func testSecretsReachRunCommandsAndNeverTheImage() throws {
+        let dir = try example("system-run")
+        // Outside the model folder: the folder itself is copied into the image.
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        try "s3cret\n".write(to: secret, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: secret) }
+        let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-secrets", "--secret", "id=hf_token,src=\(secret.path)", "--progress", "plain"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("token present"), r.stderr)
+        let check = try CLI.shell("docker run --rm --entrypoint sh cogpack-it-secrets -c 'cat /etc/model-build-note; ls /run/secrets; ls /opt/cogpack 2>&1; grep -rl s3cret /etc /src 2>/dev/null | wc -l'")
+        XCTAssertTrue(check.stdout.contains("built by cogpack"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("No such file"), "build tools stay out of the image: \(check.stdout)")
+        XCTAssertTrue(check.stdout.hasSuffix("0\n"), check.stdout)
+    }
+
+    func testWithoutARegistryAPythonTheBasesLackIsAConflict() throws {
+        let dir = try example("cpu-minimal")
+        try "build:\n  python_version: \"3.12\"\npredict: \"predict.py:Predictor\"\n".write(
+            to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-conflict"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("cog.yaml:2"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("engine unix:///var/run/docker.sock"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("set python_version: \"3.11\""), r.stdout)
+    }
+
+    func testAMissingEngineSaysHowToStartOne() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["DOCKER_HOST"] = "unix:///tmp/no-such-docker.sock"
+        let r = try CLI.run(["build", CLI.repo.appendingPathComponent("examples/cpu-minimal").path, "-t", "x"], environment: env)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("start-docker.sh"), r.stderr)
+    }
+}
