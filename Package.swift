@@ -36,6 +36,7 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            exclude: ["README.md"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.

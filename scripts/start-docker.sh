@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers on DOCKER_HOST (default unix:///var/run/docker.sock):
-# installs Debian's docker.io if needed and starts dockerd in the background. Idempotent.
+# installs Debian's docker.io if needed and starts dockerd in the background. Idempotent. When it
+# starts the engine it records the process in .cogpack-dockerd.pid, so that stop-docker.sh stops
+# only what was started here.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 sock="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 sock="${sock#unix://}"
 answers() { curl -fsS --max-time 2 --unix-socket "$sock" http://docker/_ping >/dev/null 2>&1; }
@@ -12,6 +15,7 @@ if ! command -v dockerd >/dev/null; then
 fi
 log="${COGPACK_DOCKERD_LOG:-/tmp/cogpack-dockerd.log}"
 nohup dockerd --host "unix://$sock" >"$log" 2>&1 &
+echo $! > .cogpack-dockerd.pid
 for _ in $(seq 1 60); do
     if answers; then exit 0; fi
     sleep 0.5

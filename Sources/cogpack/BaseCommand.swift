@@ -10,12 +10,17 @@ struct BaseCommand: ParsableCommand {
 
     @Option(help: "The Debian release.") var suite = "bookworm"
     @Option(help: "The Debian mirror.") var mirror = "http://deb.debian.org/debian"
+    @Flag(help: "Make the image again even if the engine has one for this release.") var force = false
 
     func run() throws {
         guard case .engine(let endpoint) = BuilderAddress.defaultEngine() else { return }
         let engine = EngineAPI(endpoint: endpoint)
         guard engine.ping() else {
             Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
+        }
+        if !force, let existing = try? LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
+            print("\(existing.reference) is already in the engine (python \(existing.python?.text ?? "?")); --force makes it again")
+            return
         }
         var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
         maker.log = { FileHandle.standardError.write(Data("base: \($0)\n".utf8)) }

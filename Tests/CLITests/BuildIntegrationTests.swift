@@ -53,7 +53,7 @@ final class BuildIntegrationTests: XCTestCase {
     }
 
     func testBuildServeRebuildAndEdit() throws {
-        let dir = try example("cpu-minimal")
+        let dir = try example("hello")
         let tag = "cogpack-it-minimal"
         let first = try CLI.run(["build", dir.path, "-t", tag, "--progress", "json"])
         XCTAssertEqual(first.status, 0, first.stderr)
@@ -92,7 +92,7 @@ final class BuildIntegrationTests: XCTestCase {
     }
 
     func testTunnelledSessionBuildsTheSameModel() throws {
-        let dir = try example("cpu-minimal")
+        let dir = try example("hello")
         let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-tunnel", "--session", "tunnel", "--progress", "plain"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let cmd = try CLI.shell("docker image inspect cogpack-it-tunnel --format '{{json .Config.Cmd}}'")
@@ -100,7 +100,7 @@ final class BuildIntegrationTests: XCTestCase {
     }
 
     func testAPlanWrittenEarlierBuildsTheSameImageConfig() throws {
-        let dir = try example("cpu-minimal")
+        let dir = try example("hello")
         let planned = try CLI.run(["plan", dir.path, "--json"])
         XCTAssertEqual(planned.status, 0, planned.stderr)
         // Offline, the plan the engine-aware build makes names the local base; plan by hand the same way.
@@ -115,7 +115,7 @@ final class BuildIntegrationTests: XCTestCase {
     }
 
     func testAFailingStepNamesItselfShowsItsLogAndTagsNothing() throws {
-        let dir = try example("cpu-minimal")
+        let dir = try example("hello")
         try """
         build:
           python_version: "3.11"
@@ -149,7 +149,7 @@ final class BuildIntegrationTests: XCTestCase {
     }
 
     func testWithoutARegistryAPythonTheBasesLackIsAConflict() throws {
-        let dir = try example("cpu-minimal")
+        let dir = try example("hello")
         try "build:\n  python_version: \"3.12\"\npredict: \"predict.py:Predictor\"\n".write(
             to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-conflict"])
@@ -162,8 +162,55 @@ final class BuildIntegrationTests: XCTestCase {
     func testAMissingEngineSaysHowToStartOne() throws {
         var env = ProcessInfo.processInfo.environment
         env["DOCKER_HOST"] = "unix:///tmp/no-such-docker.sock"
-        let r = try CLI.run(["build", CLI.repo.appendingPathComponent("examples/cpu-minimal").path, "-t", "x"], environment: env)
+        let r = try CLI.run(["build", CLI.repo.appendingPathComponent("examples/hello").path, "-t", "x"], environment: env)
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("start-docker.sh"), r.stderr)
+    }
+
+    /// What must never reach an image: files `.dockerignore` leaves out, what a symlink points
+    /// at outside the context, and the CA bundle mounted into download steps. Every layer of the
+    /// saved image is scanned for their bytes.
+    func testIgnoredFilesLinksOutsideAndTheCABundleStayOutOfEveryLayer() throws {
+        let dir = try example("hello")
+        let marker = "cogpack-marker-\(UUID().uuidString)"
+        try "ignored \(marker)-ignored\n".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "notes.txt\n".write(to: dir.appendingPathComponent(".dockerignore"), atomically: true, encoding: .utf8)
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("outside-\(UUID().uuidString)")
+        try "outside \(marker)-outside\n".write(to: outside, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("link"), withDestinationURL: outside)
+        // The host's bundle (the proxy's CA is in it) plus a line no other file has.
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
+        let bundle = (try? String(contentsOfFile: "/etc/ssl/certs/ca-certificates.crt", encoding: .utf8)) ?? ""
+        try (bundle + "\n# \(marker)-ca\n").write(to: ca, atomically: true, encoding: .utf8)
+        addTeardownBlock {
+            try? FileManager.default.removeItem(at: outside)
+            try? FileManager.default.removeItem(at: ca)
+        }
+        // A run step that is new each time (so it runs, with the CA mounted) and shows the mount.
+        try """
+        build:
+          python_version: "3.11"
+          run:
+            - test -s /etc/ssl/certs/cogpack-ca.pem && echo "ca mounted for \(marker.suffix(8))"
+        predict: "predict.py:Predictor"
+        """.write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let tag = "cogpack-it-layers"
+        let r = try CLI.run(["build", dir.path, "-t", tag, "--ca-cert", ca.path, "--progress", "plain"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("ca mounted for \(marker.suffix(8))"), r.stderr)
+
+        let link = try CLI.shell("docker run --rm --entrypoint sh \(tag) -c 'test -L /src/link && readlink /src/link; test -e /src/notes.txt || echo no-notes'")
+        XCTAssertTrue(link.stdout.contains(outside.path), "the link stays a link: \(link.stdout)")
+        XCTAssertTrue(link.stdout.contains("no-notes"), link.stdout)
+
+        let save = FileManager.default.temporaryDirectory.appendingPathComponent("save-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: save) }
+        XCTAssertEqual(try CLI.shell("mkdir -p \(save.path) && docker save \(tag) | tar -x -C \(save.path)").status, 0)
+        let layers = try CLI.shell("find \(save.path) -name layer.tar | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertGreaterThan(Int(layers) ?? 0, 3, "the image has its layers")
+        for what in ["ignored", "outside", "ca"] {
+            let hits = try CLI.shell("grep -rl -- '\(marker)-\(what)' \(save.path) | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            XCTAssertEqual(hits, "0", "\(what) bytes found in a layer")
+        }
     }
 }
