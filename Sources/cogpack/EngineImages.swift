@@ -17,7 +17,7 @@ enum EngineImages {
         }
         let local = LocalBaseImages(engine: engine)
         let catalog = kb.catalog.adding(try local.discover())
-        let (available, registry) = local.available(in: catalog)
+        let (available, registry) = try local.available(in: catalog)
         let what = registry ? "present in the engine or pullable"
             : "present in the engine, with their own Python (no registry answers, so nothing can be downloaded; `cogpack base` makes one)"
         let shown = available.isEmpty ? "none" : available.prefix(4).joined(separator: ", ") + (available.count > 4 ? ", …" : "")

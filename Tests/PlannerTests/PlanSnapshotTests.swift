@@ -70,7 +70,8 @@ final class PlanSnapshotTests: XCTestCase {
         XCTAssertFalse(fw.argv.contains { $0.hasPrefix("opencv") }, "other requirements stay out of the framework layer")
         let reqs = try XCTUnwrap(plan.contexts["requirements"]?.files["requirements.txt"]?.content)
         XCTAssertFalse(reqs.contains("torch"), reqs)
-        XCTAssertEqual(plan.contexts["requirements"]?.files["constraints.txt"]?.content, "torch==2.3.1\ntorchvision==0.18.1\n")
+        XCTAssertEqual(plan.contexts["requirements"]?.files["constraints.txt"]?.content, "torch==2.3.1\ntorchvision==0.18.1\ncog==0.23.1\n")
+        XCTAssertLessThan(try index(plan, "cog"), try index(plan, "app-deps"), "requirements are the last layer of the environment")
     }
 
     func testWeightsComeBeforeTheSourceAndTheSourceIsLast() throws {
@@ -83,18 +84,24 @@ final class PlanSnapshotTests: XCTestCase {
         XCTAssertTrue(source.excludes.contains(".git"))
     }
 
-    func testTheExportHoldsOnlyWhatRuns() throws {
+    /// The image is the chain from the base through the Python environment to the source; uv
+    /// only ever comes in as a read-only mount from its side stage.
+    func testTheImageChainHoldsNoBuildTools() throws {
         for example in Self.examples {
             let plan = try plan(example)
-            let export = plan.stages.filter { $0.phase.isExport }
-            XCTAssertEqual(export.first?.source, .stage("system-deps"), "\(example): the export starts from the base with its system packages")
-            var copied: [String] = []
-            for stage in export {
-                for case .copy(let c) in stage.operations {
-                    if case .stage = c.from { copied += c.src }
+            var chain: [String] = []
+            var id: String? = plan.stages.last?.id
+            while let current = id, let stage = plan.stage(current) {
+                chain.append(current)
+                if case .stage(let from) = stage.source { id = from } else { id = nil }
+            }
+            XCTAssertFalse(chain.contains("uv"), "\(example): uv is in the image chain: \(chain)")
+            XCTAssertTrue(chain.contains("venv") && chain.contains("system-deps") && chain.contains("cog"), "\(example): \(chain)")
+            for stage in plan.stages {
+                for case .exec(let e) in stage.operations where e.argv.first == "/opt/cogpack/uv/bin/uv" {
+                    XCTAssertTrue(e.mounts.contains(.input(.stage("uv"), target: "/opt/cogpack/uv", path: "/opt/cogpack/uv")), "\(example) \(stage.id)")
                 }
             }
-            XCTAssertEqual(Set(copied).subtracting(["/opt/cogpack/python"]), ["/venv"], "\(example): only the venv (and a managed python) come from the build")
             XCTAssertEqual(plan.export.cmd, ["python", "-m", "cog.server.http"])
             XCTAssertEqual(plan.export.entrypoint, ["/usr/bin/tini", "--"])
             XCTAssertTrue(plan.export.env.contains("COG_PREDICT_TYPE_STUB=predict.py:Predictor"), example)

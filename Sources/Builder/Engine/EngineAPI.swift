@@ -61,6 +61,12 @@ public struct EngineAPI: Sendable {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? s
     }
 
+    public func images() throws -> [[String: Any]] {
+        let r = try request("GET", "/images/json")
+        guard r.status == 200 else { throw TransportError("listing images failed: \(String(decoding: r.body, as: UTF8.self))") }
+        return (try JSONSerialization.jsonObject(with: r.body) as? [[String: Any]]) ?? []
+    }
+
     /// Images whose labels match `label` (`key` or `key=value`).
     public func images(withLabel label: String) throws -> [[String: Any]] {
         let filters = "{\"label\":[\"\(label)\"]}"

@@ -35,14 +35,11 @@ public struct LocalBaseImages {
 
     /// The catalog images a build can start from. A registry is asked once (with a short
     /// timeout): when it does not answer, only images the engine already has count.
-    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") -> (images: [String], registry: Bool) {
+    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") throws -> (images: [String], registry: Bool) {
         let registry = engine.isPullable(probe)
-        var out: [String] = []
-        for image in catalog.images {
-            if registry || (try? engine.inspect(image: image.reference)) != nil {
-                out.append(image.reference)
-            }
-        }
-        return (out, registry)
+        if registry { return (catalog.images.map(\.reference), true) }
+        // One listing of the engine's images, not one inspect per catalog entry.
+        let present = Set(try engine.images().flatMap { ($0["RepoTags"] as? [String]) ?? [] }.map(ImageReference.qualified))
+        return (catalog.images.map(\.reference).filter { present.contains(ImageReference.qualified($0)) }, false)
     }
 }

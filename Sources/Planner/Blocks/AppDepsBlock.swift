@@ -2,8 +2,8 @@ import Foundation
 import Rules
 
 /// The rest of the requirements: pins as written (markers evaluated), index options hoisted to
-/// the top, local wheel files from the model folder, the framework pins as constraints so that
-/// nothing here can change torch. A cache mount keeps downloads between builds.
+/// the top, local wheel files from the model folder, the framework and SDK pins as constraints so
+/// that nothing here can change torch or cog. A cache mount keeps downloads between builds.
 struct AppDepsBlock: Block {
     let name = "app-deps"
     static let context = "requirements"
@@ -51,7 +51,8 @@ struct AppDepsBlock: Block {
             }
             lines.append(r.editable ? "-e " + line : line)
         }
-        let constraints = FrameworkBlock.pins(resolved)
+        // Nothing in the requirements may move the framework or the SDK.
+        let constraints = FrameworkBlock.pins(resolved) + ["cog==\(try CogRuntimeBlock.version(input).0)"]
         composer.addContext(Self.context, Plan.Context(
             kind: .generated, block: name, description: "requirements rewritten for the build, and the framework pins as constraints",
             excludes: [],
@@ -59,7 +60,7 @@ struct AppDepsBlock: Block {
                     "constraints.txt": .init(content: constraints.map { $0 + "\n" }.joined(), mode: 0o644)]))
         guard lines.contains(where: { !$0.hasPrefix("-") || $0.hasPrefix("-e ") }) else { return }
 
-        var mounts: [Mount] = [.input(.context(Self.context), target: Self.mountPoint, path: "/"), Layout.uvCache,
+        var mounts: [Mount] = [.input(.context(Self.context), target: Self.mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
                                .caBundle(target: Layout.caBundle)]
         if !localFiles.isEmpty {
             try composer.addStage("local-packages", phase: .appDeps, block: name, name: "local package files",

@@ -1,5 +1,5 @@
 /// The image the build starts from, and the export's starting point. The catalog's images serve
-/// both: the final image is the build base plus its system packages, minus every build tool.
+/// both: the final image is the build base plus its system packages and the Python environment.
 struct BaseImageBlock: Block {
     let name = "base-image"
 
@@ -11,8 +11,11 @@ struct BaseImageBlock: Block {
         composer.setBaseProvides(provides)
         try composer.addStage("base", phase: .base, block: name, name: "base image \(resolved.baseImage.reference)",
                               source: .image(resolved.baseImage.reference))
-        // The export starts where the system packages end; nothing of the build phases after it.
+        // The final image grows from the build chain: base, system packages, the Python
+        // environment layer by layer. Build tools are never in that chain (uv is mounted from a
+        // side stage, downloads live in cache mounts), so nothing needs copying out of it, and
+        // editing requirements does not copy the whole environment again.
         try composer.addStage("runtime-base", phase: .exportBase, block: name, name: "runtime base",
-                              source: .phase(.systemDeps))
+                              source: .phase(.buildComplete))
     }
 }

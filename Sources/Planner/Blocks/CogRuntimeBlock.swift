@@ -1,7 +1,8 @@
 import Rules
 
-/// The cog SDK (its coglet dependency serves the HTTP API), after the user's packages so that
-/// changing the SDK version does not reinstall them.
+/// The cog SDK (its coglet dependency serves the HTTP API). It changes as rarely as the
+/// framework, so it is installed right after it and before the user's other requirements: editing
+/// requirements.txt re-runs only that last layer.
 struct CogRuntimeBlock: Block {
     let name = "cog"
 
@@ -19,8 +20,8 @@ struct CogRuntimeBlock: Block {
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)",
                     "-c", AppDepsBlock.mountPoint + "/constraints.txt"]
         let mounts: [Mount] = [.input(.context(AppDepsBlock.context), target: AppDepsBlock.mountPoint, path: "/"),
-                               Layout.uvCache, .caBundle(target: Layout.caBundle)]
-        try composer.addStage("cog", phase: .appBuild, block: name, name: "cog SDK \(version) (\(source))",
+                               Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)]
+        try composer.addStage("cog", phase: .frameworkDeps, block: name, name: "cog SDK \(version) (\(source))",
                               operations: [.exec(.init(argv, label: "uv pip install cog==\(version)", env: Layout.uvEnv,
                                                        mounts: mounts, network: true))],
                               provides: ["cog"])

@@ -1,5 +1,5 @@
 /// The resolved Python, when the base image does not ship it: a uv-managed CPython in its own
-/// folder, copied into the export.
+/// folder, in the image's chain.
 struct PythonRuntimeBlock: Block {
     let name = "python"
 
@@ -10,10 +10,8 @@ struct PythonRuntimeBlock: Block {
         let exec = Plan.Operation.Exec([Layout.uv, "python", "install", resolved.python, "--install-dir", Layout.pythonInstall],
                                   label: "uv python install \(resolved.python)",
                                   env: Layout.uvEnv.filter { !$0.hasPrefix("UV_PYTHON_DOWNLOADS=") },
-                                  mounts: [Layout.uvCache, .caBundle(target: Layout.caBundle)], network: true)
+                                  mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)], network: true)
         try composer.addStage("python", phase: .runtime, block: name, name: "python \(resolved.python)",
-                              operations: [.exec(exec)], provides: ["python"])
-        try composer.addStage("python-runtime", phase: .exportRuntime, block: name, name: "python \(resolved.python) runtime",
-                              operations: [.copy(.init(from: .stage("python"), src: [Layout.pythonInstall], dest: Layout.pythonInstall))])
+                              source: .phase(.systemDeps), operations: [.exec(exec)], provides: ["python"])
     }
 }

@@ -1,5 +1,5 @@
-/// uv, installed from the package index into a folder of its own. Build phases use it; the export
-/// never copies it, so it is not in the final image.
+/// uv, installed from the package index into a folder of its own, in a side stage off the system
+/// packages. The steps that use it mount it read-only, so it is never part of the image.
 struct UvBlock: Block {
     let name = "uv"
 
@@ -17,7 +17,7 @@ struct UvBlock: Block {
                                         env: ["DEBIAN_FRONTEND=noninteractive"],
                                         mounts: [Layout.pipCache, Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)],
                                         network: true)
-        try composer.addStage("uv", phase: .runtime, block: name, name: "uv \(tool.version)", operations: [.exec(exec)],
-                              provides: ["uv"])
+        try composer.addStage("uv", phase: .runtime, block: name, name: "uv \(tool.version)", source: .phase(.systemDeps),
+                              operations: [.exec(exec)], provides: ["uv"])
     }
 }

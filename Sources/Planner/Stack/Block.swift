@@ -45,6 +45,9 @@ enum Layout {
     static let src = "/src"
     static let inputs = "/opt/cogpack/inputs"
     static let caBundle = "/etc/ssl/certs/cogpack-ca.pem"
+    /// uv comes from its own stage, mounted read-only into the steps that use it, so that it is
+    /// never part of the image.
+    static let uvMount = Mount.input(.stage("uv"), target: uvTool, path: uvTool)
     static let uvCache = Mount.cache(target: "/root/.cache/uv", id: "cogpack-uv", sharing: .shared)
     static let pipCache = Mount.cache(target: "/root/.cache/pip", id: "cogpack-pip", sharing: .shared)
     static let aptCache = Mount.cache(target: "/var/cache/apt", id: "cogpack-apt-cache", sharing: .locked)
