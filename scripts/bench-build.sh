@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build benchmark: cogpack against `docker build` of the Dockerfile Cog 0.22 would generate
-# (Benchmarks/cog-dockerfiles), same engine, same local base, same run. For examples/hello and
-# examples/system-run (system packages and Python requirements): cold build, no-op rebuild,
+# (Benchmarks/cog-dockerfiles), same engine, same local base, same run. For examples/hello,
+# examples/system-run (system packages and Python requirements) and examples/tensorflow-cpu (a
+# framework of several hundred MB): cold build, no-op rebuild,
 # rebuild after a predict.py edit, after a requirements edit, and the image size. Prints seconds
 # and bytes, and the ratios cogpack / Cog (marked ×; below 1 means cogpack is faster or smaller).
 # Cold builds prune the engine's build cache first (cache mounts included), so they download.
@@ -50,7 +51,7 @@ sequence() {
 }
 
 printf '%-12s %-20s %12s %12s %8s\n' model measure cogpack cog ratio
-for model in hello system-run; do
+for model in hello system-run tensorflow-cpu; do
     read -r a_cold a_noop a_source a_reqs a_size < <(sequence cogpack "$model")
     read -r b_cold b_noop b_source b_reqs b_size < <(sequence cog "$model")
     row() { printf '%-12s %-20s %12.2f %12.2f %7.2f×\n' "$model" "$1" "$2" "$3" "$(ratio "$2" "$3")"; }

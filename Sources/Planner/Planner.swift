@@ -16,13 +16,15 @@ public struct Planner: Sendable {
     public init(kb: KnowledgeBase) { self.kb = kb }
 
     /// `extra` are requests from outside the project, such as which base images are available.
-    public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], extra: [Request] = []) throws -> PlanOutcome {
+    public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], extra: [Request] = [],
+                     cache: ResolutionCache? = nil) throws -> PlanOutcome {
         let project = try Project.load(directory)
         let source = try SourceInfo.read(directory)
         let input = BlockInput(project: project, source: source, kb: kb)
         let blocks = stack.active(input)
         let requests = project.requests(drivers: drivers, gpus: gpus) + blocks.flatMap { $0.requests(input) } + extra
-        switch try Resolver(kb: kb).resolve(requests) {
+        let resolver = Resolver(kb: kb)
+        switch try cache.map({ try $0.resolve(requests, with: resolver) }) ?? resolver.resolve(requests) {
         case .conflict(let c):
             return .conflict(c)
         case .resolved(let resolution):

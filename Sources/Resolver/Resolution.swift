@@ -1,7 +1,7 @@
 import Rules
 
 /// The chosen value of one variable and why.
-public struct Choice: Sendable, Equatable {
+public struct Choice: Sendable, Equatable, Codable {
     public let variable: String
     public let value: String
     public let reasons: [Reason]
@@ -10,7 +10,7 @@ public struct Choice: Sendable, Equatable {
     public let details: [String: String]
 }
 
-public struct Resolution: Sendable {
+public struct Resolution: Sendable, Codable {
     /// In objective order; variables that do not apply are left out.
     public let choices: [Choice]
     public let warnings: [String]

@@ -50,7 +50,8 @@ struct BuildCommand: AsyncParsableCommand {
                 thePlan = try Plan.decode(data, display: plan)
             } else {
                 let (kb, available) = try EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
-                switch try Planner(kb: kb).plan(dir, drivers: try Flags.drivers(driver), gpus: gpu, extra: [available]) {
+                switch try Planner(kb: kb).plan(dir, drivers: try Flags.drivers(driver), gpus: gpu, extra: [available],
+                                                cache: DataRoot.resolutionCache()) {
                 case .planned(let p): thePlan = p
                 case .conflict(let c):
                     print(TextOutput.conflict(c))

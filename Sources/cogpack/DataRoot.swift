@@ -1,4 +1,5 @@
 import Foundation
+import Planner
 import Rules
 
 /// Where `rules/` and `data/` live: `COGPACK_DATA` if set, else the nearest folder above the
@@ -14,6 +15,25 @@ enum DataRoot {
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         return FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/cuda-matrix.json").path) ? cwd : nil
+    }
+
+    /// Where rebuilds keep their resolutions, salted with the identity of the rules data and of
+    /// this binary (sizes and modification times).
+    static func resolutionCache() -> ResolutionCache? {
+        guard let root = find() else { return nil }
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        var files = [Bundle.main.executableURL?.path ?? CommandLine.arguments[0], root.appendingPathComponent("data/cuda-matrix.json").path]
+        let rules = root.appendingPathComponent("rules")
+        files += ((try? FileManager.default.contentsOfDirectory(atPath: rules.path)) ?? []).sorted().map { rules.appendingPathComponent($0).path }
+        let salt = files.map { path -> String in
+            let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+            let size = (attrs?[.size] as? NSNumber)?.int64Value ?? -1
+            let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(path):\(size):\(mtime)"
+        }.joined(separator: "\n")
+        return ResolutionCache(directory: base.appendingPathComponent("cogpack/resolutions"), salt: salt)
     }
 
     static func knowledgeBase() throws -> KnowledgeBase {

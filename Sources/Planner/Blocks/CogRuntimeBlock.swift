@@ -17,10 +17,10 @@ struct CogRuntimeBlock: Block {
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         let (version, source) = try Self.version(input)
-        let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)",
-                    "-c", AppDepsBlock.mountPoint + "/constraints.txt"]
-        let mounts: [Mount] = [.input(.context(AppDepsBlock.context), target: AppDepsBlock.mountPoint, path: "/"),
-                               Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)]
+        // The framework pins ride along as requirements (already met, so nothing moves); a
+        // mount of the requirements context would tie this layer to every requirements edit.
+        let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)"] + FrameworkBlock.pins(resolved)
+        let mounts: [Mount] = [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)]
         try composer.addStage("cog", phase: .frameworkDeps, block: name, name: "cog SDK \(version) (\(source))",
                               operations: [.exec(.init(argv, label: "uv pip install cog==\(version)", env: Layout.uvEnv,
                                                        mounts: mounts, network: true))],

@@ -52,7 +52,8 @@ enum Layout {
     static let pipCache = Mount.cache(target: "/root/.cache/pip", id: "cogpack-pip", sharing: .shared)
     static let aptCache = Mount.cache(target: "/var/cache/apt", id: "cogpack-apt-cache", sharing: .locked)
     static let aptLists = Mount.cache(target: "/var/lib/apt/lists", id: "cogpack-apt-lists", sharing: .locked)
-    /// uv's settings for every install: copy out of the cache mount (another file system), compile
-    /// byte code once at build time, and use the Python the plan chose.
-    static let uvEnv = ["UV_LINK_MODE=copy", "UV_COMPILE_BYTECODE=1", "UV_PYTHON_DOWNLOADS=never", "UV_NO_PROGRESS=1"]
+    /// uv's settings for every install: copy out of the cache mount (another file system), and use
+    /// the Python the plan chose. No byte-code compilation at build time (as Cog): for a framework
+    /// it costs several seconds per build, and Python compiles what a model imports anyway.
+    static let uvEnv = ["UV_LINK_MODE=copy", "UV_PYTHON_DOWNLOADS=never", "UV_NO_PROGRESS=1"]
 }
