@@ -214,4 +214,33 @@ final class BuildIntegrationTests: XCTestCase {
             XCTAssertEqual(hits, "0", "\(what) bytes found in a layer")
         }
     }
+
+    /// Ctrl-C while a step runs: the build stops within two seconds, exits 130, tags nothing.
+    func testInterruptCancelsTheBuild() throws {
+        let dir = try example("hello")
+        // A step that is new each time, so that it really runs.
+        try "build:\n  python_version: \"3.11\"\n  run:\n    - sleep 120 # \(UUID())\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let tag = "cogpack-it-cancel-\(UUID().uuidString.prefix(6).lowercased())"
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["build", dir.path, "-t", tag, "--progress", "plain"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the sleep step has started.
+        var log = Data()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !String(decoding: log, as: UTF8.self).contains("run: sleep 120") {
+            log += err.fileHandleForReading.availableData
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let interrupted = Date()
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 2.0)
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertNotEqual(try CLI.shell("docker image inspect \(tag) >/dev/null 2>&1").status, 0, "no image is tagged")
+    }
 }

@@ -184,29 +184,20 @@ struct PlanCompiler {
     /// One FileOp: actions chained on `state`, each reading the previous one's output.
     private mutating func fileOp(_ actions: [Pb_FileAction], inputs secondary: [LLBOutput?], on state: State, name: String) throws -> State {
         var op = Pb_Op()
-        var inputs: [Pb_Input] = []
-        func index(of out: LLBOutput?) -> Int64 {
-            guard let out else { return -1 }
-            if let i = inputs.firstIndex(where: { $0.digest == out.digest && $0.index == out.index }) { return Int64(i) }
-            var input = Pb_Input()
-            input.digest = out.digest
-            input.index = out.index
-            inputs.append(input)
-            return Int64(inputs.count - 1)
-        }
-        let base = index(of: state.output)
-        let secondaryIndex = secondary.map { index(of: $0) }
+        var inputs = OpInputs()
+        let base = inputs.index(of: state.output)
+        let secondaryIndex = secondary.map { inputs.index(of: $0) }
         var chained: [Pb_FileAction] = []
         for (k, var action) in actions.enumerated() {
             // The first action works on the state; each later one on the action before it.
-            action.input = k == 0 ? base : Int64(inputs.count + k - 1)
+            action.input = k == 0 ? base : Int64(inputs.list.count + k - 1)
             action.secondaryInput = k < secondaryIndex.count ? secondaryIndex[k] : -1
             action.output = k == actions.count - 1 ? 0 : -1
             chained.append(action)
         }
         var file = Pb_FileOp()
         file.actions = chained
-        op.inputs = inputs
+        op.inputs = inputs.list
         op.file = file
         let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
         var next = state
@@ -268,21 +259,12 @@ struct PlanCompiler {
 
     private mutating func exec(_ e: Plan.Operation.Exec, on state: State, in stage: Plan.Stage) throws -> State {
         var op = Pb_Op()
-        var inputs: [Pb_Input] = []
-        func index(of out: LLBOutput?) -> Int64 {
-            guard let out else { return -1 }
-            if let i = inputs.firstIndex(where: { $0.digest == out.digest && $0.index == out.index }) { return Int64(i) }
-            var input = Pb_Input()
-            input.digest = out.digest
-            input.index = out.index
-            inputs.append(input)
-            return Int64(inputs.count - 1)
-        }
+        var inputs = OpInputs()
         var env = state.env.applying(e.env)
         var caps = ["exec.meta.base", "meta.description"]
         var mounts: [Pb_Mount] = []
         var root = Pb_Mount()
-        root.input = index(of: state.output)
+        root.input = inputs.index(of: state.output)
         root.dest = "/"
         root.output = 0
         mounts.append(root)
@@ -304,7 +286,7 @@ struct PlanCompiler {
                 pm.cacheOpt = opt
                 caps += ["exec.mount.cache", "exec.mount.cache.sharing"]
             case .input(let from, _, let path):
-                pm.input = index(of: try output(of: from))
+                pm.input = inputs.index(of: try output(of: from))
                 pm.readonly = true
                 if path != "/" && !path.isEmpty {
                     pm.selector = path.hasPrefix("/") ? String(path.dropFirst()) : path
@@ -322,7 +304,7 @@ struct PlanCompiler {
                 caps.append("exec.mount.secret")
             case .caBundle(let target):
                 guard self.inputs.hasCABundle else { continue }
-                pm.input = index(of: try localSource(Self.caContext, includes: [], excludes: []))
+                pm.input = inputs.index(of: try localSource(Self.caContext, includes: [], excludes: []))
                 pm.selector = Self.caFile
                 pm.readonly = true
                 caps += ["exec.mount.bind", "exec.mount.selector"]
@@ -337,7 +319,7 @@ struct PlanCompiler {
         }
         if self.inputs.hasWheelhouse, e.network, e.argv.contains(where: { $0.hasSuffix("/uv") }) {
             var pm = Pb_Mount()
-            pm.input = index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
+            pm.input = inputs.index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
             pm.dest = Self.wheelhouseTarget
             pm.output = -1
             pm.readonly = true
@@ -356,7 +338,7 @@ struct PlanCompiler {
             exec.network = .none
             caps.append("exec.meta.network")
         }
-        op.inputs = inputs
+        op.inputs = inputs.list
         op.exec = exec
         let name = "[\(stage.id)] \(e.label)"
         let digest = try graph.add(op, name: name, caps: Array(Set(caps)).sorted())
@@ -367,4 +349,20 @@ struct PlanCompiler {
     }
 
     private var inputs_secrets: Set<String> { inputs.secrets }
+}
+
+/// An op's inputs: each output once, referred to by its position.
+struct OpInputs {
+    private(set) var list: [Pb_Input] = []
+
+    /// The position of `out` (added if new); -1 for scratch.
+    mutating func index(of out: LLBOutput?) -> Int64 {
+        guard let out else { return -1 }
+        if let i = list.firstIndex(where: { $0.digest == out.digest && $0.index == out.index }) { return Int64(i) }
+        var input = Pb_Input()
+        input.digest = out.digest
+        input.index = out.index
+        list.append(input)
+        return Int64(list.count - 1)
+    }
 }

@@ -5,11 +5,7 @@ struct PreInstallBlock: Block {
     func detect(_ input: BlockInput) -> Bool { !input.project.config.preInstall.isEmpty }
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
-        let ops = input.project.config.preInstall.map { cmd in
-            Plan.Operation.exec(.shell(cmd.command, label: "pre_install: \(cmd.command) (\(cmd.source))",
-                                  mounts: cmd.secretMounts.map { .secret(id: $0.id, target: $0.target) } + [.caBundle(target: Layout.caBundle)],
-                                  network: true))
-        }
+        let ops = input.project.config.preInstall.map { Plan.Operation.exec(RunCommandsBlock.exec($0, key: "pre_install")) }
         try composer.addStage("pre-install", phase: .systemDeps, block: name, name: "pre_install commands", operations: ops)
     }
 }

@@ -6,12 +6,18 @@ struct RunCommandsBlock: Block {
     func detect(_ input: BlockInput) -> Bool { !input.project.config.run.isEmpty }
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
-        let ops = input.project.config.run.map { cmd in
-            Plan.Operation.exec(.shell(cmd.command, label: "run: \(cmd.command) (\(cmd.source))",
-                                  mounts: cmd.secretMounts.map { .secret(id: $0.id, target: $0.target) } + [.caBundle(target: Layout.caBundle)],
-                                  network: true))
-        }
+        let ops = input.project.config.run.map { Plan.Operation.exec(Self.exec($0, key: "run")) }
         try composer.addStage("run", phase: .exportApp, block: name, name: "run commands", operations: ops,
                               env: ConfigBlock.pathEnv)
+    }
+}
+
+extension RunCommandsBlock {
+    /// A command from cog.yaml (`run`, `pre_install`): through a shell, with its secret mounts,
+    /// the network and the CA bundle, labelled with where it was written.
+    static func exec(_ cmd: CogConfig.RunCommand, key: String) -> Plan.Operation.Exec {
+        .shell(cmd.command, label: "\(key): \(cmd.command) (\(cmd.source))",
+               mounts: cmd.secretMounts.map { .secret(id: $0.id, target: $0.target) } + [.caBundle(target: Layout.caBundle)],
+               network: true)
     }
 }
