@@ -88,6 +88,13 @@ public final class ImageBuilder {
             let stream = try await control.serverStream("/moby.buildkit.v1.Control/Status", request, as: Moby_Buildkit_V1_StatusResponse.self)
             for try await response in stream { tracker.handle(response) }
         }
+        let clock = Task {
+            while tracker.ticks, !Task.isCancelled {
+                try await Task.sleep(nanoseconds: 500_000_000)
+                tracker.tick()
+            }
+        }
+        defer { clock.cancel() }
         let qualifiedTag = ImageReference.qualified(options.tag)
         let solve = Task { () throws -> Moby_Buildkit_V1_SolveResponse in
             var request = Moby_Buildkit_V1_SolveRequest()

@@ -66,6 +66,15 @@ final class ProgressTracker {
         if mode == .tty { redraw() }
     }
 
+    /// The live view redraws on a clock too, so that a silent step's time keeps moving.
+    var ticks: Bool { mode == .tty }
+
+    func tick() {
+        lock.lock()
+        defer { lock.unlock() }
+        if mode == .tty { redraw() }
+    }
+
     private func date(_ t: SwiftProtobuf.Google_Protobuf_Timestamp) -> Date {
         Date(timeIntervalSince1970: TimeInterval(t.seconds) + TimeInterval(t.nanos) / 1e9)
     }
