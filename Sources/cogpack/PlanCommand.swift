@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import Planner
 import Resolver
@@ -13,11 +14,18 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the normalized plan as JSON: the exact input of `cogpack build --plan`.") var json = false
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
+    @Flag(help: "Choose only base images the Docker engine has or can pull, as `cogpack build` does.") var engine = false
 
     func run() throws {
         do {
-            let kb = try DataRoot.knowledgeBase()
-            let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu)
+            var kb = try DataRoot.knowledgeBase()
+            var extra: [Request] = []
+            if engine {
+                let (restricted, available) = try EngineImages.restrict(kb, address: BuilderAddress.defaultEngine())
+                kb = restricted
+                extra.append(available)
+            }
+            let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu, extra: extra)
             switch outcome {
             case .planned(let plan):
                 if json {
