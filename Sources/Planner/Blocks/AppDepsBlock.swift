@@ -54,7 +54,7 @@ struct AppDepsBlock: Block {
         // Nothing in the requirements may move the framework or the SDK.
         let constraints = FrameworkBlock.pins(resolved) + ["cog==\(try CogRuntimeBlock.version(input).0)"]
         composer.addContext(Self.context, Plan.Context(
-            kind: .generated, block: name, description: "requirements rewritten for the build, and the framework pins as constraints",
+            kind: .generated, block: name, description: "requirements rewritten for the build, and the framework and SDK pins as constraints",
             excludes: [],
             files: ["requirements.txt": .init(content: lines.map { $0 + "\n" }.joined(), mode: 0o644),
                     "constraints.txt": .init(content: constraints.map { $0 + "\n" }.joined(), mode: 0o644)]))
@@ -70,7 +70,8 @@ struct AppDepsBlock: Block {
         }
         var ops: [Plan.Operation] = []
         if needsGit {
-            // uv fetches VCS requirements with git; it stays in the build phases only.
+            // uv fetches VCS requirements with git. It stays in the image: the environment's
+            // chain is the image, and BuildKit v0.8 cannot take a package back out of a layer.
             ops.append(.exec(.shell("apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates",
                                     label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
                                     mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true)))

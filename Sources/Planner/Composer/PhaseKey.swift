@@ -1,5 +1,6 @@
-/// The twelve phases a plan's stages fall into, in build order. Build phases make the
-/// dependencies; export phases make the final image from only what runs.
+/// The twelve phases a plan's stages fall into, in build order. Build phases make the base and
+/// the Python environment; export phases add what goes on top of it in the final image (run
+/// commands, weights, the source).
 public enum PhaseKey: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case base = "build.00-base"
     case systemDeps = "build.01-system-deps"
