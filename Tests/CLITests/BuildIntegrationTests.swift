@@ -249,4 +249,35 @@ final class BuildIntegrationTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 130)
         XCTAssertNotEqual(try CLI.shell("docker image inspect \(tag) >/dev/null 2>&1").status, 0, "no image is tagged")
     }
+
+    /// `--wheelhouse`: a package that exists only in the folder installs from it.
+    func testAWheelhouseServesPackagesTheIndexLacks() throws {
+        let dir = try example("hello")
+        let wheels = FileManager.default.temporaryDirectory.appendingPathComponent("wheels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: wheels, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: wheels) }
+        // A pure-Python wheel written by hand: the files, its metadata, and its RECORD.
+        let script = """
+        import base64, hashlib, sys, zipfile
+        files = {"cogpack_probe/__init__.py": b'VALUE = "from the wheelhouse"\\n',
+                 "cogpack_probe-0.1.dist-info/METADATA": b"Metadata-Version: 2.1\\nName: cogpack-probe\\nVersion: 0.1\\n",
+                 "cogpack_probe-0.1.dist-info/WHEEL": b"Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}
+        record = "".join(f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},{len(d)}\\n" for n, d in files.items())
+        with zipfile.ZipFile(sys.argv[1] + "/cogpack_probe-0.1-py3-none-any.whl", "w") as z:
+            for n, d in files.items(): z.writestr(n, d)
+            z.writestr("cogpack_probe-0.1.dist-info/RECORD", record + "cogpack_probe-0.1.dist-info/RECORD,,\\n")
+        """
+        let scriptFile = wheels.appendingPathComponent("make.py")
+        try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.shell("python3 \(scriptFile.path) \(wheels.path) && rm \(scriptFile.path)").status, 0)
+        try "build:\n  python_version: \"3.11\"\n  python_packages:\n    - \"cogpack-probe==0.1\"\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+
+        let without = try CLI.run(["build", dir.path, "-t", "cogpack-it-wheelhouse", "--progress", "plain"])
+        XCTAssertEqual(without.status, 1, "the index has no such package")
+        let with = try CLI.run(["build", dir.path, "-t", "cogpack-it-wheelhouse", "--wheelhouse", wheels.path, "--progress", "plain"])
+        XCTAssertEqual(with.status, 0, with.stderr)
+        let value = try CLI.shell("docker run --rm --entrypoint /venv/bin/python cogpack-it-wheelhouse -c 'import cogpack_probe; print(cogpack_probe.VALUE)'")
+        XCTAssertEqual(value.stdout, "from the wheelhouse\n")
+    }
 }
