@@ -23,7 +23,8 @@ extension Session {
                 let relaxed = enc.constraints.filter { !dropped.contains($0.id) && literals.contains($0.literal) }.map(\.literal)
                 guard solver.check(relaxed) == .sat else { continue }
                 found = true
-                let stays = coreRequests.filter { !subset.contains($0) }.map { enc.requests[$0].text }
+                // What the user wrote stays named; facts of the machine (the engine's images) go without saying.
+                let stays = coreRequests.filter { !subset.contains($0) && enc.requests[$0].explicit }.map { enc.requests[$0].text }
                 let staysText = stays.isEmpty ? "" : " (\(stays.joined(separator: ", ")) stays)"
                 // Change each request to the nearest value that resolves.
                 var changes: [Correction.Change] = []

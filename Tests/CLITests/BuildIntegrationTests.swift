@@ -164,6 +164,9 @@ final class BuildIntegrationTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("cog.yaml:2"), r.stdout)
         XCTAssertTrue(r.stdout.contains("engine unix:///var/run/docker.sock"), r.stdout)
         XCTAssertTrue(r.stdout.contains("set python_version: \"3.11\""), r.stdout)
+        // Images built on the base inherit its labels; only the base itself is a base.
+        XCTAssertTrue(r.stdout.contains(Self.base), r.stdout)
+        XCTAssertFalse(r.stdout.contains("cogpack-it-"), r.stdout)
     }
 
     func testAMissingEngineSaysHowToStartOne() throws {

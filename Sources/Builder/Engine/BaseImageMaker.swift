@@ -54,7 +54,7 @@ public struct BaseImageMaker {
         tar.standardOutput = pipe
         try tar.run()
         let changes = [
-            "LABEL \(LocalBaseImages.baseLabel)=1",
+            "LABEL \(LocalBaseImages.baseLabel)=\(repository):\(tag)",
             "LABEL \(LocalBaseImages.osLabel)=debian\(version)",
             "LABEL \(LocalBaseImages.pythonLabel)=\(python)",
             "LABEL \(LocalBaseImages.packagesLabel)=\"\(Self.packages.joined(separator: " "))\"",

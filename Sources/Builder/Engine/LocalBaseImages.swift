@@ -18,10 +18,11 @@ public struct LocalBaseImages {
         var out: [BaseImage] = []
         for image in try engine.images(withLabel: Self.baseLabel) {
             let labels = (image["Labels"] as? [String: String]) ?? [:]
-            // A model built on a base inherits its labels; it is not a base itself.
-            if labels["run.cog.config"] != nil { continue }
+            // The base label names the base itself; an image built on it inherits the label but
+            // carries another name, and is not a base. ("1" is how earlier bases were labelled.)
+            let own = labels[Self.baseLabel] ?? ""
             let size = ((image["Size"] as? NSNumber)?.intValue ?? 0) >> 20
-            for tag in (image["RepoTags"] as? [String]) ?? [] where !tag.hasSuffix("<none>") {
+            for tag in (image["RepoTags"] as? [String]) ?? [] where tag == own || (own == "1" && tag.hasPrefix("cogpack/base:")) {
                 out.append(BaseImage(
                     id: "local.\(tag)", reference: tag, os: labels[Self.osLabel] ?? "debian12",
                     python: labels[Self.pythonLabel].flatMap(DottedVersion.init), cuda: nil, cudnn: nil, flavor: nil,
