@@ -15,9 +15,9 @@ enum EngineImages {
         guard engine.ping() else {
             throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST")
         }
-        let local = LocalBaseImages(engine: engine)
-        let catalog = kb.catalog.adding(try local.discover())
-        let (available, registry) = try local.available(in: catalog)
+        let local = try LocalBaseImages(engine: engine)
+        let catalog = kb.catalog.adding(local.discover())
+        let (available, registry) = local.available(in: catalog)
         let what = registry ? "present in the engine or pullable"
             : "present in the engine, with their own Python (no registry answers, so nothing can be downloaded; `cogpack base` makes one)"
         let shown = available.isEmpty ? "none" : available.prefix(4).joined(separator: ", ") + (available.count > 4 ? ", …" : "")

@@ -67,14 +67,6 @@ public struct EngineAPI: Sendable {
         return (try JSONSerialization.jsonObject(with: r.body) as? [[String: Any]]) ?? []
     }
 
-    /// Images whose labels match `label` (`key` or `key=value`).
-    public func images(withLabel label: String) throws -> [[String: Any]] {
-        let filters = "{\"label\":[\"\(label)\"]}"
-        let r = try request("GET", "/images/json?filters=\(Self.query(filters))")
-        guard r.status == 200 else { throw TransportError("listing images failed: \(String(decoding: r.body, as: UTF8.self))") }
-        return (try JSONSerialization.jsonObject(with: r.body) as? [[String: Any]]) ?? []
-    }
-
     /// The engine's inspect of an image, or nil when it has none by that name.
     public func inspect(image: String) throws -> [String: Any]? {
         let r = try request("GET", "/images/\(Self.query(image))/json")

@@ -10,19 +10,24 @@ public struct LocalBaseImages {
     public static let packagesLabel = "dev.cogpack.packages"
 
     let engine: EngineAPI
+    /// The engine's images, listed once for both questions.
+    private let listing: [[String: Any]]
 
-    public init(engine: EngineAPI) { self.engine = engine }
+    public init(engine: EngineAPI) throws {
+        self.engine = engine
+        listing = try engine.images()
+    }
 
     /// Catalog entries for the labelled images in the engine.
-    public func discover() throws -> [BaseImage] {
+    public func discover() -> [BaseImage] {
         var out: [BaseImage] = []
-        for image in try engine.images(withLabel: Self.baseLabel) {
+        for image in listing {
             let labels = (image["Labels"] as? [String: String]) ?? [:]
             // The base label names the base itself; an image built on it inherits the label but
-            // carries another name, and is not a base. ("1" is how earlier bases were labelled.)
-            let own = labels[Self.baseLabel] ?? ""
+            // carries another name, and is not a base.
+            guard let own = labels[Self.baseLabel] else { continue }
             let size = ((image["Size"] as? NSNumber)?.intValue ?? 0) >> 20
-            for tag in (image["RepoTags"] as? [String]) ?? [] where tag == own || (own == "1" && tag.hasPrefix("cogpack/base:")) {
+            for tag in (image["RepoTags"] as? [String]) ?? [] where tag == own {
                 out.append(BaseImage(
                     id: "local.\(tag)", reference: tag, os: labels[Self.osLabel] ?? "debian12",
                     python: labels[Self.pythonLabel].flatMap(DottedVersion.init), cuda: nil, cudnn: nil, flavor: nil,
@@ -36,11 +41,10 @@ public struct LocalBaseImages {
 
     /// The catalog images a build can start from. A registry is asked once (with a short
     /// timeout): when it does not answer, only images the engine already has count.
-    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") throws -> (images: [String], registry: Bool) {
+    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") -> (images: [String], registry: Bool) {
         let registry = engine.isPullable(probe)
         if registry { return (catalog.images.map(\.reference), true) }
-        // One listing of the engine's images, not one inspect per catalog entry.
-        let present = Set(try engine.images().flatMap { ($0["RepoTags"] as? [String]) ?? [] }.map(ImageReference.qualified))
+        let present = Set(listing.flatMap { ($0["RepoTags"] as? [String]) ?? [] }.map(ImageReference.qualified))
         return (catalog.images.map(\.reference).filter { present.contains(ImageReference.qualified($0)) }, false)
     }
 }
