@@ -114,13 +114,7 @@ public final class ImageBuilder {
         // the connection close, which ends every call still waiting.
         cancelHandler = {
             Task {
-                var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
-                var status = Moby_Buildkit_V1_Frontend_Status()
-                status.code = 1
-                status.message = "cancelled"
-                request.error = status
-                _ = try? await control.unary("/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: gateway,
-                                             as: Moby_Buildkit_V1_Frontend_ReturnResponse.self)
+                await Self.returnError(code: 1, message: "cancelled", control: control, metadata: gateway)
                 session.close()
                 control.close()
             }
@@ -134,13 +128,8 @@ public final class ImageBuilder {
             try await frontend(control: control, metadata: gateway)
         } catch {
             gatewayError = error
-            var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
-            var status = Moby_Buildkit_V1_Frontend_Status()
-            status.code = cancelled ? 1 : 2
-            status.message = cancelled ? "cancelled" : "\(error)"
-            request.error = status
-            _ = try? await control.unary("/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: gateway,
-                                         as: Moby_Buildkit_V1_Frontend_ReturnResponse.self)
+            await Self.returnError(code: cancelled ? 1 : 2, message: cancelled ? "cancelled" : "\(error)",
+                                   control: control, metadata: gateway)
         }
         let response: Moby_Buildkit_V1_SolveResponse
         do {
@@ -157,6 +146,18 @@ public final class ImageBuilder {
         let summary = tracker.summary
         return BuildResult(imageID: response.exporterResponse["containerimage.digest"] ?? "", tag: qualifiedTag,
                            steps: summary.total, cachedSteps: summary.cached, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Ends the gateway flow with an error, so that `Control.Solve` stops waiting. Best effort:
+    /// the connection may already be gone.
+    private static func returnError(code: Int32, message: String, control: GRPCConnection, metadata: [(String, String)]) async {
+        var status = Moby_Buildkit_V1_Frontend_Status()
+        status.code = code
+        status.message = message
+        var request = Moby_Buildkit_V1_Frontend_ReturnRequest()
+        request.error = status
+        _ = try? await control.unary("/moby.buildkit.v1.frontend.LLBBridge/Return", request, metadata: metadata,
+                                     as: Moby_Buildkit_V1_Frontend_ReturnResponse.self)
     }
 
     private static func describe(_ error: Error, _ sessionErrors: [String]) -> BuildError {
