@@ -141,7 +141,10 @@ struct PlanCompiler {
         case .image(let ref): return try imageSource(ImageReference.qualified(ref))
         case .context(let name):
             let includes = paths.filter { $0 != "." && $0 != "/" }.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
-            return try localSource(name, includes: includes, excludes: contextExcludes(name) + excludes)
+            // A copy's excludes often repeat the context's own; each pattern once.
+            var seen = Set<String>()
+            let all = (contextExcludes(name) + excludes).filter { seen.insert($0).inserted }
+            return try localSource(name, includes: includes, excludes: all)
         case .scratch: return nil
         case .auto, .phase: throw BuildError.plan("unresolved input in a composed plan")
         }
@@ -184,20 +187,20 @@ struct PlanCompiler {
     /// One FileOp: actions chained on `state`, each reading the previous one's output.
     private mutating func fileOp(_ actions: [Pb_FileAction], inputs secondary: [LLBOutput?], on state: State, name: String) throws -> State {
         var op = Pb_Op()
-        var inputs = OpInputs()
-        let base = inputs.index(of: state.output)
-        let secondaryIndex = secondary.map { inputs.index(of: $0) }
+        var opInputs = OpInputs()
+        let base = opInputs.index(of: state.output)
+        let secondaryIndex = secondary.map { opInputs.index(of: $0) }
         var chained: [Pb_FileAction] = []
         for (k, var action) in actions.enumerated() {
             // The first action works on the state; each later one on the action before it.
-            action.input = k == 0 ? base : Int64(inputs.list.count + k - 1)
+            action.input = k == 0 ? base : Int64(opInputs.list.count + k - 1)
             action.secondaryInput = k < secondaryIndex.count ? secondaryIndex[k] : -1
             action.output = k == actions.count - 1 ? 0 : -1
             chained.append(action)
         }
         var file = Pb_FileOp()
         file.actions = chained
-        op.inputs = inputs.list
+        op.inputs = opInputs.list
         op.file = file
         let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
         var next = state
@@ -259,12 +262,12 @@ struct PlanCompiler {
 
     private mutating func exec(_ e: Plan.Operation.Exec, on state: State, in stage: Plan.Stage) throws -> State {
         var op = Pb_Op()
-        var inputs = OpInputs()
+        var opInputs = OpInputs()
         var env = state.env.applying(e.env)
         var caps = ["exec.meta.base", "meta.description"]
         var mounts: [Pb_Mount] = []
         var root = Pb_Mount()
-        root.input = inputs.index(of: state.output)
+        root.input = opInputs.index(of: state.output)
         root.dest = "/"
         root.output = 0
         mounts.append(root)
@@ -286,7 +289,7 @@ struct PlanCompiler {
                 pm.cacheOpt = opt
                 caps += ["exec.mount.cache", "exec.mount.cache.sharing"]
             case .input(let from, _, let path):
-                pm.input = inputs.index(of: try output(of: from))
+                pm.input = opInputs.index(of: try output(of: from))
                 pm.readonly = true
                 if path != "/" && !path.isEmpty {
                     pm.selector = path.hasPrefix("/") ? String(path.dropFirst()) : path
@@ -299,12 +302,12 @@ struct PlanCompiler {
                 var opt = Pb_SecretOpt()
                 opt.id = id
                 opt.mode = 0o400
-                opt.optional = !inputs_secrets.contains(id)
+                opt.optional = !inputs.secrets.contains(id)
                 pm.secretOpt = opt
                 caps.append("exec.mount.secret")
             case .caBundle(let target):
-                guard self.inputs.hasCABundle else { continue }
-                pm.input = inputs.index(of: try localSource(Self.caContext, includes: [], excludes: []))
+                guard inputs.hasCABundle else { continue }
+                pm.input = opInputs.index(of: try localSource(Self.caContext, includes: [], excludes: []))
                 pm.selector = Self.caFile
                 pm.readonly = true
                 caps += ["exec.mount.bind", "exec.mount.selector"]
@@ -317,9 +320,9 @@ struct PlanCompiler {
             }
             mounts.append(pm)
         }
-        if self.inputs.hasWheelhouse, e.network, e.argv.contains(where: { $0.hasSuffix("/uv") }) {
+        if inputs.hasWheelhouse, e.network, e.argv.contains(where: { $0.hasSuffix("/uv") }) {
             var pm = Pb_Mount()
-            pm.input = inputs.index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
+            pm.input = opInputs.index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
             pm.dest = Self.wheelhouseTarget
             pm.output = -1
             pm.readonly = true
@@ -338,7 +341,7 @@ struct PlanCompiler {
             exec.network = .none
             caps.append("exec.meta.network")
         }
-        op.inputs = inputs.list
+        op.inputs = opInputs.list
         op.exec = exec
         let name = "[\(stage.id)] \(e.label)"
         let digest = try graph.add(op, name: name, caps: Array(Set(caps)).sorted())
@@ -348,7 +351,6 @@ struct PlanCompiler {
         return next
     }
 
-    private var inputs_secrets: Set<String> { inputs.secrets }
 }
 
 /// An op's inputs: each output once, referred to by its position.
