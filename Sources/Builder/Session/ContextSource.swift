@@ -39,22 +39,29 @@ protocol ContextSource {
 /// What a request's patterns keep: excludes in `.dockerignore` syntax (with `!` exceptions);
 /// includes as path prefixes, a folder on the way to an included path kept for the walk.
 struct PathFilter {
+    /// An include pattern, whole and by path component, each compiled once.
+    struct Include {
+        let whole: IgnorePatterns
+        let components: [IgnorePatterns]
+    }
+
     let excludes: IgnorePatterns
-    let includes: [String]
+    let includes: [Include]
 
     init(includes: [String], excludes: [String]) {
         self.excludes = IgnorePatterns(excludes)
-        self.includes = includes.map { IgnorePatterns.clean($0) }.filter { !$0.isEmpty && $0 != "." }
+        self.includes = includes.map { IgnorePatterns.clean($0) }.filter { !$0.isEmpty && $0 != "." }.map { pattern in
+            Include(whole: IgnorePatterns([pattern]), components: pattern.split(separator: "/").map { IgnorePatterns([String($0)]) })
+        }
     }
 
     /// (keep this entry, look inside it).
     func decide(_ path: String, isDirectory: Bool) -> (keep: Bool, descend: Bool) {
         var included = includes.isEmpty
         var onTheWay = false
-        for pattern in includes {
-            let p = IgnorePatterns([pattern])
-            if p.excludes(path) { included = true; break }
-            if isDirectory, Self.isPrefix(path, of: pattern) { onTheWay = true }
+        for include in includes {
+            if include.whole.excludes(path) { included = true; break }
+            if isDirectory, Self.isPrefix(path, of: include) { onTheWay = true }
         }
         if !included && !onTheWay { return (false, false) }
         if excludes.excludes(path) {
@@ -65,11 +72,10 @@ struct PathFilter {
     }
 
     /// `a/b` is on the way to the pattern `a/b/c*`.
-    static func isPrefix(_ path: String, of pattern: String) -> Bool {
-        let pc = pattern.split(separator: "/").map(String.init)
+    static func isPrefix(_ path: String, of include: Include) -> Bool {
         let dc = path.split(separator: "/").map(String.init)
-        guard dc.count < pc.count else { return false }
-        for (d, p) in zip(dc, pc) where !IgnorePatterns([p]).excludes(d) { return false }
+        guard dc.count < include.components.count else { return false }
+        for (d, p) in zip(dc, include.components) where !p.excludes(d) { return false }
         return true
     }
 }

@@ -3,11 +3,13 @@ import Foundation
 /// `.dockerignore` patterns with Docker's meaning: paths relative to the context, `*` and `?`
 /// within one path segment, `**` across segments, `!` for exceptions, the last matching pattern
 /// wins, and a pattern that matches a folder covers everything inside it.
-public struct IgnorePatterns: Sendable, Hashable {
-    public struct Pattern: Sendable, Hashable {
+public struct IgnorePatterns: Sendable {
+    public struct Pattern: Sendable {
         public let text: String
         public let exception: Bool
-        let regex: String
+        /// Compiled once: a walk asks every pattern about every path. nil for a pattern whose
+        /// character class is not valid (`[z-a]`): it matches nothing.
+        let regex: NSRegularExpression?
     }
 
     public let patterns: [Pattern]
@@ -31,7 +33,7 @@ public struct IgnorePatterns: Sendable, Hashable {
         }
         line = clean(line)
         guard !line.isEmpty else { return nil }
-        return Pattern(text: line, exception: exception, regex: regex(for: line))
+        return Pattern(text: line, exception: exception, regex: try? NSRegularExpression(pattern: regex(for: line)))
     }
 
     /// Like Go's filepath.Clean on a relative path: no leading `/`, no `.`, `..` folded.
@@ -85,8 +87,8 @@ public struct IgnorePatterns: Sendable, Hashable {
         return out + "$"
     }
 
-    private static func matches(_ regex: String, _ path: String) -> Bool {
-        path.range(of: regex, options: .regularExpression) != nil
+    private static func matches(_ regex: NSRegularExpression?, _ path: String) -> Bool {
+        regex?.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
     }
 
     /// True when `path` (relative, `/`-separated) is left out of the context.
