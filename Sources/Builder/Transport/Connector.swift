@@ -40,11 +40,13 @@ final class Connector {
     }
 
     private func clientConnection(fd: Int32, leftover: [UInt8]) async throws -> GRPCConnection {
-        let muxPromise = group.next().makePromise(of: HTTP2StreamMultiplexer.self)
+        let muxPromise = group.next().makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.pipeline.addHandler(LeftoverBytesHandler(leftover)).flatMap {
-                    channel.configureHTTP2Pipeline(mode: .client, targetWindowSize: 8 << 20, inboundStreamInitializer: nil)
+                    // BuildKit opens no streams towards the control client.
+                    channel.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
+                                                   streamConfiguration: ConnectionLimits.stream) { $0.close() }
                 }.map { muxPromise.succeed($0) }
             }
             .withConnectedSocket(fd).get()
@@ -56,7 +58,8 @@ final class Connector {
         try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.pipeline.addHandler(LeftoverBytesHandler(leftover)).flatMap {
-                    channel.configureHTTP2Pipeline(mode: .server, targetWindowSize: 8 << 20) { stream in
+                    channel.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
+                                                   streamConfiguration: ConnectionLimits.stream) { stream in
                         stream.pipeline.addHandler(GRPCServerStreamHandler(route: router))
                     }.map { _ in }
                 }

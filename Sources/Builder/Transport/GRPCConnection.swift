@@ -6,9 +6,9 @@ import SwiftProtobuf
 /// An HTTP/2 connection on which we are the gRPC client (the engine's `/grpc`, or buildkitd).
 public final class GRPCConnection {
     let channel: Channel
-    private let multiplexer: HTTP2StreamMultiplexer
+    private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
 
-    init(channel: Channel, multiplexer: HTTP2StreamMultiplexer) {
+    init(channel: Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
         self.channel = channel
         self.multiplexer = multiplexer
     }

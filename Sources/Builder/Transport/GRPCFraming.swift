@@ -16,6 +16,9 @@ struct GRPCDeframer {
               let flags = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
               let length = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt32.self) else { return nil }
         guard flags == 0 else { throw TransportError("compressed gRPC messages are not supported") }
+        guard Int(length) <= ConnectionLimits.maxInboundMessage else {
+            throw TransportError("the builder sent a gRPC message of \(length) bytes; at most \(ConnectionLimits.maxInboundMessage) are accepted")
+        }
         guard buffer.readableBytes >= 5 + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: 5)
         let message = buffer.readSlice(length: Int(length))!
