@@ -6,6 +6,8 @@ public enum BuildError: Error, CustomStringConvertible {
     case noBuilder(String)
     /// A build step failed: its name and its last log lines.
     case stepFailed(step: String, error: String, log: [String])
+    /// The builder went silent or away during the build.
+    case builderLost(String)
     /// The build was interrupted (Ctrl-C).
     case cancelled
     /// Anything else BuildKit or the engine reported.
@@ -17,6 +19,7 @@ public enum BuildError: Error, CustomStringConvertible {
         case .noBuilder(let m): m
         case .stepFailed(let step, let error, let log):
             (["step failed: \(step)", "  \(error)"] + (log.isEmpty ? [] : ["  last log lines:"] + log.map { "    " + $0 })).joined(separator: "\n")
+        case .builderLost(let m): m
         case .cancelled: "build cancelled"
         case .buildkit(let m): m
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Planner
+import Synchronization
 import SwiftProtobuf
 
 /// What `cogpack build` asks for besides the plan.
@@ -44,11 +45,18 @@ public struct BuildResult: Sendable {
 /// Drives one build through BuildKit's gateway flow: a session serving the contexts, the
 /// status stream, `Control.Solve` with the moby exporter, then on the LLB bridge the base image
 /// configs, the solve of our Definition, and `Return` with the complete image config.
-public final class ImageBuilder {
+public final class ImageBuilder: Sendable {
     private let plan: Plan
     private let options: BuildOptions
-    private var cancelled = false
-    private var cancelHandler: (() -> Void)?
+
+    /// Touched by the signal handler's queue and by the build.
+    private struct CancelState {
+        var cancelled = false
+        var handler: (@Sendable () -> Void)?
+    }
+
+    private let cancelState = Mutex(CancelState())
+    private var cancelled: Bool { cancelState.withLock { $0.cancelled } }
 
     public init(plan: Plan, options: BuildOptions) {
         self.plan = plan
@@ -57,29 +65,38 @@ public final class ImageBuilder {
 
     /// Stops a running build: the gateway returns an error and the session closes.
     public func cancel() {
-        cancelled = true
-        cancelHandler?()
+        let handler = cancelState.withLock { s in
+            s.cancelled = true
+            return s.handler
+        }
+        handler?()
     }
 
     public func build() async throws -> BuildResult {
-        let started = Date()
         let connector = Connector(address: options.address)
-        defer { connector.shutdown() }
+        do {
+            let result = try await build(connector: connector)
+            await connector.shutdown()
+            return result
+        } catch {
+            await connector.shutdown()
+            throw error
+        }
+    }
+
+    private func build(connector: Connector) async throws -> BuildResult {
+        let started = Date()
         let control: GRPCConnection
         do {
             control = try await connector.control()
         } catch {
             throw BuildError.noBuilder(Self.unreachable(options.address, error))
         }
-        defer { control.close() }
 
         let ref = Self.randomID()
         let sessionID = Self.randomID()
         let services = SessionServices(contexts: try contexts(), secrets: try secrets())
-        var sessionErrors: [String] = []
-        services.onError = { sessionErrors.append($0) }
         let session = try await openSession(connector: connector, control: control, id: sessionID, services: services)
-        defer { session.close() }
 
         let tracker = ProgressTracker(mode: options.progress)
         let status = Task {
@@ -111,18 +128,24 @@ public final class ImageBuilder {
 
         let gateway = [("buildkit-controlapi-buildid", ref)]
         // Ctrl-C: the gateway returns an error (BuildKit stops the job), then the session and
-        // the connection close, which ends every call still waiting.
-        cancelHandler = {
-            Task {
+        // the connection close, which ends every call still waiting; after a second they close
+        // anyway. Both run as the connector's tasks, so shutdown waits for them.
+        let onCancel: @Sendable () -> Void = {
+            connector.tasks.spawn {
                 await Self.returnError(code: 1, message: "cancelled", control: control, metadata: gateway)
                 session.close()
-                control.close()
+                connector.closeAll()
             }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-                session.close()
-                control.close()
+            connector.tasks.spawn {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                connector.closeAll()
             }
         }
+        let alreadyCancelled = cancelState.withLock { s in
+            s.handler = onCancel
+            return s.cancelled
+        }
+        if alreadyCancelled { onCancel() }
         var gatewayError: Error?
         do {
             try await frontend(control: control, metadata: gateway)
@@ -138,11 +161,15 @@ public final class ImageBuilder {
             _ = try? await status.value
             if cancelled { throw BuildError.cancelled }
             if let f = tracker.failure() { throw BuildError.stepFailed(step: f.name, error: f.error, log: f.log) }
-            if let gatewayError { throw Self.describe(gatewayError, sessionErrors) }
-            throw Self.describe(error, sessionErrors)
+            if let lost = connector.failure { throw BuildError.builderLost(lost.message) }
+            if let gatewayError { throw Self.describe(gatewayError, services.errors) }
+            throw Self.describe(error, services.errors)
         }
         _ = try? await status.value
-        if let gatewayError { throw Self.describe(gatewayError, sessionErrors) }
+        if let gatewayError {
+            if let lost = connector.failure { throw BuildError.builderLost(lost.message) }
+            throw Self.describe(gatewayError, services.errors)
+        }
         let summary = tracker.summary
         return BuildResult(imageID: response.exporterResponse["containerimage.digest"] ?? "", tag: qualifiedTag,
                            steps: summary.total, cachedSteps: summary.cached, seconds: Date().timeIntervalSince(started))

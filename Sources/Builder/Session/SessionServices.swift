@@ -1,9 +1,10 @@
 import Foundation
 import SwiftProtobuf
+import Synchronization
 
 /// What a build session serves to BuildKit: the named contexts (FileSync), the secrets given
 /// on the command line, and health checks for as long as the build runs.
-final class SessionServices {
+final class SessionServices: Sendable {
     static let methods = [
         "/moby.filesync.v1.FileSync/DiffCopy",
         "/grpc.health.v1.Health/Check",
@@ -12,15 +13,17 @@ final class SessionServices {
 
     let contexts: [String: ContextSource]
     let secrets: [String: [UInt8]]
-    /// Reports a failure that happened while serving (shown if the build fails).
-    var onError: ((String) -> Void)?
+    private let failures = Mutex<[String]>([])
+
+    /// Failures that happened while serving (shown if the build fails).
+    var errors: [String] { failures.withLock { $0 } }
 
     init(contexts: [String: ContextSource], secrets: [String: [UInt8]]) {
         self.contexts = contexts
         self.secrets = secrets
     }
 
-    func route(_ path: String) -> GRPCServerStreamHandler.Handler? {
+    @Sendable func route(_ path: String) -> GRPCServerStreamHandler.Handler? {
         switch path.lowercased() {
         case "/moby.filesync.v1.filesync/diffcopy": return { await self.diffCopy($0) }
         case "/grpc.health.v1.health/check": return { await self.health($0) }
@@ -52,7 +55,7 @@ final class SessionServices {
             try await FileSyncSender(entries: entries).run(call)
             await call.finish()
         } catch {
-            onError?("sending context \(name): \(error)")
+            failures.withLock { $0.append("sending context \(name): \(error)") }
             await call.finish(code: 13, message: "\(error)")
         }
     }

@@ -2,20 +2,82 @@ import Foundation
 import NIOCore
 import NIOHTTP2
 import NIOPosix
+import Synchronization
 
 /// Makes the HTTP/2 connections a build needs, over the engine's upgrades or straight to
-/// buildkitd. One event loop group serves them all.
-final class Connector {
+/// buildkitd. One event loop group serves them all; the connector knows every connection and
+/// every task that may touch one, so that `shutdown` ends them in order.
+final class Connector: Sendable {
     let address: BuilderAddress
     let group: MultiThreadedEventLoopGroup
+    /// Handlers of BuildKit's calls, the tunnel's pumps, the cancel path.
+    let tasks = ServingTasks()
+    private let timing: ConnectionWatch.Timing
 
-    init(address: BuilderAddress) {
+    private struct State {
+        var channels: [Channel] = []
+        var closing = false
+        /// The first reason a connection ended that we did not choose.
+        var failure: TransportError?
+    }
+
+    private let state = Mutex(State())
+
+    init(address: BuilderAddress, timing: ConnectionWatch.Timing = .standard) {
         self.address = address
+        self.timing = timing
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
-    func shutdown() {
-        try? group.syncShutdownGracefully()
+    /// Why a connection ended without our asking (a silent or vanished builder), if one did.
+    var failure: TransportError? { state.withLock { $0.failure } }
+
+    /// Closes every connection; calls still waiting on them end with an error. Idempotent.
+    func closeAll() {
+        let channels = state.withLock { s in
+            s.closing = true
+            return s.channels
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    /// Closes the connections, waits for them and for every tracked task, then stops the event
+    /// loops. Nothing touches a channel after this.
+    func shutdown() async {
+        closeAll()
+        for channel in state.withLock({ $0.channels }) { try? await channel.closeFuture.get() }
+        await tasks.drain()
+        try? await group.shutdownGracefully()
+    }
+
+    private func record(_ failure: TransportError) {
+        state.withLock { s in
+            if s.failure == nil, !s.closing { s.failure = failure }
+        }
+    }
+
+    /// Keeps `channel` for `closeAll`; with a `peer`, a close we did not ask for is recorded as
+    /// a failure and ends the others.
+    func track(_ channel: Channel, peer: String?) {
+        let late = state.withLock { s in
+            s.channels.append(channel)
+            return s.closing
+        }
+        if late { channel.close(promise: nil) }
+        guard let peer else { return }
+        channel.closeFuture.whenComplete { [self] _ in
+            record(TransportError("\(peer) closed the connection during the build; did the engine stop or restart? (its log says why)"))
+            closeAll()
+        }
+    }
+
+    var peerName: String { address.description }
+
+    private func watch() -> ConnectionWatch {
+        ConnectionWatch(peer: peerName, timing: timing) { [self] failure in
+            record(failure)
+            closeAll()
+        }
     }
 
     /// The control connection: we are the gRPC client.
@@ -32,7 +94,7 @@ final class Connector {
     }
 
     /// The engine's `/session` upgrade: the engine becomes the gRPC client, we serve `router`.
-    func engineSession(headers: [(String, String)], router: @escaping (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
+    func engineSession(headers: [(String, String)], router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
         guard case .engine(let endpoint) = address else { throw TransportError("the /session upgrade exists only on the Docker engine") }
         let socket = try RawSocket(connectingTo: endpoint)
         let rest = try socket.upgrade(path: "/session", headers: headers)
@@ -47,24 +109,33 @@ final class Connector {
                     // BuildKit opens no streams towards the control client.
                     channel.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
                                                    streamConfiguration: ConnectionLimits.stream) { $0.close() }
-                }.map { muxPromise.succeed($0) }
+                }.flatMapThrowing { mux in
+                    try channel.pipeline.syncOperations.addHandler(self.watch())
+                    muxPromise.succeed(mux)
+                }
             }
             .withConnectedSocket(fd).get()
+        track(channel, peer: peerName)
         return GRPCConnection(channel: channel, multiplexer: try await muxPromise.futureResult.get())
     }
 
     /// An HTTP/2 server on a connected socket (the session side).
-    func serverChannel(fd: Int32, leftover: [UInt8], router: @escaping (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
-        try await ClientBootstrap(group: group)
+    func serverChannel(fd: Int32, leftover: [UInt8], router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
+        let tasks = self.tasks
+        let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.pipeline.addHandler(LeftoverBytesHandler(leftover)).flatMap {
                     channel.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
                                                    streamConfiguration: ConnectionLimits.stream) { stream in
-                        stream.pipeline.addHandler(GRPCServerStreamHandler(route: router))
-                    }.map { _ in }
+                        stream.pipeline.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
+                    }.flatMapThrowing { _ in
+                        try channel.pipeline.syncOperations.addHandler(self.watch())
+                    }
                 }
             }
             .withConnectedSocket(fd).get()
+        track(channel, peer: peerName)
+        return channel
     }
 }
 

@@ -65,10 +65,15 @@ final class GRPCServerStreamHandler: ChannelInboundHandler {
     typealias Handler = (GRPCServerCall) async -> Void
 
     private let route: (String) -> Handler?
+    private let tasks: ServingTasks
     private var continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation?
     private var deframer = GRPCDeframer()
 
-    init(route: @escaping (String) -> Handler?) { self.route = route }
+    /// Each call is served by a task of `tasks`, so that shutdown waits for it.
+    init(route: @escaping (String) -> Handler?, tasks: ServingTasks) {
+        self.route = route
+        self.tasks = tasks
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -80,9 +85,9 @@ final class GRPCServerStreamHandler: ChannelInboundHandler {
             let call = GRPCServerCall(path: path, metadata: h.headers, requests: requests, channel: context.channel)
             if h.endStream { cont.finish() }
             if let handler = route(path) {
-                Task { await handler(call) }
+                tasks.spawn { await handler(call) }
             } else {
-                Task { await call.finish(code: 12, message: "\(path) is not served by this session") }
+                tasks.spawn { await call.finish(code: 12, message: "\(path) is not served by this session") }
             }
         case .data(let d):
             if case .byteBuffer(let buffer) = d.data {

@@ -12,7 +12,7 @@ import Glibc
 /// buildkitd and with the engine's `/grpc`.
 enum SessionTunnel {
     static func open(connector: Connector, control: GRPCConnection, headers: [(String, String)],
-                     router: @escaping (String) -> GRPCServerStreamHandler.Handler?) async throws -> BuildSession {
+                     router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> BuildSession {
         let call = try await control.call("/moby.buildkit.v1.Control/Session", metadata: headers.map { ($0.0.lowercased(), $0.1) })
         var fds: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
@@ -25,29 +25,37 @@ enum SessionTunnel {
         let pump = try await ClientBootstrap(group: connector.group)
             .channelInitializer { $0.pipeline.addHandler(TunnelReader(outbound)) }
             .withConnectedSocket(fds[1]).get()
+        // The socket pair is ours; its end is no news about the builder.
+        connector.track(pump, peer: nil)
         // Our server's bytes go out in order, one message per chunk.
-        let sender = Task {
-            for await chunk in chunks {
-                var message = Moby_Buildkit_V1_BytesMessage()
-                message.data = Data(chunk.readableBytesView)
-                try await call.send(Array(try message.serializedBytes() as [UInt8]))
+        connector.tasks.spawn {
+            do {
+                for await chunk in chunks {
+                    var message = Moby_Buildkit_V1_BytesMessage()
+                    message.data = Data(chunk.readableBytesView)
+                    try await call.send(Array(try message.serializedBytes() as [UInt8]))
+                }
+                try await call.closeSend()
+            } catch {
+                // The stream ended under us: the receiving side reports why.
             }
-            try await call.closeSend()
         }
         // BuildKit's bytes come in and go to our server.
-        let receiver = Task {
-            for try await message in call.responses {
-                let bytes = try Moby_Buildkit_V1_BytesMessage(serializedBytes: Array(message.readableBytesView))
-                var buffer = pump.allocator.buffer(capacity: bytes.data.count)
-                buffer.writeBytes(bytes.data)
-                try await pump.writeAndFlush(buffer).get()
+        connector.tasks.spawn {
+            do {
+                for try await message in call.responses {
+                    let bytes = try Moby_Buildkit_V1_BytesMessage(serializedBytes: Array(message.readableBytesView))
+                    var buffer = pump.allocator.buffer(capacity: bytes.data.count)
+                    buffer.writeBytes(bytes.data)
+                    try await pump.writeAndFlush(buffer).get()
+                }
+            } catch {
+                // The tunnel closed: the build's own calls fail and say why.
             }
             pump.close(promise: nil)
         }
         return BuildSession(close: {
             outbound.finish()
-            sender.cancel()
-            receiver.cancel()
             call.cancel()
             pump.close(promise: nil)
             server.close(promise: nil)
