@@ -53,7 +53,10 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Snapshots"]),
-        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Planner"]),
+        .testTarget(
+            name: "BuilderTests",
+            dependencies: ["Builder", "Planner", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
+        ),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.

@@ -9,8 +9,12 @@ import Glibc
 final class RawSocket {
     private(set) var fd: Int32
     private var owned = true
+    private let peer: String
+    private let timeout: TimeInterval
 
     init(connectingTo endpoint: BuilderAddress.Endpoint, timeout: TimeInterval = 5) throws {
+        peer = "\(endpoint)"
+        self.timeout = timeout
         switch endpoint {
         case .unix(let path):
             fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -24,7 +28,7 @@ final class RawSocket {
                 raw[bytes.count] = 0
             }
             let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(self.fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
             if rc != 0 {
                 let reason = String(cString: strerror(errno))
@@ -41,9 +45,9 @@ final class RawSocket {
             }
             defer { freeaddrinfo(result) }
             fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-            guard fd >= 0, connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
-                let reason = String(cString: strerror(errno))
-                if fd >= 0 { close(fd) }
+            guard fd >= 0 else { throw TransportError("cannot create a socket: \(String(cString: strerror(errno)))") }
+            if let reason = Self.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen, timeout: timeout) {
+                close(fd)
                 throw TransportError("cannot connect to \(endpoint): \(reason)")
             }
         }
@@ -52,6 +56,24 @@ final class RawSocket {
     }
 
     deinit { if owned { close(fd) } }
+
+    /// A TCP connect that gives up after `timeout` (a blocking one waits minutes for a host
+    /// that drops packets). Returns why it failed, or nil.
+    private static func connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t, timeout: TimeInterval) -> String? {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        if Glibc.connect(fd, address, length) == 0 { return nil }
+        guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+        var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        let ready = poll(&poller, 1, Int32(timeout * 1000))
+        if ready == 0 { return "no answer within \(Int(timeout)) s" }
+        if ready < 0 { return String(cString: strerror(errno)) }
+        var error: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+        return error == 0 ? nil : String(cString: strerror(error))
+    }
 
     /// Gives the descriptor away (to SwiftNIO); this object no longer closes it.
     func release() -> Int32 {
@@ -73,7 +95,12 @@ final class RawSocket {
     func read(max: Int = 65536) throws -> [UInt8] {
         var buf = [UInt8](repeating: 0, count: max)
         let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, max) }
-        guard n >= 0 else { throw TransportError("read failed: \(String(cString: strerror(errno)))") }
+        guard n >= 0 else {
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                throw TransportError("\(peer) accepted the connection but did not answer within \(Int(timeout)) s; is it a Docker engine?")
+            }
+            throw TransportError("read failed: \(String(cString: strerror(errno)))")
+        }
         return Array(buf.prefix(n))
     }
 
@@ -83,8 +110,10 @@ final class RawSocket {
         let end: [UInt8] = Array("\r\n\r\n".utf8)
         while true {
             let chunk = try read()
-            if chunk.isEmpty { throw TransportError("the engine closed the connection") }
+            if chunk.isEmpty { throw TransportError("\(peer) closed the connection before answering") }
             data += chunk
+            // An engine's answer head is a few hundred bytes; do not buffer a stream of garbage.
+            guard data.count <= 64 << 10 else { throw TransportError("\(peer) sent no HTTP/1.1 answer head within 64 KiB; is it a Docker engine?") }
             if let r = find(end, in: data) {
                 let head = String(decoding: data[..<r], as: UTF8.self)
                 let rest = Array(data[(r + 4)...])

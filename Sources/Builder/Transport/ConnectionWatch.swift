@@ -1,0 +1,104 @@
+import NIOCore
+import NIOHTTP2
+
+/// Watches one HTTP/2 connection to BuildKit so that a silent peer becomes an error instead of
+/// a build that waits forever: the peer must send its SETTINGS within `handshake` (a builder
+/// that accepts and never speaks), and must answer our PING within `ack` (an engine that died
+/// or stalls mid-build; a long step without output is still answered, since PINGs are answered
+/// by the peer's HTTP/2 layer, not by the step).
+///
+/// Sits after the HTTP/2 handler, which forwards the root stream's frames to it.
+final class ConnectionWatch: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias InboundOut = HTTP2Frame
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    struct Timing: Sendable {
+        var handshake: TimeAmount
+        var interval: TimeAmount
+        var ack: TimeAmount
+
+        static let standard = Timing(handshake: .seconds(10), interval: .seconds(15), ack: .seconds(20))
+    }
+
+    private let timing: Timing
+    private let peer: String
+    private let onFailure: @Sendable (TransportError) -> Void
+    private var handshakeDeadline: Scheduled<Void>?
+    private var ackDeadline: Scheduled<Void>?
+    private var pinger: RepeatedTask?
+    private var ready = false
+    private var pending: UInt64?
+    private var sequence: UInt64 = 0
+
+    /// `onFailure` learns why the watch closed the connection, before the calls on it see the
+    /// close.
+    init(peer: String, timing: Timing = .standard, onFailure: @escaping @Sendable (TransportError) -> Void) {
+        self.peer = peer
+        self.timing = timing
+        self.onFailure = onFailure
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        let seconds = timing.handshake.nanoseconds / 1_000_000_000
+        handshakeDeadline = loop.scheduleTask(in: timing.handshake) { [self] in
+            fail(context, "\(peer) did not start HTTP/2 within \(seconds) s (it accepted the connection but sent nothing); is it a BuildKit endpoint?")
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { stop() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stop()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.payload {
+        case .settings(.settings) where !ready:
+            ready = true
+            handshakeDeadline?.cancel()
+            handshakeDeadline = nil
+            pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: timing.interval, delay: timing.interval) { [self] _ in
+                ping(context)
+            }
+        case .ping(let data, ack: true) where pending != nil && data == HTTP2PingData(withInteger: pending!):
+            pending = nil
+            ackDeadline?.cancel()
+            ackDeadline = nil
+        default:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    private func ping(_ context: ChannelHandlerContext) {
+        guard pending == nil else { return }
+        sequence &+= 1
+        pending = sequence
+        let frame = HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: sequence), ack: false))
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        let seconds = timing.ack.nanoseconds / 1_000_000_000
+        ackDeadline = context.eventLoop.scheduleTask(in: timing.ack) { [self] in
+            fail(context, "\(peer) stopped answering (no reply to an HTTP/2 PING within \(seconds) s); did the engine stop, restart or hang?")
+        }
+    }
+
+    private func fail(_ context: ChannelHandlerContext, _ message: String) {
+        stop()
+        onFailure(TransportError(message))
+        context.close(promise: nil)
+    }
+
+    private func stop() {
+        handshakeDeadline?.cancel()
+        ackDeadline?.cancel()
+        pinger?.cancel()
+        handshakeDeadline = nil
+        ackDeadline = nil
+        pinger = nil
+    }
+}
