@@ -2,24 +2,12 @@ import Foundation
 import XCTest
 
 /// `cogpack build` against the real Docker engine and its BuildKit, and the built model serving
-/// predictions. `.ci/run` starts the engine (scripts/start-docker.sh); the base image is made
-/// here with `cogpack base` when the engine lacks it.
+/// predictions.
 final class BuildIntegrationTests: XCTestCase {
-    static let base = "cogpack/base:bookworm-python3.11"
-    nonisolated(unsafe) static var prepared = false
+    static let base = Engine.base
 
     override func setUpWithError() throws {
-        guard try CLI.shell("curl -fsS --max-time 3 --unix-socket /var/run/docker.sock http://docker/_ping").status == 0 else {
-            XCTFail("no Docker engine answers on /var/run/docker.sock; run scripts/start-docker.sh")
-            throw XCTSkip("no engine")
-        }
-        if !Self.prepared {
-            if try CLI.shell("docker image inspect \(Self.base) >/dev/null 2>&1").status != 0 {
-                let made = try CLI.run(["base"])
-                XCTAssertEqual(made.status, 0, made.stderr)
-            }
-            Self.prepared = true
-        }
+        try Engine.prepare()
     }
 
     /// A copy of an example in a scratch folder, so that tests can edit it.

@@ -97,7 +97,10 @@ final class ProgressTracker {
             }
         case .json:
             var obj: [String: Any] = ["event": kind, "step": step.number, "name": step.name]
-            if kind != "start" { obj["seconds"] = Double(elapsed(step).dropLast()) ?? 0 }
+            // Milliseconds: the engine's own timestamps, precise enough for benchmarks.
+            if kind != "start", let a = step.started {
+                obj["seconds"] = (((step.completed ?? Date()).timeIntervalSince(a)) * 1000).rounded() / 1000
+            }
             if !step.error.isEmpty { obj["error"] = step.error }
             json(obj)
         default: break
