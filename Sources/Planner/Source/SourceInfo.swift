@@ -30,9 +30,16 @@ public struct SourceInfo: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw InputError(Provenance(file: ".dockerignore", line: nil), "not UTF-8 text")
             }
-            ignoreLines = text.components(separatedBy: .newlines)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            for (n, line) in IgnorePatterns.lines(of: text).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                // Docker refuses a malformed pattern; matching nothing instead would send what it meant to leave out.
+                guard IgnorePatterns([trimmed]).malformed.isEmpty else {
+                    throw InputError(Provenance(file: ".dockerignore", line: n + 1),
+                                     "'\(trimmed)' is not a valid pattern (an unclosed or empty [ ], or a reversed range); fix the class or escape [ as \\[")
+                }
+                ignoreLines.append(trimmed)
+            }
         }
         let ignore = IgnorePatterns(alwaysExcluded + ignoreLines)
         var files: [File] = []
