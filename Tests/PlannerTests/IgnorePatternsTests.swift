@@ -67,7 +67,7 @@ final class IgnorePatternsHostileTests: XCTestCase {
 
     func testLiteralMatchesOnlyThatName() {
         let names = ["w[ab].bin", "wa.bin", "*", "a?b", "back\\slash", "!bang", "#hash", " lead", "trail ", "tab\t", "new\nline",
-                     "sub/dir[1]/x*.bin"]
+                     "sub/dir[1]/x*.bin", "a/#b", "a/!b", "a/ b ", "a /b"]
         for name in names {
             let p = IgnorePatterns([IgnorePatterns.literal(name)])
             XCTAssertTrue(p.excludes(name), "\(name) → \(IgnorePatterns.literal(name))")
@@ -77,5 +77,8 @@ final class IgnorePatternsHostileTests: XCTestCase {
             }
         }
         XCTAssertEqual(IgnorePatterns.literal("w[ab].bin"), "w\\[ab\\].bin")
+        for part in IgnorePatterns.literal("a/#b/ c").split(separator: "/") {
+            XCTAssertEqual(IgnorePatterns([String(part)]).patterns.count, 1, "each folder name stands alone as a pattern: \(part)")
+        }
     }
 }

@@ -53,22 +53,23 @@ public struct IgnorePatterns: Sendable {
     /// A pattern that matches exactly the file `path` and nothing else: every character that
     /// patterns give a meaning to is escaped, so that a weights file named `w[ab].bin` never
     /// stands for `wa.bin`. A leading `!` or `#` is escaped (an exception, a comment), and
-    /// white space at either end is put in a class (`[ ]`), since patterns are trimmed.
+    /// white space at either end is put in a class (`[ ]`), since patterns are trimmed. Each
+    /// folder name is escaped the same way, so that it also stands alone (FileSync matches an
+    /// include pattern folder by folder).
     public static func literal(_ path: String) -> String {
-        let scalars = Array(path.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        for (i, c) in scalars.enumerated() {
-            let atEdge = i == 0 || i == scalars.count - 1
-            if atEdge, CharacterSet.whitespacesAndNewlines.contains(c) {
-                out.append("[")
+        path.split(separator: "/", omittingEmptySubsequences: false).map { name in
+            let scalars = Array(name.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            for (i, c) in scalars.enumerated() {
+                if i == 0 || i == scalars.count - 1, CharacterSet.whitespacesAndNewlines.contains(c) {
+                    out.append(contentsOf: ["[", c, "]"])
+                    continue
+                }
+                if "*?[]\\".unicodeScalars.contains(c) || (i == 0 && (c == "!" || c == "#")) { out.append("\\") }
                 out.append(c)
-                out.append("]")
-                continue
             }
-            if "*?[]\\".unicodeScalars.contains(c) || (i == 0 && (c == "!" || c == "#")) { out.append("\\") }
-            out.append(c)
-        }
-        return String(out)
+            return String(out)
+        }.joined(separator: "/")
     }
 
     /// Like Go's filepath.Clean on a relative path: no leading `/`, no `.`, `..` folded.
