@@ -34,6 +34,7 @@ public struct Planner: Sendable {
             }
             let resolved = Resolved(resolution: resolution, baseImage: base)
             let composer = Composer()
+            for w in project.warnings { composer.warn(w.description) }
             for block in blocks { try block.plan(input, resolved, composer) }
             return .planned(try composer.compose(resolution: Self.record(resolution)))
         }

@@ -7,6 +7,8 @@ public struct Project: Sendable {
     public let directory: URL
     public let config: CogConfig
     public let requirements: RequirementsFile
+    /// What was accepted but read differently than written, for the command line to show.
+    public var warnings: [InputWarning] { config.warnings }
 
     public static func load(_ directory: URL) throws -> Project {
         var isDirectory: ObjCBool = false

@@ -45,9 +45,16 @@ public enum RequirementsParser {
 
         var pending = ""
         var pendingLine = 0
-        for (n, raw) in text.components(separatedBy: "\n").enumerated() {
-            var line = raw.replacingOccurrences(of: "\r", with: "")
+        // Split by scalars: "\r\n" is one Character, which a Character split would not cut.
+        for (n, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw.last == "\r" ? raw.dropLast() : raw)
             if pending.isEmpty { pendingLine = n + 1 }
+            // pip splits lines at more than \n (a lone \r, \u{0B}, U+2028…): such a character would
+            // hide a line from cogpack that the installer reads, in the requirements.txt generated.
+            if let c = LineText.firstControl(in: line, allowingTab: true) {
+                throw InputError(Provenance(file: path, line: n + 1),
+                                 "this line contains \(LineText.name(of: c)); remove it (one requirement or option per line, printable text)")
+            }
             if line.hasSuffix("\\") {
                 line.removeLast()
                 pending += line

@@ -48,12 +48,25 @@ public struct YAMLValue {
         return text
     }
 
+    /// A string that must stay one line (see `LineText`): a value that ends up in a generated file,
+    /// an argument or a message. Run commands may hold tabs.
+    public func line(_ what: String, allowingTab: Bool = false) throws -> String {
+        try Self.checkLine(try string(what), what, allowingTab: allowingTab, at: self)
+    }
+
+    public static func checkLine(_ text: String, _ what: String, allowingTab: Bool, at value: YAMLValue) throws -> String {
+        if let c = LineText.firstControl(in: text, allowingTab: allowingTab) {
+            throw value.fail("\(what) contains \(LineText.name(of: c)): \(LineText.quoted(text)); write it as one line of printable text (one value per entry)")
+        }
+        return text
+    }
+
     /// A string or a number written as text, for fields such as `python_version: 3.11`.
     public func versionText(_ what: String) throws -> String {
         guard kind == .string || kind == .number, let text = scalarText else {
             throw fail("\(what) must be a version string such as \"3.11\", found \(kind.rawValue)")
         }
-        return text
+        return try Self.checkLine(text, what, allowingTab: false, at: self)
     }
 
     public func bool(_ what: String) throws -> Bool {
