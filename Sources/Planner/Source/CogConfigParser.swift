@@ -10,12 +10,13 @@ public enum CogConfigParser {
                                     "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
     static let deniedEnvironmentPrefixes = ["R8_", "REPLICATE_", "CUDA_", "NVIDIA_", "NV_", "PGET_", "KUBERNETES_"]
 
-    public static func load(directory: URL, file: String = "cog.yaml") throws -> CogConfig {
-        let url = directory.appendingPathComponent(file)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw InputError(Provenance(file: file, line: nil), "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
+    public static func load(_ folder: ModelFolder, file: String = "cog.yaml") throws -> CogConfig {
+        let at = Provenance(file: file, line: nil)
+        guard let path = try folder.resolve(file, at: at, what: "the file"),
+              let text = try folder.text(path, at: at, what: "the file") else {
+            throw InputError(at, "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
         }
-        return try parse(try YAMLFile.load(path: url, display: file))
+        return try parse(try YAMLFile.parse(text, display: file))
     }
 
     public static func parse(_ doc: YAMLValue) throws -> CogConfig {
