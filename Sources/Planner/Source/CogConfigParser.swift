@@ -9,6 +9,8 @@ public enum CogConfigParser {
     static let deniedEnvironment = ["PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED",
                                     "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
     static let deniedEnvironmentPrefixes = ["R8_", "REPLICATE_", "CUDA_", "NVIDIA_", "NV_", "PGET_", "KUBERNETES_"]
+    /// More concurrent predictions than this is a typo, not a setting.
+    static let concurrencyLimit = 1024
 
     public static func load(_ folder: ModelFolder, file: String = "cog.yaml") throws -> CogConfig {
         let at = Provenance(file: file, line: nil)
@@ -41,8 +43,9 @@ public enum CogConfigParser {
         if let c = top["concurrency"] {
             let m = try c.mapping("concurrency", allowed: ["max", "default_target"])
             if let max = m["max"] {
-                let n = try max.int("concurrency.max")
-                guard n >= 1 else { throw max.fail("concurrency.max must be at least 1") }
+                let range = 1...concurrencyLimit
+                let wrong = max.fail("concurrency.max must be a whole number from 1 to \(concurrencyLimit) (how many predictions run at once), found \(max.scalarText.map(LineText.quoted) ?? max.kind.rawValue); write e.g. max: 4")
+                guard max.kind == .number, let n = max.node.int, range.contains(n) else { throw wrong }
                 config.concurrencyMax = .init(value: n, source: max.provenance)
             }
         }
@@ -54,6 +57,10 @@ public enum CogConfigParser {
                     throw item.fail("environment entries must be KEY=VALUE, found '\(text)'")
                 }
                 let key = String(text[..<eq])
+                // A POSIX name: `C D` or `PATH ` would be a different variable, or none, at run time.
+                guard key.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    throw item.fail("environment variable name \(LineText.quoted(key)) is not valid; use letters, digits and _ (not starting with a digit), e.g. HF_HOME=/src/.hf")
+                }
                 if deniedEnvironment.contains(key) || deniedEnvironmentPrefixes.contains(where: key.hasPrefix) {
                     throw item.fail("environment variable \(key) is reserved by the runtime; remove it")
                 }
@@ -69,8 +76,8 @@ public enum CogConfigParser {
     }
 
     private static func parseBuild(_ b: YAMLValue, into config: inout CogConfig) throws {
-        if b.kind == .null { return }
-        let m = try b.mapping("build", allowed: buildKeys)
+        // `build:` with nothing under it is an empty mapping, as `build: {}`: python_version is still required.
+        let m = b.kind == .null ? [:] : try b.mapping("build", allowed: buildKeys)
         if let v = m["gpu"] { config.gpu = .init(value: try v.bool("build.gpu"), source: v.provenance) }
         guard let py = m["python_version"] else {
             throw b.fail("python_version is required; add it to the build section of cog.yaml, e.g. python_version: \"3.12\"")
