@@ -18,8 +18,9 @@ public struct Planner: Sendable {
     /// `extra` are requests from outside the project, such as which base images are available.
     public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], extra: [Request] = [],
                      cache: ResolutionCache? = nil) throws -> PlanOutcome {
-        let project = try Project.load(directory)
-        let source = try SourceInfo.read(directory)
+        let folder = try ModelFolder(directory)
+        let project = try Project.load(folder)
+        let source = try SourceInfo.read(folder)
         let input = BlockInput(project: project, source: source, kb: kb)
         let blocks = stack.active(input)
         let requests = project.requests(drivers: drivers, gpus: gpus) + blocks.flatMap { $0.requests(input) } + extra
@@ -34,6 +35,7 @@ public struct Planner: Sendable {
             }
             let resolved = Resolved(resolution: resolution, baseImage: base)
             let composer = Composer()
+            for w in project.warnings { composer.warn(w.description) }
             for block in blocks { try block.plan(input, resolved, composer) }
             return .planned(try composer.compose(resolution: Self.record(resolution)))
         }

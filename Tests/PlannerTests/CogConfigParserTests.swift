@@ -80,4 +80,39 @@ final class CogConfigParserTests: XCTestCase {
             XCTAssertNotNil((error as? InputError)?.source.line)
         }
     }
+
+    func testDuplicateKeysAreOneLineWithTheLine() {
+        XCTAssertThrowsError(try parse("build:\n  python_version: \"3.11\"\n  gpu: true\n  gpu: false\n")) { error in
+            guard let e = error as? InputError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.source, Provenance(file: "cog.yaml", line: 4), "the line that repeats the key")
+            XCTAssertTrue(e.message.contains("'gpu' appears twice in the same mapping (first at line 3)"), e.message)
+            XCTAssertFalse(e.description.contains("\n"), "one line, not the document: \(e)")
+            XCTAssertFalse(e.description.contains("python_version"), "the document is not dumped: \(e)")
+        }
+    }
+
+    func testAnEmptyBuildSectionNeedsPythonVersionLikeAnEmptyMapping() {
+        for text in ["build:\npredict: \"predict.py:P\"\n", "build: {}\npredict: \"predict.py:P\"\n"] {
+            XCTAssertThrowsError(try parse(text), text) { error in
+                XCTAssertTrue((error as? InputError)?.message.contains("python_version is required") ?? false, "\(error)")
+                XCTAssertEqual((error as? InputError)?.source.file, "cog.yaml")
+            }
+        }
+    }
+
+    func testEnvironmentNamesArePOSIXNames() throws {
+        let head = "build:\n  python_version: \"3.11\"\nenvironment:\n"
+        for entry in ["C D=1", "PATH =x", "1X=y", "A-B=c", "\u{C9}T\u{C9}=x"] {
+            assertRejected(head + "  - \"\(entry)\"\n", line: 4, saying: "is not valid")
+        }
+        XCTAssertEqual(try parse(head + "  - _A1=x y=z\n").environment.map(\.value), ["_A1=x y=z"])
+    }
+
+    func testConcurrencyMaxSaysWhatIsWrong() throws {
+        let head = "build:\n  python_version: \"3.11\"\nconcurrency:\n"
+        for value in ["1e30", "0", "-3", "2.5", "\"4\"", "99999999999999999999", "1025"] {
+            assertRejected(head + "  max: \(value)\n", line: 4, saying: "whole number from 1 to 1024")
+        }
+        XCTAssertEqual(try parse(head + "  max: 1024\n").concurrencyMax?.value, 1024)
+    }
 }

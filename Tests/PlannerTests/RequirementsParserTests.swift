@@ -100,3 +100,22 @@ final class RequirementsParserTests: XCTestCase {
         }
     }
 }
+
+final class RequirementsControlCharacterTests: XCTestCase {
+    func testALineWithAControlCharacterIsRefusedWithItsLine() throws {
+        let model = try TemporaryModel()
+        for (text, words) in [("numpy\rtorch==1.0\n", "carriage return"), ("numpy\n\u{0B}--index-url x\n", "U+000B"),
+                              ("ok\nnumpy\u{2028}-i https://evil.example\n", "U+2028"), ("a\u{1B}[31m\n", "escape")] {
+            try model.write("requirements.txt", text)
+            XCTAssertThrowsError(try RequirementsParser.load(root: model.root, path: "requirements.txt")) { error in
+                let e = error as? InputError
+                XCTAssertEqual(e?.source.file, "requirements.txt")
+                XCTAssertNotNil(e?.source.line)
+                XCTAssertTrue(e?.message.contains(words) ?? false, "\(String(describing: e))")
+            }
+        }
+        try model.write("requirements.txt", "numpy==1.26.4\r\ntorch\t==2.3.1\r\n")
+        XCTAssertEqual(try RequirementsParser.load(root: model.root, path: "requirements.txt").requirements.map(\.name), ["numpy", "torch"],
+                       "CRLF line ends and tabs are fine")
+    }
+}

@@ -140,7 +140,9 @@ struct PlanCompiler {
             return s.output
         case .image(let ref): return try imageSource(ImageReference.qualified(ref))
         case .context(let name):
-            let includes = paths.filter { $0 != "." && $0 != "/" }.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+            // A copy's sources are paths: escaped, so that `w[ab].bin` selects that file alone.
+            let includes = paths.filter { $0 != "." && $0 != "/" }
+                .map { IgnorePatterns.literal($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }
             // A copy's excludes often repeat the context's own; each pattern once.
             var seen = Set<String>()
             let all = (contextExcludes(name) + excludes).filter { seen.insert($0).inserted }
@@ -231,10 +233,13 @@ struct PlanCompiler {
             a.dest = c.dest
             a.mode = c.mode.map(Int32.init) ?? -1
             a.timestamp = -1
+            // A plan's sources are paths, never patterns: no wildcard expansion, so a file named
+            // `w[ab].bin` copies that file and not `wa.bin`. A source that is a symlink is followed
+            // within the source's own root, as Docker's COPY does.
             a.followSymlink = true
             a.dirCopyContents = true
             a.createDestPath = true
-            a.allowWildcard = true
+            a.allowWildcard = false
             if let owner = c.owner { a.owner = try chown(owner) }
             var action = Pb_FileAction()
             action.copy = a

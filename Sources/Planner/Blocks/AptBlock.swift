@@ -1,6 +1,7 @@
 /// System packages in one layer: cog.yaml's `system_packages`, those the rules add for Python
 /// packages, and tini as the init process. The apt caches are locked cache mounts, so package
-/// lists and downloads never reach the layer.
+/// lists and downloads never reach the layer. The names are apt-get's arguments (`"$@"`), never
+/// part of the shell text, so no name can become a command.
 struct AptBlock: Block {
     let name = "apt"
     static let initPackage = "tini"
@@ -12,11 +13,12 @@ struct AptBlock: Block {
         for p in (resolved.value("apt_packages") ?? "").split(separator: " ").map(String.init) where !packages.contains(p) {
             packages.append(p)
         }
-        let script = "apt-get update -qq && apt-get install -qqy --no-install-recommends " + packages.joined(separator: " ")
-        let exec = Plan.Operation.Exec.shell(script, label: "apt-get install \(packages.joined(separator: " "))",
-                                        env: ["DEBIAN_FRONTEND=noninteractive"],
-                                        mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)],
-                                        network: true)
+        let script = #"apt-get update -qq && apt-get install -qqy --no-install-recommends "$@""#
+        let exec = Plan.Operation.Exec(["/bin/sh", "-c", script, "sh"] + packages,
+                                       label: "apt-get install \(packages.joined(separator: " "))",
+                                       env: ["DEBIAN_FRONTEND=noninteractive"],
+                                       mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)],
+                                       network: true)
         try composer.addStage("system-deps", phase: .systemDeps, block: name, name: "system packages",
                               operations: [.exec(exec)], provides: packages)
     }

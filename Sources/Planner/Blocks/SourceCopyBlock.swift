@@ -6,8 +6,9 @@ struct SourceCopyBlock: Block {
     func detect(_ input: BlockInput) -> Bool { true }
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
+        // The weights are files, not patterns: escaped, `w[ab].bin` leaves `wa.bin` in the source.
         let excludes = SourceInfo.alwaysExcluded + input.source.ignoreLines + [".dockerignore"]
-            + input.source.weights.map(\.path)
+            + input.source.weights.map { IgnorePatterns.literal($0.path) }
         composer.addContext("context", Plan.Context(kind: .project, block: name, description: "the model folder",
                                                     excludes: SourceInfo.alwaysExcluded + input.source.ignoreLines, files: [:]))
         try composer.addStage("source", phase: .exportApp, block: name, name: "model source",

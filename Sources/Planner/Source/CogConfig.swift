@@ -30,6 +30,8 @@ public struct CogConfig: Sendable {
     public var concurrencyMax: Located<Int>?
     public var environment: [Located<String>] = []
     public var hasBuild = false
+    /// What was accepted but read differently than written.
+    public var warnings: [InputWarning] = []
     public let file: String
 
     public init(file: String) { self.file = file }

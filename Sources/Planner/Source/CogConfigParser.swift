@@ -9,13 +9,16 @@ public enum CogConfigParser {
     static let deniedEnvironment = ["PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED",
                                     "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
     static let deniedEnvironmentPrefixes = ["R8_", "REPLICATE_", "CUDA_", "NVIDIA_", "NV_", "PGET_", "KUBERNETES_"]
+    /// More concurrent predictions than this is a typo, not a setting.
+    static let concurrencyLimit = 1024
 
-    public static func load(directory: URL, file: String = "cog.yaml") throws -> CogConfig {
-        let url = directory.appendingPathComponent(file)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw InputError(Provenance(file: file, line: nil), "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
+    public static func load(_ folder: ModelFolder, file: String = "cog.yaml") throws -> CogConfig {
+        let at = Provenance(file: file, line: nil)
+        guard let path = try folder.resolve(file, at: at, what: "the file"),
+              let text = try folder.text(path, at: at, what: "the file") else {
+            throw InputError(at, "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
         }
-        return try parse(try YAMLFile.load(path: url, display: file))
+        return try parse(try YAMLFile.parse(text, display: file))
     }
 
     public static func parse(_ doc: YAMLValue) throws -> CogConfig {
@@ -29,30 +32,35 @@ public enum CogConfigParser {
         }
         for key in ["predict", "run", "train"] {
             guard let v = top[key] else { continue }
-            let ref = try v.string(key)
+            let ref = try v.line(key)
             guard ref.range(of: #"^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
                 throw v.fail("\(key) must look like \"predict.py:Predictor\" (a .py file and a class)")
             }
             let located = CogConfig.Located(value: ref, source: v.provenance)
             if key == "train" { config.train = located } else { config.predict = located }
         }
-        if let v = top["image"] { config.image = .init(value: try v.string("image"), source: v.provenance) }
+        if let v = top["image"] { config.image = .init(value: try v.line("image"), source: v.provenance) }
         if let c = top["concurrency"] {
             let m = try c.mapping("concurrency", allowed: ["max", "default_target"])
             if let max = m["max"] {
-                let n = try max.int("concurrency.max")
-                guard n >= 1 else { throw max.fail("concurrency.max must be at least 1") }
+                let range = 1...concurrencyLimit
+                let wrong = max.fail("concurrency.max must be a whole number from 1 to \(concurrencyLimit) (how many predictions run at once), found \(max.scalarText.map(LineText.quoted) ?? max.kind.rawValue); write e.g. max: 4")
+                guard max.kind == .number, let n = max.node.int, range.contains(n) else { throw wrong }
                 config.concurrencyMax = .init(value: n, source: max.provenance)
             }
         }
         if let env = top["environment"] {
             var seen = Set<String>()
             for item in try env.sequence("environment") {
-                let text = try item.string("each environment entry")
+                let text = try item.line("each environment entry")
                 guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
                     throw item.fail("environment entries must be KEY=VALUE, found '\(text)'")
                 }
                 let key = String(text[..<eq])
+                // A POSIX name: `C D` or `PATH ` would be a different variable, or none, at run time.
+                guard key.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    throw item.fail("environment variable name \(LineText.quoted(key)) is not valid; use letters, digits and _ (not starting with a digit), e.g. HF_HOME=/src/.hf")
+                }
                 if deniedEnvironment.contains(key) || deniedEnvironmentPrefixes.contains(where: key.hasPrefix) {
                     throw item.fail("environment variable \(key) is reserved by the runtime; remove it")
                 }
@@ -68,8 +76,8 @@ public enum CogConfigParser {
     }
 
     private static func parseBuild(_ b: YAMLValue, into config: inout CogConfig) throws {
-        if b.kind == .null { return }
-        let m = try b.mapping("build", allowed: buildKeys)
+        // `build:` with nothing under it is an empty mapping, as `build: {}`: python_version is still required.
+        let m = b.kind == .null ? [:] : try b.mapping("build", allowed: buildKeys)
         if let v = m["gpu"] { config.gpu = .init(value: try v.bool("build.gpu"), source: v.provenance) }
         guard let py = m["python_version"] else {
             throw b.fail("python_version is required; add it to the build section of cog.yaml, e.g. python_version: \"3.12\"")
@@ -80,18 +88,18 @@ public enum CogConfigParser {
         }
         config.pythonVersion = .init(value: pyText, source: py.provenance)
         if let r = m["python_requirements"] {
-            config.pythonRequirements = .init(value: try r.string("build.python_requirements"), source: r.provenance)
+            config.pythonRequirements = .init(value: try r.line("build.python_requirements"), source: r.provenance)
         }
         if let p = m["python_packages"] {
             if config.pythonRequirements != nil {
                 throw p.fail("only one of python_packages or python_requirements can be set, not both; move the packages into the requirements file")
             }
             config.pythonPackages = try p.sequence("build.python_packages").map {
-                .init(value: try $0.string("each python_packages entry"), source: $0.provenance)
+                .init(value: try $0.line("each python_packages entry"), source: $0.provenance)
             }
         }
         if let s = m["system_packages"] {
-            config.systemPackages = .init(value: try s.strings("build.system_packages"), source: s.provenance)
+            config.systemPackages = .init(value: try systemPackages(s, warnings: &config.warnings), source: s.provenance)
         }
         for (key, keyPath) in [("run", \CogConfig.run), ("pre_install", \CogConfig.preInstall)] {
             guard let list = m[key] else { continue }
@@ -108,7 +116,37 @@ public enum CogConfigParser {
                 config.cudnn = .init(value: text, source: v.provenance)
             }
         }
-        if let s = m["sdk_version"] { config.sdkVersion = .init(value: try s.versionText("build.sdk_version"), source: s.provenance) }
+        if let s = m["sdk_version"] {
+            // It becomes `cog==VERSION` in constraints.txt and in an install's arguments.
+            let text = try s.versionText("build.sdk_version")
+            guard PEP440Version(text) != nil else {
+                throw s.fail("sdk_version \(LineText.quoted(text)) is not a version; write the cog SDK version, e.g. \"0.16.8\"")
+            }
+            config.sdkVersion = .init(value: text, source: s.provenance)
+        }
+    }
+
+    /// Debian package names (optionally `=VERSION`), one per entry. An entry with several names
+    /// separated by spaces, which Cog accepts, is split with a warning; anything a shell would
+    /// read (`;`, `$(…)`) is refused: the names are apt-get's arguments, never shell text.
+    static func systemPackages(_ list: YAMLValue, warnings: inout [InputWarning]) throws -> [String] {
+        var out: [String] = []
+        for item in try list.sequence("build.system_packages") {
+            let text = try item.line("each system_packages entry")
+            if let bad = text.first(where: { DebianPackage.shellCharacters.contains($0) }) {
+                throw item.fail("system_packages entry \(LineText.quoted(text)) contains '\(bad)'; list Debian package names only (e.g. ffmpeg, libgl1=1.6.0-1) and put commands under build.run")
+            }
+            let names = text.split(separator: " ")
+            guard !names.isEmpty else { throw item.fail("a system_packages entry is empty; remove it or write a package name such as ffmpeg") }
+            for name in names where !DebianPackage.isValid(name) {
+                throw item.fail("'\(name)' is not a Debian package name; write lowercase letters, digits, + - . (two or more, starting with a letter or digit), optionally =VERSION, e.g. libgl1 or ffmpeg=7:5.1.6-0+deb12u1")
+            }
+            if names.count > 1 {
+                warnings.append(InputWarning(item.provenance, "system_packages entry \(LineText.quoted(text)) names \(names.count) packages; installing each (write one per entry: \(names.joined(separator: ", ")))"))
+            }
+            out += names.map(String.init)
+        }
+        return out
     }
 
     private static func runCommand(_ v: YAMLValue) throws -> CogConfig.RunCommand {
@@ -117,11 +155,11 @@ public enum CogConfigParser {
         if v.kind == .mapping {
             let m = try v.mapping("a run entry", allowed: ["command", "mounts"])
             guard let c = m["command"] else { throw v.fail("a run entry needs a command") }
-            command = try c.string("run.command")
+            command = try c.line("run.command", allowingTab: true)
             for mount in try m["mounts"]?.sequence("run.mounts") ?? [] {
                 let mm = try mount.mapping("a run mount", allowed: ["type", "id", "target"])
                 guard try mm["type"]?.string("mount type") == "secret",
-                      let id = try mm["id"]?.string("mount id"), let target = try mm["target"]?.string("mount target") else {
+                      let id = try mm["id"]?.line("mount id"), let target = try mm["target"]?.line("mount target") else {
                     throw mount.fail("run mounts must be {type: secret, id: …, target: …}")
                 }
                 mounts.append((id, target))
@@ -129,9 +167,10 @@ public enum CogConfigParser {
         } else {
             command = try v.string("a run entry")
         }
-        if command.contains("\n") {
+        if command.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
             throw v.fail("one of the commands in 'run' contains a new line; split it into separate entries")
         }
+        _ = try YAMLValue.checkLine(command, "a run command", allowingTab: true, at: v)
         return .init(command: command, secretMounts: mounts, source: v.provenance)
     }
 }

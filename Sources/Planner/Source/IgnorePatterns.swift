@@ -7,9 +7,9 @@ public struct IgnorePatterns: Sendable {
     public struct Pattern: Sendable {
         public let text: String
         public let exception: Bool
-        /// Compiled once: a walk asks every pattern about every path. nil for a pattern whose
-        /// character class is not valid (`[z-a]`): it matches nothing.
-        let regex: NSRegularExpression?
+        /// Compiled once: a walk asks every pattern about every path. nil for a malformed pattern
+        /// (`[z-a]`, an unclosed `[`): it matches nothing.
+        let matcher: PathPattern?
     }
 
     public let patterns: [Pattern]
@@ -18,22 +18,58 @@ public struct IgnorePatterns: Sendable {
         patterns = lines.compactMap(Self.pattern)
     }
 
-    /// Reads the lines of a `.dockerignore` file (comments and blank lines dropped).
+    /// Reads the lines of a `.dockerignore` file (comments and blank lines dropped). Lines end at
+    /// `\n` only (a `\r` before it is dropped), as Docker reads the file.
     public init(fileText: String) {
-        self.init(fileText.components(separatedBy: .newlines))
+        self.init(Self.lines(of: fileText))
     }
 
+    public static func lines(of fileText: String) -> [String] {
+        // By scalars: "\r\n" is one Character, and a Character split would miss it.
+        var text = Substring.UnicodeScalarView(fileText.unicodeScalars)
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.last == "\r" ? line.dropLast() : line)
+        }
+    }
+
+    /// The patterns that can never match because they are malformed; Docker refuses them.
+    public var malformed: [String] { patterns.filter { $0.matcher == nil }.map(\.text) }
+
     static func pattern(_ raw: String) -> Pattern? {
-        var line = raw.trimmingCharacters(in: .whitespaces)
+        // Go's TrimSpace: newlines at either end count as space too.
+        var line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if line.isEmpty || line.hasPrefix("#") { return nil }
         var exception = false
         if line.hasPrefix("!") {
             exception = true
-            line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
+            line = String(line.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         line = clean(line)
         guard !line.isEmpty else { return nil }
-        return Pattern(text: line, exception: exception, regex: try? NSRegularExpression(pattern: regex(for: line)))
+        return Pattern(text: line, exception: exception, matcher: PathPattern(line))
+    }
+
+    /// A pattern that matches exactly the file `path` and nothing else: every character that
+    /// patterns give a meaning to is escaped, so that a weights file named `w[ab].bin` never
+    /// stands for `wa.bin`. A leading `!` or `#` is escaped (an exception, a comment), and
+    /// white space at either end is put in a class (`[ ]`), since patterns are trimmed. Each
+    /// folder name is escaped the same way, so that it also stands alone (FileSync matches an
+    /// include pattern folder by folder).
+    public static func literal(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { name in
+            let scalars = Array(name.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            for (i, c) in scalars.enumerated() {
+                if i == 0 || i == scalars.count - 1, CharacterSet.whitespacesAndNewlines.contains(c) {
+                    out.append(contentsOf: ["[", c, "]"])
+                    continue
+                }
+                if "*?[]\\".unicodeScalars.contains(c) || (i == 0 && (c == "!" || c == "#")) { out.append("\\") }
+                out.append(c)
+            }
+            return String(out)
+        }.joined(separator: "/")
     }
 
     /// Like Go's filepath.Clean on a relative path: no leading `/`, no `.`, `..` folded.
@@ -48,61 +84,13 @@ public struct IgnorePatterns: Sendable {
         return parts.joined(separator: "/")
     }
 
-    static func regex(for pattern: String) -> String {
-        var out = "^"
-        let chars = Array(pattern)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            switch c {
-            case "*":
-                if i + 1 < chars.count, chars[i + 1] == "*" {
-                    i += 1
-                    if i + 1 < chars.count, chars[i + 1] == "/" {
-                        i += 1
-                        out += "(.*/)?"  // `**/` is zero or more folders
-                    } else {
-                        out += ".*"
-                    }
-                } else {
-                    out += "[^/]*"
-                }
-            case "?": out += "[^/]"
-            case "[":
-                if let close = chars[(i + 1)...].firstIndex(of: "]") {
-                    var cls = String(chars[(i + 1)..<close])
-                    if cls.hasPrefix("!") { cls = "^" + cls.dropFirst() }
-                    out += "[" + cls.replacingOccurrences(of: "\\", with: "\\\\") + "]"
-                    i = close
-                } else {
-                    out += "\\["
-                }
-            case "\\":
-                if i + 1 < chars.count { i += 1; out += NSRegularExpression.escapedPattern(for: String(chars[i])) }
-            default:
-                out += NSRegularExpression.escapedPattern(for: String(c))
-            }
-            i += 1
-        }
-        return out + "$"
-    }
-
-    private static func matches(_ regex: NSRegularExpression?, _ path: String) -> Bool {
-        regex?.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
-    }
-
     /// True when `path` (relative, `/`-separated) is left out of the context.
     public func excludes(_ path: String) -> Bool {
         let path = Self.clean(path)
-        // The path itself or any folder above it.
-        var candidates = [path]
-        var parts = path.split(separator: "/")
-        while parts.count > 1 {
-            parts.removeLast()
-            candidates.append(parts.joined(separator: "/"))
-        }
         var excluded = false
-        for p in patterns where candidates.contains(where: { Self.matches(p.regex, $0) }) {
+        for p in patterns {
+            // The path itself or any folder above it.
+            guard let m = p.matcher?.match(path), m.whole || m.parent else { continue }
             excluded = !p.exception
         }
         return excluded

@@ -7,25 +7,40 @@ public struct Project: Sendable {
     public let directory: URL
     public let config: CogConfig
     public let requirements: RequirementsFile
+    /// What was accepted but read differently than written, for the command line to show.
+    public var warnings: [InputWarning] { config.warnings }
 
     public static func load(_ directory: URL) throws -> Project {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(Provenance(file: directory.path, line: nil), "no such model folder; pass the folder that holds cog.yaml")
+        try load(try ModelFolder(directory))
+    }
+
+    public static func load(_ folder: ModelFolder) throws -> Project {
+        let config = try CogConfigParser.load(folder)
+        for ref in [config.predict, config.train].compactMap({ $0 }) {
+            try checkPythonFile(ref, in: folder)
         }
-        let config = try CogConfigParser.load(directory: directory)
         var reqs = RequirementsFile()
         if let r = config.pythonRequirements {
-            do {
-                reqs = try RequirementsParser.load(root: directory, path: r.value)
-            } catch let e as InputError where e.source.file == RequirementsParser.normalize(r.value) && e.source.line == nil {
-                throw InputError(r.source, "python_requirements: \(e.message)")
-            }
+            // Cog accepts an absolute path, when it is inside the model folder.
+            reqs = try RequirementsParser.load(folder, path: r.value, from: r.source)
         }
         for p in config.pythonPackages {
             reqs.requirements.append(try RequirementsParser.requirement(p.value, source: p.source, editable: false))
         }
-        return Project(directory: directory, config: config, requirements: reqs)
+        return Project(directory: folder.root, config: config, requirements: reqs)
+    }
+
+    /// `predict.py:Predictor` names a file of the model, relative to the folder (the image has it
+    /// at /src): it must be there now, not when the image first starts.
+    static func checkPythonFile(_ ref: CogConfig.Located<String>, in folder: ModelFolder) throws {
+        let file = String(ref.value.prefix { $0 != ":" })
+        guard !file.hasPrefix("/") else {
+            throw InputError(ref.source, "\(LineText.quoted(file)) is an absolute path; write it relative to the model folder, e.g. \"predict.py:Predictor\"")
+        }
+        guard let path = try folder.resolve(file, at: ref.source, what: "the Python file"),
+              try folder.entry(path).kind == .file else {
+            throw InputError(ref.source, "\(LineText.quoted(file)) does not exist in the model folder; create it or fix the file name before the ':'")
+        }
     }
 
     /// The requirement lines whose markers hold on the target (Linux, x86_64, the cog.yaml python);

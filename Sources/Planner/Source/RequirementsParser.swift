@@ -10,9 +10,15 @@ public enum RequirementsParser {
 
     /// `path` is relative to `root`; includes are read relative to the including file.
     public static func load(root: URL, path: String) throws -> RequirementsFile {
+        try load(try ModelFolder(root), path: path, from: nil)
+    }
+
+    /// `path` as written in `from` (cog.yaml's python_requirements): relative to the model folder,
+    /// or absolute inside it. It and every file it includes must be inside the model folder.
+    public static func load(_ folder: ModelFolder, path: String, from: Provenance?) throws -> RequirementsFile {
         var out = RequirementsFile()
         var visiting: [String] = []
-        try read(root: root, path: normalize(path), from: nil, into: &out, visiting: &visiting)
+        try read(folder, written: path, base: "", from: from, into: &out, visiting: &visiting)
         return out
     }
 
@@ -26,18 +32,17 @@ public enum RequirementsParser {
         return parts.joined(separator: "/")
     }
 
-    private static func read(root: URL, path: String, from: Provenance?, into out: inout RequirementsFile,
-                             visiting: inout [String]) throws {
+    /// Reads the file `written` names (relative to the folder `base` of the file that names it).
+    private static func read(_ folder: ModelFolder, written: String, base: String, from: Provenance?,
+                             into out: inout RequirementsFile, visiting: inout [String]) throws {
+        let at = from ?? Provenance(file: normalize(written), line: nil)
+        let what = "requirements file"
+        guard let path = try folder.resolve(written, from: base, at: at, what: what),
+              let text = try folder.text(path, at: at, what: what) else {
+            throw InputError(at, "requirements file \(LineText.quoted(written)) does not exist in the model folder; create it or fix the path")
+        }
         if visiting.contains(path) {
-            throw InputError(from ?? Provenance(file: path, line: nil), "\(path) includes itself (\((visiting + [path]).joined(separator: " → "))); remove the loop")
-        }
-        let url = root.appendingPathComponent(path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw InputError(from ?? Provenance(file: path, line: nil),
-                             "requirements file \(path) does not exist; create it or fix python_requirements")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(Provenance(file: path, line: nil), "not UTF-8 text")
+            throw InputError(at, "\(path) includes itself (\((visiting + [path]).joined(separator: " → "))); remove the loop")
         }
         visiting.append(path)
         defer { visiting.removeLast() }
@@ -45,9 +50,16 @@ public enum RequirementsParser {
 
         var pending = ""
         var pendingLine = 0
-        for (n, raw) in text.components(separatedBy: "\n").enumerated() {
-            var line = raw.replacingOccurrences(of: "\r", with: "")
+        // Split by scalars: "\r\n" is one Character, which a Character split would not cut.
+        for (n, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw.last == "\r" ? raw.dropLast() : raw)
             if pending.isEmpty { pendingLine = n + 1 }
+            // pip splits lines at more than \n (a lone \r, \u{0B}, U+2028…): such a character would
+            // hide a line from cogpack that the installer reads, in the requirements.txt generated.
+            if let c = LineText.firstControl(in: line, allowingTab: true) {
+                throw InputError(Provenance(file: path, line: n + 1),
+                                 "this line contains \(LineText.name(of: c)); remove it (one requirement or option per line, printable text)")
+            }
             if line.hasSuffix("\\") {
                 line.removeLast()
                 pending += line
@@ -59,7 +71,7 @@ public enum RequirementsParser {
             let content = stripComment(full).trimmingCharacters(in: .whitespaces)
             if content.isEmpty { continue }
             if content.hasPrefix("-") {
-                try option(content, source: source, dir: dir, root: root, into: &out, visiting: &visiting)
+                try option(content, source: source, dir: dir, folder: folder, into: &out, visiting: &visiting)
             } else {
                 out.requirements.append(try requirement(content, source: source, editable: false))
             }
@@ -73,7 +85,7 @@ public enum RequirementsParser {
         return line
     }
 
-    private static func option(_ content: String, source: Provenance, dir: String, root: URL,
+    private static func option(_ content: String, source: Provenance, dir: String, folder: ModelFolder,
                                into out: inout RequirementsFile, visiting: inout [String]) throws {
         var name = content
         var value = ""
@@ -90,8 +102,7 @@ public enum RequirementsParser {
         switch name {
         case "-r", "--requirement", "-c", "--constraint":
             guard !value.isEmpty else { throw InputError(source, "\(name) needs a file name") }
-            let target = normalize(dir.isEmpty ? value : dir + "/" + value)
-            try read(root: root, path: target, from: source, into: &out, visiting: &visiting)
+            try read(folder, written: value, base: dir, from: source, into: &out, visiting: &visiting)
         case "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host":
             guard !value.isEmpty else { throw InputError(source, "\(name) needs a value") }
             let long = ["-i": "--index-url", "-f": "--find-links"][name] ?? name

@@ -23,37 +23,44 @@ public struct SourceInfo: Sendable {
     public let ignoreLines: [String]
 
     public static func read(_ root: URL) throws -> SourceInfo {
-        let fm = FileManager.default
+        try read(try ModelFolder(root))
+    }
+
+    public static func read(_ folder: ModelFolder) throws -> SourceInfo {
         var ignoreLines: [String] = []
-        let dockerignore = root.appendingPathComponent(".dockerignore")
-        if let data = fm.contents(atPath: dockerignore.path) {
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw InputError(Provenance(file: ".dockerignore", line: nil), "not UTF-8 text")
+        let at = Provenance(file: ".dockerignore", line: nil)
+        // It must be the folder's own: its lines go into the plan, which `plan --json` prints.
+        if let path = try folder.resolve(".dockerignore", at: at, what: "the file"),
+           let text = try folder.text(path, at: at, what: "the file") {
+            for (n, line) in IgnorePatterns.lines(of: text).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                // Docker refuses a malformed pattern; matching nothing instead would send what it meant to leave out.
+                guard IgnorePatterns([trimmed]).malformed.isEmpty else {
+                    throw InputError(Provenance(file: ".dockerignore", line: n + 1),
+                                     "\(LineText.quoted(trimmed)) is not a valid pattern (an unclosed or empty [ ], or a reversed range); fix the class or escape [ as \\[")
+                }
+                ignoreLines.append(trimmed)
             }
-            ignoreLines = text.components(separatedBy: .newlines)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         let ignore = IgnorePatterns(alwaysExcluded + ignoreLines)
         var files: [File] = []
-        try walk(root, relative: "", ignore: ignore, into: &files)
+        try walk(folder, relative: "", ignore: ignore, into: &files)
         files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        return SourceInfo(root: root, files: files, ignore: ignore, ignoreLines: ignoreLines)
+        return SourceInfo(root: folder.root, files: files, ignore: ignore, ignoreLines: ignoreLines)
     }
 
-    private static func walk(_ dir: URL, relative: String, ignore: IgnorePatterns, into files: inout [File]) throws {
-        let fm = FileManager.default
-        let names = try fm.contentsOfDirectory(atPath: dir.path)
-        for name in names {
+    /// Every file the build context will hold. A folder that cannot be read is an error (its
+    /// files would be missing from the image), unless `.dockerignore` leaves it out.
+    private static func walk(_ folder: ModelFolder, relative: String, ignore: IgnorePatterns, into files: inout [File]) throws {
+        for name in try folder.list(relative) {
             let rel = relative.isEmpty ? name : relative + "/" + name
-            let url = dir.appendingPathComponent(name)
-            let attrs = try fm.attributesOfItem(atPath: url.path)
-            let type = attrs[.type] as? FileAttributeType
-            if type == .typeDirectory {
+            let entry = try folder.entry(rel)
+            if entry.kind == .directory {
                 if ignore.excludes(rel) && !ignore.mayReinclude(under: rel) { continue }
-                try walk(url, relative: rel, ignore: ignore, into: &files)
+                try walk(folder, relative: rel, ignore: ignore, into: &files)
             } else if !ignore.excludes(rel) {
-                files.append(File(path: rel, size: (attrs[.size] as? NSNumber)?.int64Value ?? 0))
+                files.append(File(path: rel, size: entry.size))
             }
         }
     }

@@ -48,12 +48,25 @@ public struct YAMLValue {
         return text
     }
 
+    /// A string that must stay one line (see `LineText`): a value that ends up in a generated file,
+    /// an argument or a message. Run commands may hold tabs.
+    public func line(_ what: String, allowingTab: Bool = false) throws -> String {
+        try Self.checkLine(try string(what), what, allowingTab: allowingTab, at: self)
+    }
+
+    public static func checkLine(_ text: String, _ what: String, allowingTab: Bool, at value: YAMLValue) throws -> String {
+        if let c = LineText.firstControl(in: text, allowingTab: allowingTab) {
+            throw value.fail("\(what) contains \(LineText.name(of: c)): \(LineText.quoted(text)); write it as one line of printable text (one value per entry)")
+        }
+        return text
+    }
+
     /// A string or a number written as text, for fields such as `python_version: 3.11`.
     public func versionText(_ what: String) throws -> String {
         guard kind == .string || kind == .number, let text = scalarText else {
             throw fail("\(what) must be a version string such as \"3.11\", found \(kind.rawValue)")
         }
-        return text
+        return try Self.checkLine(text, what, allowingTab: false, at: self)
     }
 
     public func bool(_ what: String) throws -> Bool {
@@ -166,10 +179,31 @@ public enum YAMLFile {
                 throw InputError(Provenance(file: display, line: 1), "file is empty; expected a YAML mapping")
             }
             return YAMLValue(node: node, file: display)
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // Yams' own text of this error holds the whole document; one line says it.
+            let names = keys.map(LineText.quoted).joined(separator: ", ")
+            let first = context.mark.line
+            let again = keys.first.flatMap { repeatedKeyLine(text, key: $0, after: context.mark) }
+            throw InputError(Provenance(file: display, line: again ?? first),
+                             "key \(names) appears twice in the same mapping\(again == nil ? "" : " (first at line \(first))"); keep one (YAML keys are unique)")
         } catch let error as YamlError {
             throw InputError(Provenance(file: display, line: line(of: error)),
                              "not valid YAML: \(problem(of: error))")
         }
+    }
+
+    /// The line where `key` is written again at the column of its first occurrence (Yams marks
+    /// only the first); nil when the repetition is not written plainly (quoted, flow style).
+    static func repeatedKeyLine(_ text: String, key: String, after mark: Mark) -> Int? {
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let column = mark.column - 1
+        guard mark.line >= 1, column >= 0 else { return nil }
+        for n in mark.line..<lines.count {
+            let line = Array(lines[n])
+            guard line.count > column, line[..<column].allSatisfy({ $0 == " " }) else { continue }
+            if String(line[column...]).hasPrefix(key + ":") { return n + 1 }
+        }
+        return nil
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -185,12 +219,13 @@ public enum YAMLFile {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):
-            if let context { return "\(problem) (\(context.text))" }
-            return problem
+            if let context { return "\(problem) (\(context.text))".split(whereSeparator: \.isNewline).joined(separator: " ") }
+            return problem.split(whereSeparator: \.isNewline).joined(separator: " ")
         case .reader(let problem, _, _, _):
             return problem
         default:
-            return "\(error)"
+            // Never more than one line, whatever the library's text.
+            return "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "unreadable"
         }
     }
 }
