@@ -64,11 +64,36 @@ final class LLBTests: XCTestCase {
         }
     }
 
+    /// A weights file named like a glob is sent and copied as that one file: its include
+    /// pattern is escaped and BuildKit's copy expands no wildcard.
+    func testFileNamesWithGlobCharactersStayLiteral() throws {
+        let url = Self.repo.appendingPathComponent("Tests/PlannerTests/Snapshots/weights.json")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "weights/model.bin", with: "weights/w[ab].bin")
+        let compiled = try compile(try Plan.decode(Data(text.utf8), display: "weights"))
+        let ops = try compiled.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+        let includes = ops.compactMap { op -> String? in
+            if case .source(let s) = op.op { return s.attrs["local.includepattern"] } else { return nil }
+        }
+        XCTAssertEqual(includes, [#"["weights/w\\[ab\\].bin"]"#])
+        let copies = ops.flatMap { op -> [Pb_FileActionCopy] in
+            guard case .file(let f) = op.op else { return [] }
+            return f.actions.compactMap { if case .copy(let c) = $0.action { return c } else { return nil } }
+        }
+        XCTAssertFalse(copies.isEmpty)
+        XCTAssertTrue(copies.allSatisfy { !$0.allowWildcard })
+        XCTAssertTrue(copies.contains { $0.src == "/weights/w[ab].bin" }, "\(copies.map(\.src))")
+    }
+
     func testExecOpsCarryTheirMountsNetworkAndEnv() throws {
         let compiled = try compile(try plan("system-run"), ca: true)
         let ops = try compiled.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
         let execs = ops.compactMap { op -> Pb_ExecOp? in if case .exec(let e) = op.op { return e } else { return nil } }
-        let apt = try XCTUnwrap(execs.first { $0.meta.args.last?.contains("apt-get install") == true })
+        // The names follow the script as arguments ("$@"), never inside its text.
+        let apt = try XCTUnwrap(execs.first { $0.meta.args.count > 2 && $0.meta.args[2].contains("apt-get install") })
+        XCTAssertEqual(Array(apt.meta.args.prefix(2)), ["/bin/sh", "-c"])
+        XCTAssertTrue(apt.meta.args[2].hasSuffix("\"$@\""), apt.meta.args[2])
+        XCTAssertEqual(apt.meta.args[3], "sh")
+        XCTAssertTrue(apt.meta.args.dropFirst(4).contains("ffmpeg"), "\(apt.meta.args)")
         XCTAssertEqual(apt.network, .unset, "downloads run with the network")
         XCTAssertTrue(apt.mounts.contains { $0.mountType == .cache && $0.cacheOpt.id == "cogpack-apt-lists" && $0.cacheOpt.sharing == .locked })
         let ca = try XCTUnwrap(apt.mounts.first { $0.dest == "/etc/ssl/certs/cogpack-ca.pem" })

@@ -212,6 +212,18 @@ final class BuildIntegrationTests: XCTestCase {
         }
     }
 
+    /// A step that prints nothing for longer than the session's PING interval (15 s) builds:
+    /// the engine answers the keepalive, and the control connection is not pinged so often
+    /// that its gRPC server would answer `too_many_pings`.
+    func testAStepSilentForLongerThanTheKeepaliveIntervalBuilds() throws {
+        let dir = try example("hello")
+        try "build:\n  python_version: \"3.11\"\n  run:\n    - sleep 50 # \(UUID())\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-silent-step", "--progress", "plain"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("stopped answering"), r.stderr)
+    }
+
     /// Ctrl-C while a step runs: the build stops within two seconds, exits 130, tags nothing.
     func testInterruptCancelsTheBuild() throws {
         let dir = try example("hello")

@@ -19,7 +19,15 @@ final class ConnectionWatch: ChannelDuplexHandler {
         var interval: TimeAmount
         var ack: TimeAmount
 
-        static let standard = Timing(handshake: .seconds(10), interval: .seconds(15), ack: .seconds(20))
+        /// Where BuildKit is the gRPC server (the control connection): grpc-go servers close a
+        /// connection with GOAWAY `too_many_pings` at the third PING that comes sooner than 5
+        /// minutes after the previous one while they have sent nothing in between
+        /// (`keepalive.EnforcementPolicy.MinTime`, `maxPingStrikes = 2` in its http2_server),
+        /// which a long step without output would allow. So we ping it just over 5 minutes apart.
+        static let client = Timing(handshake: .seconds(10), interval: .seconds(330), ack: .seconds(20))
+        /// Where BuildKit is the gRPC client (the session we serve): grpc-go clients answer
+        /// PINGs with no such policy, so a stalled or vanished engine shows here within 35 s.
+        static let server = Timing(handshake: .seconds(10), interval: .seconds(15), ack: .seconds(20))
     }
 
     private let timing: Timing
@@ -34,7 +42,7 @@ final class ConnectionWatch: ChannelDuplexHandler {
 
     /// `onFailure` learns why the watch closed the connection, before the calls on it see the
     /// close.
-    init(peer: String, timing: Timing = .standard, onFailure: @escaping @Sendable (TransportError) -> Void) {
+    init(peer: String, timing: Timing, onFailure: @escaping @Sendable (TransportError) -> Void) {
         self.peer = peer
         self.timing = timing
         self.onFailure = onFailure

@@ -12,7 +12,6 @@ final class Connector: Sendable {
     let group: MultiThreadedEventLoopGroup
     /// Handlers of BuildKit's calls, the tunnel's pumps, the cancel path.
     let tasks = ServingTasks()
-    private let timing: ConnectionWatch.Timing
 
     private struct State {
         var channels: [Channel] = []
@@ -23,9 +22,8 @@ final class Connector: Sendable {
 
     private let state = Mutex(State())
 
-    init(address: BuilderAddress, timing: ConnectionWatch.Timing = .standard) {
+    init(address: BuilderAddress) {
         self.address = address
-        self.timing = timing
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
@@ -73,7 +71,7 @@ final class Connector: Sendable {
 
     var peerName: String { address.description }
 
-    private func watch() -> ConnectionWatch {
+    private func watch(_ timing: ConnectionWatch.Timing) -> ConnectionWatch {
         ConnectionWatch(peer: peerName, timing: timing) { [self] failure in
             record(failure)
             closeAll()
@@ -110,7 +108,7 @@ final class Connector: Sendable {
                     channel.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
                                                    streamConfiguration: ConnectionLimits.stream) { $0.close() }
                 }.flatMapThrowing { mux in
-                    try channel.pipeline.syncOperations.addHandler(self.watch())
+                    try channel.pipeline.syncOperations.addHandler(self.watch(.client))
                     muxPromise.succeed(mux)
                 }
             }
@@ -129,7 +127,7 @@ final class Connector: Sendable {
                                                    streamConfiguration: ConnectionLimits.stream) { stream in
                         stream.pipeline.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
                     }.flatMapThrowing { _ in
-                        try channel.pipeline.syncOperations.addHandler(self.watch())
+                        try channel.pipeline.syncOperations.addHandler(self.watch(.server))
                     }
                 }
             }
