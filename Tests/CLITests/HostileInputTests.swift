@@ -85,21 +85,28 @@ struct PlanEdit: Decodable {
     }
 
     private func apply(to node: Any, at keys: ArraySlice<String>) throws -> Any {
-        guard let key = keys.first else {
-            if let append {
-                guard let list = node as? [Any] else { throw PlanEditError(path: path, reason: "append to a non-list") }
-                return list + [append.any]
-            }
-            return value?.any ?? NSNull()
+        try update(node, at: keys) { old in
+            guard let append else { return value?.any ?? NSNull() }
+            guard let list = old as? [Any] else { throw PlanEditError(path: path, reason: "append to a non-list") }
+            return list + [append.any]
         }
+    }
+
+    /// Puts `newValue` at `keys`, creating missing object keys.
+    func set(_ newValue: Any, in node: Any, at keys: ArraySlice<String>) throws -> Any {
+        try update(node, at: keys) { _ in newValue }
+    }
+
+    private func update(_ node: Any, at keys: ArraySlice<String>, leaf: (Any) throws -> Any) throws -> Any {
+        guard let key = keys.first else { return try leaf(node) }
         if var list = node as? [Any], let i = Int(key) {
             let index = i < 0 ? list.count + i : i
             guard list.indices.contains(index) else { throw PlanEditError(path: path, reason: "no item \(key)") }
-            list[index] = try apply(to: list[index], at: keys.dropFirst())
+            list[index] = try update(list[index], at: keys.dropFirst(), leaf: leaf)
             return list
         }
         guard var object = node as? [String: Any] else { throw PlanEditError(path: path, reason: "\(key) is not in an object") }
-        object[key] = try apply(to: object[key] ?? [String: Any](), at: keys.dropFirst())
+        object[key] = try update(object[key] ?? [String: Any](), at: keys.dropFirst(), leaf: leaf)
         return object
     }
 }
