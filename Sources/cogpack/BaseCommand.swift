@@ -13,7 +13,17 @@ struct BaseCommand: ParsableCommand {
     @Flag(help: "Make the image again even if the engine has one for this release.") var force = false
 
     func run() throws {
-        guard case .engine(let endpoint) = BuilderAddress.defaultEngine() else { return }
+        let endpoint: BuilderAddress.Endpoint
+        do {
+            // What to make is checked before the engine is asked anything.
+            _ = try BaseImageMaker.debianVersion(suite: suite)
+            try BaseImageMaker.checkMirror(mirror)
+            endpoint = try Flags.engine()
+        } catch let e as BaseImageMaker.Invalid {
+            Failure.report(InputError(.flag(e.flag), e.message), json: false)
+        } catch let e as InputError {
+            Failure.report(e, json: false)
+        }
         let engine = EngineAPI(endpoint: endpoint)
         guard engine.ping() else {
             Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
@@ -27,6 +37,8 @@ struct BaseCommand: ParsableCommand {
         do {
             let made = try maker.make()
             print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
+        } catch let e as BaseImageMaker.Invalid {
+            Failure.report(InputError(.flag(e.flag), e.message), json: false)
         } catch let e as BuildError {
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             throw ExitCode(1)

@@ -11,7 +11,7 @@ struct BuildCommand: AsyncParsableCommand {
         abstract: "Build the model into an image in the Docker engine (or a buildkitd), through BuildKit.")
 
     @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
-    @Option(name: .shortAndLong, help: "The image name.") var tag: String
+    @Option(name: .shortAndLong, help: "The image name (one).") var tag: [String] = []
     @Option(help: "Build a plan written earlier by `cogpack plan --json`.") var plan: String?
     @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address: unix://PATH or tcp://HOST:PORT.")
     var builder: String?
@@ -25,32 +25,37 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
 
+    /// A plan file larger than this is not one cogpack wrote.
+    static let maxPlanBytes = 64 << 20
+    /// A CA bundle is a few hundred kilobytes; it is held in memory and served to the build.
+    static let maxCABundleBytes = 16 << 20
+
     func run() async throws {
         let options: BuildOptions
         let thePlan: Plan
         do {
-            guard let address = builder.map({ BuilderAddress.parse($0) }) ?? BuilderAddress.defaultEngine() else {
-                throw InputError(.flag("--builder"), "'\(builder ?? "")' is not an address: use docker, docker://unix:///path, unix:///path or tcp://host:port")
-            }
+            // Every flag is checked before anything is planned or the builder is contacted.
+            let name = try Flags.tag(tag)
+            let dir = try ModelFolder.url(directory)
+            let address = try Flags.builder(builder)
             guard let mode = ProgressMode(rawValue: progress) else {
-                throw InputError(.flag("--progress"), "'\(progress)' is not one of auto, tty, plain, json")
+                throw InputError(.flag("--progress"), "\(Quote.value(progress)) is not one of auto, tty, plain, json")
             }
             guard let route = BuildOptions.SessionRoute(rawValue: session) else {
-                throw InputError(.flag("--session"), "'\(session)' is not one of upgrade, tunnel")
+                throw InputError(.flag("--session"), "\(Quote.value(session)) is not one of upgrade, tunnel")
             }
-            let dir = URL(fileURLWithPath: directory).standardizedFileURL
-            var o = BuildOptions(tag: tag, projectDirectory: dir, address: address, progress: mode,
-                                 caBundle: try caBundle(), secrets: try secrets(), wheelhouse: wheelhouse.map { URL(fileURLWithPath: $0) })
+            let drivers = try Flags.drivers(driver)
+            var o = BuildOptions(tag: name.description, projectDirectory: dir, address: address, progress: mode,
+                                 caBundle: try caBundle(), secrets: try SecretFlag.parse(secret),
+                                 wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
             options = o
             if let plan {
-                guard let data = FileManager.default.contents(atPath: plan) else {
-                    throw InputError(.flag("--plan"), "cannot read \(plan)")
-                }
+                let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
                 let (kb, available) = try EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
-                switch try Planner(kb: kb).plan(dir, drivers: try Flags.drivers(driver), gpus: gpu, extra: [available],
+                switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, extra: [available],
                                                 cache: DataRoot.resolutionCache()) {
                 case .planned(let p): thePlan = p
                 case .conflict(let c):
@@ -80,27 +85,11 @@ struct BuildCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--ca-cert`, else the first of the variables installers read; the error names the one used.
     private func caBundle() throws -> URL? {
         let env = ProcessInfo.processInfo.environment
-        guard let path = caCert ?? env["SSL_CERT_FILE"] ?? env["REQUESTS_CA_BUNDLE"] ?? env["PIP_CERT"] else { return nil }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw InputError(.flag("--ca-cert"), "cannot read the CA bundle \(path)")
-        }
-        return URL(fileURLWithPath: path)
-    }
-
-    private func secrets() throws -> [String: URL] {
-        var out: [String: URL] = [:]
-        for s in secret {
-            var id: String?, src: String?
-            for part in s.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-                if kv.count == 2, kv[0] == "id" { id = kv[1] }
-                if kv.count == 2, kv[0] == "src" || kv[0] == "source" { src = kv[1] }
-            }
-            guard let id, let src else { throw InputError(.flag("--secret"), "'\(s)' must be id=ID,src=FILE") }
-            out[id] = URL(fileURLWithPath: src)
-        }
-        return out
+        let given = [("--ca-cert", caCert)] + ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"].map { ($0, env[$0]) }
+        guard let (setting, path) = given.first(where: { $0.1.map { !$0.isEmpty } ?? false }), let path else { return nil }
+        return try InputFiles.check(path, flag: setting, what: "CA bundle", kind: .file(limit: Self.maxCABundleBytes))
     }
 }

@@ -9,7 +9,8 @@ struct Cogpack: AsyncParsableCommand {
         subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, BaseCommand.self, DataCommand.self]
     )
 
-    /// Usage errors exit 2 like every other bad input, not with ArgumentParser's 64.
+    /// Usage errors exit 2 like every other bad input, not with ArgumentParser's 64, in one line
+    /// (or JSON, with `--json`).
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -21,8 +22,10 @@ struct Cogpack: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                let arguments = Array(CommandLine.arguments.dropFirst())
+                let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+                let command = (["cogpack"] + arguments.prefix { !$0.hasPrefix("-") }.filter(names.contains).prefix(1)).joined(separator: " ")
+                Failure.usage(message(for: error), command: command, json: arguments.contains("--json"))
             }
             exit(withError: error)
         }

@@ -1,24 +1,71 @@
 import ArgumentParser
+import Builder
 import Foundation
+import Planner
 import Rules
 
 /// Bad input: the error with its file and line, on stderr (or as JSON on stdout), and exit 2.
+/// Always one line: control characters in a message (a value the user gave) are escaped.
 enum Failure {
     static func report(_ e: InputError, json: Bool) -> Never {
         if json {
             print(JSONOutput.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
         } else {
-            FileHandle.standardError.write(Data("error: \(e.source): \(e.message)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(Quote.escaped(e.source.description)): \(Quote.escaped(e.message))\n".utf8))
         }
         Foundation.exit(2)
+    }
+
+    /// A usage error of the argument parser (unknown option, missing value), as any bad input.
+    static func usage(_ message: String, command: String, json: Bool) -> Never {
+        let line = message.split(separator: "\n").first.map(String.init) ?? message
+        let joined = line.hasSuffix(".") || line.hasSuffix("?") ? "\(line) See" : "\(line); see"
+        report(InputError(.flag("usage"), "\(joined) `\(command) --help`"), json: json)
     }
 }
 
 enum Flags {
     static func drivers(_ texts: [String]) throws -> [DottedVersion] {
         try texts.map { text in
-            guard let d = DottedVersion(text) else { throw InputError(.flag("--driver"), "'\(text)' is not a driver version such as 535.104.05") }
+            guard let d = DottedVersion(text) else { throw InputError(.flag("--driver"), "\(Quote.value(text)) is not a driver version such as 535.104.05") }
             return d
         }
+    }
+
+    /// `-t`: exactly one image name, in the reference grammar, without a digest (a build makes
+    /// the image, so its digest cannot be chosen).
+    static func tag(_ texts: [String]) throws -> ImageReference {
+        guard let text = texts.first else {
+            throw InputError(.flag("-t"), "no image name; add -t NAME, such as -t my-model")
+        }
+        guard texts.count == 1 else {
+            throw InputError(.flag("-t"), "given \(texts.count) times (\(texts.map(Quote.value).joined(separator: ", "))); cogpack tags one image: give one -t, and add names with `docker tag`")
+        }
+        let ref: ImageReference
+        do {
+            ref = try ImageReference(parsing: text)
+        } catch let e as ImageReference.Invalid {
+            // The reason says what to write when it can; otherwise an example does.
+            let example = e.reason.contains("write ") || e.reason.contains("use ") ? "" : "; write a name such as my-model or registry.example.com/team/model:1.0"
+            throw InputError(.flag("-t"), "\(Quote.value(text)) is not an image name: \(e.reason)\(example)")
+        }
+        guard ref.digest == nil else {
+            throw InputError(.flag("-t"), "\(Quote.value(text)) names a digest; a build cannot choose its image's digest: write NAME or NAME:TAG")
+        }
+        return ref
+    }
+
+    /// `--builder`, else the engine of `DOCKER_HOST`; an address that cannot be used names its setting.
+    static func builder(_ text: String?) throws -> BuilderAddress {
+        do {
+            return try text.map { try BuilderAddress.parse($0) } ?? BuilderAddress.defaultEngine()
+        } catch let e as BuilderAddress.Invalid {
+            throw InputError(.flag(e.setting), e.message)
+        }
+    }
+
+    /// The engine of `DOCKER_HOST`, for commands that only look at its images.
+    static func engine() throws -> BuilderAddress.Endpoint {
+        try builder(nil).endpoint
     }
 }

@@ -21,7 +21,7 @@ struct PlanCommand: ParsableCommand {
             var kb = try DataRoot.knowledgeBase()
             var extra: [Request] = []
             if engine {
-                let (restricted, available) = try EngineImages.restrict(kb, address: BuilderAddress.defaultEngine())
+                let (restricted, available) = try EngineImages.restrict(kb, address: Flags.builder(nil))
                 kb = restricted
                 extra.append(available)
             }

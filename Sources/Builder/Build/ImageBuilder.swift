@@ -270,7 +270,11 @@ public final class ImageBuilder: Sendable {
     }
 
     private func openSession(connector: Connector, control: GRPCConnection, id: String, services: SessionServices) async throws -> BuildSession {
-        let name = options.projectDirectory.lastPathComponent
+        // A header value must not hold CR, LF or other control bytes (they would end the header
+        // or the request); the name only labels the session, so they become '_'.
+        let name = String(String.UnicodeScalarView(options.projectDirectory.lastPathComponent.unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F ? "_" : $0
+        }))
         let sharedKey = SHA256.digest(Array("cogpack:\(options.projectDirectory.path)".utf8)).dropFirst(7)
         var headers: [(String, String)] = [
             ("X-Docker-Expose-Session-Uuid", id),

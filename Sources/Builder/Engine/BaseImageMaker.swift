@@ -24,11 +24,48 @@ public struct BaseImageMaker {
         public let seconds: Double
     }
 
+    /// A `--suite` or `--mirror` that cannot be made, with the flag and what to write instead.
+    public struct Invalid: Error, Equatable, Sendable {
+        public let flag: String
+        public let message: String
+    }
+
+    /// The Debian version of a release codename. Checked before anything runs: the suite and
+    /// the mirror become debootstrap's arguments, so neither may pass for an option.
+    public static func debianVersion(suite: String) throws -> String {
+        let known = debianVersions.keys.sorted().joined(separator: ", ")
+        // Debian names releases and suites with lower-case words (bookworm, stable, bookworm-backports).
+        let words = suite.split(separator: "-", omittingEmptySubsequences: false)
+        guard !suite.isEmpty, suite.utf8.count <= 64, words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }) else {
+            throw Invalid(flag: "--suite", message: "'\(suite.prefix(64))' is not a Debian release name (lower-case letters, such as bookworm); use one of \(known)")
+        }
+        guard let version = debianVersions[suite] else {
+            throw Invalid(flag: "--suite", message: "'\(suite)' is not a Debian release cogpack makes bases for; use one of \(known)")
+        }
+        return version
+    }
+
+    /// A mirror debootstrap can fetch from: an http(s) URL with a host, or a file:// folder.
+    public static func checkMirror(_ mirror: String) throws {
+        let usage = "write a URL such as http://deb.debian.org/debian"
+        guard !mirror.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+              let url = URL(string: mirror), let scheme = url.scheme?.lowercased() else {
+            throw Invalid(flag: "--mirror", message: "'\(mirror.prefix(80))' is not a URL; \(usage)")
+        }
+        switch scheme {
+        case "http", "https":
+            guard let host = url.host, !host.isEmpty else { throw Invalid(flag: "--mirror", message: "'\(mirror.prefix(80))' has no host; \(usage)") }
+        case "file":
+            guard url.path.hasPrefix("/") else { throw Invalid(flag: "--mirror", message: "'\(mirror.prefix(80))' has no folder; \(usage)") }
+        default:
+            throw Invalid(flag: "--mirror", message: "'\(mirror.prefix(80))' is not an http, https or file URL; \(usage)")
+        }
+    }
+
     public func make() throws -> Made {
         let started = Date()
-        guard let version = Self.debianVersions[suite] else {
-            throw BuildError.plan("unknown Debian suite '\(suite)'; use one of \(Self.debianVersions.keys.sorted().joined(separator: ", "))")
-        }
+        let version = try Self.debianVersion(suite: suite)
+        try Self.checkMirror(mirror)
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") else {
             throw BuildError.plan("debootstrap is not installed; install it with `apt-get install debootstrap`")
         }

@@ -1,22 +1,26 @@
+import Planner
+
 /// Image names as the engine and BuildKit's `docker-image://` source need them: fully qualified
-/// (`python:3.11-slim` → `docker.io/library/python:3.11-slim`).
-enum ImageReference {
-    static func qualified(_ ref: String) -> String {
-        var name = ref
-        var suffix = ""
-        if let at = name.firstIndex(of: "@") {
-            suffix = String(name[at...])
-            name = String(name[..<at])
-        } else if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") {
-            suffix = String(name[colon...])
-            name = String(name[..<colon])
-        } else {
-            suffix = ":latest"
-        }
-        let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
-        if parts.count == 1 { return "docker.io/library/\(name)\(suffix)" }
-        let first = parts[0]
-        if first.contains(".") || first.contains(":") || first == "localhost" { return name + suffix }
-        return "docker.io/\(name)\(suffix)"
+/// (`python:3.11-slim` → `docker.io/library/python:3.11-slim`). The grammar itself is the plan
+/// format's (`Plan.ImageReference`), named here for the builder and its users.
+public typealias ImageReference = Plan.ImageReference
+
+extension ImageReference {
+    public static let defaultDomain = "docker.io"
+
+    public var qualified: String {
+        // Docker Hub's old name is the same registry.
+        let registry = domain.map { $0 == "index.docker.io" ? Self.defaultDomain : $0 } ?? Self.defaultDomain
+        // Official images live under library/ on Docker Hub.
+        let repository = registry == Self.defaultDomain && !path.contains("/") ? "library/\(path)" : path
+        let suffix = tag == nil && digest == nil ? ":latest" : (tag.map { ":\($0)" } ?? "") + (digest.map { "@\($0)" } ?? "")
+        return "\(registry)/\(repository)\(suffix)"
+    }
+
+    /// A name given as text, qualified. Text that is not a reference comes back as it is:
+    /// commands check names when they read them (`-t`, plan files), and the engine refuses
+    /// what is left (image listings) instead of this trapping.
+    public static func qualified(_ text: String) -> String {
+        (try? ImageReference(parsing: text))?.qualified ?? text
     }
 }
