@@ -33,14 +33,14 @@ struct BaseCommand: ParsableCommand {
             return
         }
         var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
-        maker.log = { FileHandle.standardError.write(Data("base: \($0)\n".utf8)) }
+        maker.log = { Console.error("base: \($0)") }
         do {
             let made = try maker.make()
             print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
         } catch let e as BaseImageMaker.Invalid {
             Failure.report(InputError(.flag(e.flag), e.message), json: false)
         } catch let e as BuildError {
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            Console.error("error: \(e)")
             throw ExitCode(1)
         }
     }

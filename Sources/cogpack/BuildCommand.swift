@@ -57,7 +57,9 @@ struct BuildCommand: AsyncParsableCommand {
                 let (kb, available) = try EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
                 switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, extra: [available],
                                                 cache: DataRoot.resolutionCache()) {
-                case .planned(let p): thePlan = p
+                case .planned(let p):
+                    thePlan = p
+                    for w in p.resolution.warnings { Console.error("warning: \(w)") }
                 case .conflict(let c):
                     print(TextOutput.conflict(c))
                     throw ExitCode(1)
@@ -77,10 +79,10 @@ struct BuildCommand: AsyncParsableCommand {
             let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
             print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
         } catch BuildError.cancelled {
-            FileHandle.standardError.write(Data("build cancelled\n".utf8))
+            Console.error("build cancelled")
             throw ExitCode(130)
         } catch let e as BuildError {
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            Console.error("error: \(e)")
             throw ExitCode(1)
         }
     }

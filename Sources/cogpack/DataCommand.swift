@@ -32,7 +32,7 @@ struct DataCommand: AsyncParsableCommand {
                 gpuFacts: URL(fileURLWithPath: gpuFacts),
                 output: URL(fileURLWithPath: output),
                 indexURL: indexURL,
-                log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }))
+                log: { line in Console.error(line) }))
             let summary = try await refresh.run()
             print("wrote \(output): \(summary)")
         }

@@ -11,7 +11,7 @@ enum Failure {
         if json {
             print(JSONOutput.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
         } else {
-            FileHandle.standardError.write(Data("error: \(Quote.escaped(e.source.description)): \(Quote.escaped(e.message))\n".utf8))
+            Console.error("error: \(Quote.escaped(e.source.description)): \(Quote.escaped(e.message))")
         }
         Foundation.exit(2)
     }

@@ -4,7 +4,8 @@ import Resolver
 enum TextOutput {
     static let labels = ["base_image": "base image", "driver_min": "driver", "apt_packages": "apt"]
 
-    static func resolution(_ r: Resolution) -> String {
+    /// `warnings` come before the resolver's own.
+    static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
         var lines: [String] = []
         for c in r.choices {
             let name = (labels[c.variable] ?? c.variable).padding(toLength: 12, withPad: " ", startingAt: 0)
@@ -12,7 +13,7 @@ enum TextOutput {
             lines.append("\(name) \(value)")
             for reason in c.reasons { lines.append("             " + TextOutput.line(reason)) }
         }
-        for w in r.warnings { lines.append("warning: \(w)") }
+        for w in warnings + r.warnings { lines.append("warning: \(w)") }
         return lines.joined(separator: "\n")
     }
 
@@ -43,7 +44,7 @@ enum JSONOutput {
 
     static func reasons(_ rs: [Reason]) -> [[String: String]] { rs.map { ["source": $0.source, "text": $0.text] } }
 
-    static func resolution(_ r: Resolution) -> String {
+    static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
         var choices: [String: Any] = [:]
         for c in r.choices {
             var entry: [String: Any] = ["value": c.variable == "apt_packages" ? c.value.split(separator: " ").map(String.init) as Any : c.value,
@@ -51,7 +52,7 @@ enum JSONOutput {
             if !c.details.isEmpty { entry["details"] = c.details }
             choices[c.variable] = entry
         }
-        return render(["status": "resolved", "choices": choices, "warnings": r.warnings])
+        return render(["status": "resolved", "choices": choices, "warnings": warnings + r.warnings])
     }
 
     static func conflict(_ c: Conflict) -> String {

@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
             switch outcome {
             case .planned(let plan):
                 if json {
-                    FileHandle.standardOutput.write(try plan.jsonData())
+                    Console.output(try plan.jsonData())
                 } else {
                     print(PlanText.render(plan))
                 }

@@ -35,7 +35,9 @@ struct ResolveCommand: ParsableCommand {
             }
             switch try resolver.resolve(requests) {
             case .resolved(let r):
-                print(json ? JSONOutput.resolution(r) : TextOutput.resolution(r))
+                // What the model's files said that cogpack read differently than written.
+                let read = project.warnings.map { Quote.escaped($0.description) }
+                print(json ? JSONOutput.resolution(r, warnings: read) : TextOutput.resolution(r, warnings: read))
             case .conflict(let c):
                 print(json ? JSONOutput.conflict(c) : TextOutput.conflict(c))
                 throw ExitCode(1)

@@ -212,12 +212,21 @@ final class BuildIntegrationTests: XCTestCase {
         }
     }
 
+    /// A reader that goes away (`cogpack build | head`) does not break the build: the output
+    /// is dropped, the image is built.
+    func testAClosedOutputPipeDoesNotStopTheBuild() throws {
+        let dir = try example("hello")
+        let tag = "cogpack-it-closed-pipe"
+        let r = try CLI.shell("bash -c \"'\(CLI.executable.path)' build '\(dir.path)' -t \(tag) --progress plain 2>&1 | true; exit \\${PIPESTATUS[0]}\"")
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(try CLI.shell("docker image inspect \(tag) >/dev/null").status, 0)
+    }
+
     /// A step that prints nothing for longer than the session's PING interval (15 s) builds:
-    /// the engine answers the keepalive, and the control connection is not pinged so often
-    /// that its gRPC server would answer `too_many_pings`.
+    /// the engine answers every keepalive PING of the session (three here) in time.
     func testAStepSilentForLongerThanTheKeepaliveIntervalBuilds() throws {
         let dir = try example("hello")
-        try "build:\n  python_version: \"3.11\"\n  run:\n    - sleep 50 # \(UUID())\npredict: \"predict.py:Predictor\"\n"
+        try "build:\n  python_version: \"3.11\"\n  run:\n    - sleep 50 && echo \(UUID())\npredict: \"predict.py:Predictor\"\n"
             .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["build", dir.path, "-t", "cogpack-it-silent-step", "--progress", "plain"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -14,26 +14,8 @@ struct HostileCorpus {
         let exits: Set<Int32>
         /// A part of the output, when the input is one whose answer is settled.
         var message: String?
-        /// Still accepted (or still showing the sentinel) until the planner's source reading
-        /// refuses it; see `pendingSourceFix`.
-        var pending = false
     }
 
-    /// Runs that do not hold yet, pending the path-containment and system_packages checks of the
-    /// planner's source reading (another branch). The test requires each of these to still fail
-    /// its expectation, so that the entry is removed (and the case enforced) once the fix lands.
-    static let pendingSourceFix: Set<String> = [
-        // Requirements read from outside the model folder end up in the plan's generated context.
-        "resolve: python_requirements escapes", "plan: python_requirements escapes",
-        "resolve: -r escapes", "plan: -r escapes",
-        "resolve: -c escapes", "plan: -c escapes",
-        "resolve: --requirement=escapes", "plan: --requirement=escapes",
-        "resolve: requirements.txt links to the sentinel", "plan: requirements.txt links to the sentinel",
-        // A .dockerignore that links outside: its lines become the plan's excludes.
-        "plan: .dockerignore links to the sentinel",
-        // Package names that are shell or apt options.
-        "resolve: system_packages hostile", "plan: system_packages hostile",
-    ]
 
     let fixture: HostileFixture
     private(set) var cases: [Case] = []
@@ -242,8 +224,7 @@ struct HostileCorpus {
         for (command, argv) in [("resolve", ["resolve", dir.path, "--json"]), ("plan", ["plan", dir.path, "--json"]),
                                 ("build", ["build", dir.path, "-t", "x", "--builder", "unix://\(fixture.root.path)/no-buildkitd.sock"])] {
             let caseName = "\(command): \(name)"
-            cases.append(Case(name: caseName, argv: argv, exits: command == "build" ? [1, 2] : exits,
-                              pending: Self.pendingSourceFix.contains(caseName)))
+            cases.append(Case(name: caseName, argv: argv, exits: command == "build" ? [1, 2] : exits))
         }
     }
 }

@@ -9,7 +9,7 @@ final class HostileCorpusTests: XCTestCase {
         let fixture = try HostileFixture()
         let corpus = try HostileCorpus(fixture: fixture)
         XCTAssertGreaterThanOrEqual(corpus.cases.count, 200)
-        print("hostile corpus: \(corpus.cases.count) runs, \(corpus.cases.filter(\.pending).count) pending the source-reading fix")
+        print("hostile corpus: \(corpus.cases.count) runs")
         let outcomes = Outcomes(count: corpus.cases.count)
         // Two at a time: the machine is shared, and each run is short.
         let queue = OperationQueue()
@@ -26,21 +26,11 @@ final class HostileCorpusTests: XCTestCase {
                 XCTFail("\(c.name): could not run: \(String(describing: result))")
                 continue
             }
-            // Crashes and hangs are never pending.
             if let broken = outcome.breakage {
                 XCTFail("\(c.name): \(broken): \(outcome.output.prefix(400))")
                 continue
             }
             let leaked = outcome.output.contains(fixture.token)
-            let exitHolds = outcome.exitCode.map(c.exits.contains) ?? false
-            if c.pending {
-                // Pending the planner's source-reading fix: it must still fail, so that its entry
-                // in HostileCorpus.pendingSourceFix goes (and the case is enforced) once it lands.
-                if exitHolds && !leaked {
-                    XCTFail("\(c.name) now holds: remove it from HostileCorpus.pendingSourceFix")
-                }
-                continue
-            }
             if leaked {
                 XCTFail("\(c.name): printed the content of a host file outside the model folder: \(outcome.output.prefix(400))")
                 continue

@@ -68,6 +68,24 @@ final class ResolveCommandTests: XCTestCase {
         XCTAssertEqual((json["error"] as? [String: String])?["source"], "requirements.txt:2")
     }
 
+    /// An entry Cog builds but cogpack reads differently ("ffmpeg libsm6" is two packages) is
+    /// resolved, with a warning that names its line, in text and in JSON.
+    func testWarningsAboutTheModelFilesAreShown() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "build:\n  python_version: \"3.11\"\n  system_packages:\n    - \"ffmpeg libsm6\"\npredict: \"predict.py:Predictor\"\n".write(
+            to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        try "".write(to: dir.appendingPathComponent("predict.py"), atomically: true, encoding: .utf8)
+
+        let text = try CLI.run(["resolve", dir.path])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("warning: cog.yaml:4"), text.stdout)
+        let json = try CLI.run(["resolve", dir.path, "--json"]).json()
+        let warnings = try XCTUnwrap(json["warnings"] as? [String])
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("cog.yaml:4") && $0.contains("names 2 packages") }, "\(warnings)")
+    }
+
     func testUsageErrorsExitTwo() throws {
         XCTAssertEqual(try CLI.run(["resolve", "--no-such-flag"]).status, 2)
         XCTAssertEqual(try CLI.run(["resolve", "examples/gpu-torch", "--driver", "new"]).status, 2)

@@ -84,7 +84,8 @@ final class ProgressTracker {
         return String(format: "%.1fs", (s.completed ?? Date()).timeIntervalSince(a))
     }
 
-    private func write(_ text: String) { out.write(Data(text.utf8)) }
+    /// A reader that went away drops the output; `write(_: Data)` would trap.
+    private func write(_ text: String) { try? out.write(contentsOf: Data(text.utf8)) }
 
     private func event(_ step: Step, _ kind: String) {
         switch mode {

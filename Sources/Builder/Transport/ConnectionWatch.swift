@@ -23,7 +23,10 @@ final class ConnectionWatch: ChannelDuplexHandler {
         /// connection with GOAWAY `too_many_pings` at the third PING that comes sooner than 5
         /// minutes after the previous one while they have sent nothing in between
         /// (`keepalive.EnforcementPolicy.MinTime`, `maxPingStrikes = 2` in its http2_server),
-        /// which a long step without output would allow. So we ping it just over 5 minutes apart.
+        /// which a long step without output would allow. The engine 20.10 here took 15 s
+        /// PINGs through a 75 s silent step, but a buildkitd may enforce grpc-go's default;
+        /// so we ping it just over 5 minutes apart, and rely on the session's faster watch
+        /// (whose bytes cross the engine too) to notice a stall early.
         static let client = Timing(handshake: .seconds(10), interval: .seconds(330), ack: .seconds(20))
         /// Where BuildKit is the gRPC client (the session we serve): grpc-go clients answer
         /// PINGs with no such policy, so a stalled or vanished engine shows here within 35 s.
