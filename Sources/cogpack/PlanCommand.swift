@@ -61,7 +61,8 @@ enum PlanText {
         lines.append("  entrypoint \(e.entrypoint.joined(separator: " ")), cmd \(e.cmd.joined(separator: " ")), workdir \(e.workingDir), ports \(e.exposedPorts.joined(separator: " "))")
         for env in e.env { lines.append("  env \(env)") }
         for w in plan.resolution.warnings { lines.append("warning: \(w)") }
-        return lines.joined(separator: "\n")
+        // File names reach the text (weights, copies): a CR or ESC in one must show as such.
+        return lines.map { Quote.escaped($0) }.joined(separator: "\n")
     }
 
     static func describe(_ input: StageInput) -> String {

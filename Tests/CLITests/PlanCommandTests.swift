@@ -18,6 +18,23 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("framework: torch 2.3.1"), r.stdout)
     }
 
+    /// A file name with a CR (legal on Linux) cannot make a plan line look like another: the
+    /// text shows it escaped.
+    func testTextEscapesControlCharactersInFileNames() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("plan-cr-\(UUID().uuidString.prefix(8))")
+        try fm.createDirectory(at: dir.appendingPathComponent("weights"), withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        for file in ["cog.yaml", "predict.py"] {
+            try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/weights/\(file)"), to: dir.appendingPathComponent(file))
+        }
+        try Data(count: 11 << 20).write(to: dir.appendingPathComponent("weights/a\rCOPY evil.bin"))
+        let r = try CLI.run(["plan", dir.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("\r"))
+        XCTAssertTrue(r.stdout.contains(#"weights/a\rCOPY evil.bin"#), r.stdout)
+    }
+
     func testConflictExitsOneAndBadInputTwo() throws {
         let conflict = try CLI.run(["plan", "examples/conflict"])
         XCTAssertEqual(conflict.status, 1)
