@@ -36,8 +36,7 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["README.md"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            exclude: ["README.md"]
         ),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
         .target(name: "DataRefresh", dependencies: ["Rules"]),

@@ -306,6 +306,6 @@ public final class ImageBuilder: Sendable {
 }
 
 /// A session's lifetime: closing it tells BuildKit the client is gone.
-struct BuildSession {
-    let close: () -> Void
+struct BuildSession: Sendable {
+    let close: @Sendable () -> Void
 }

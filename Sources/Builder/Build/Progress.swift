@@ -12,8 +12,9 @@ public enum ProgressMode: String, CaseIterable, Sendable {
 }
 
 /// Follows BuildKit's status stream: steps with their start, end, cache state and logs. Keeps
-/// the last log lines of every step, so that a failure can show them.
-final class ProgressTracker {
+/// the last log lines of every step, so that a failure can show them. The status task, the
+/// clock and the build read and write it: every access to its state holds `lock`.
+final class ProgressTracker: @unchecked Sendable {
     struct Step {
         var name: String
         var number: Int
@@ -27,7 +28,7 @@ final class ProgressTracker {
 
     private let mode: ProgressMode
     private let lock = NSLock()
-    private(set) var steps: [String: Step] = [:]
+    private var steps: [String: Step] = [:]
     private var order: [String] = []
     private var ttyLines = 0
     private let out = FileHandle.standardError

@@ -30,7 +30,7 @@ struct ContextEntry {
 }
 
 /// Files a session serves under a context name.
-protocol ContextSource {
+protocol ContextSource: Sendable {
     /// Entries in the order FileSync needs: depth-first, each folder's names sorted bytewise,
     /// parents before children; with the request's include and exclude patterns applied.
     func entries(includes: [String], excludes: [String]) throws -> [ContextEntry]

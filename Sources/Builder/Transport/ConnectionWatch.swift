@@ -51,11 +51,19 @@ final class ConnectionWatch: ChannelDuplexHandler {
         self.onFailure = onFailure
     }
 
+    /// The handler and its context, for the timers: they fire on the channel's event loop,
+    /// where both may be used.
+    private func bound(_ context: ChannelHandlerContext) -> NIOLoopBound<(ConnectionWatch, ChannelHandlerContext)> {
+        NIOLoopBound((self, context), eventLoop: context.eventLoop)
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        let loop = context.eventLoop
         let seconds = timing.handshake.nanoseconds / 1_000_000_000
-        handshakeDeadline = loop.scheduleTask(in: timing.handshake) { [self] in
-            fail(context, "\(peer) did not start HTTP/2 within \(seconds) s (it accepted the connection but sent nothing); is it a BuildKit endpoint?")
+        let peer = self.peer
+        let here = bound(context)
+        handshakeDeadline = context.eventLoop.scheduleTask(in: timing.handshake) {
+            let (watch, context) = here.value
+            watch.fail(context, "\(peer) did not start HTTP/2 within \(seconds) s (it accepted the connection but sent nothing); is it a BuildKit endpoint?")
         }
     }
 
@@ -73,8 +81,10 @@ final class ConnectionWatch: ChannelDuplexHandler {
             ready = true
             handshakeDeadline?.cancel()
             handshakeDeadline = nil
-            pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: timing.interval, delay: timing.interval) { [self] _ in
-                ping(context)
+            let here = bound(context)
+            pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: timing.interval, delay: timing.interval) { _ in
+                let (watch, context) = here.value
+                watch.ping(context)
             }
         case .ping(let data, ack: true) where pending != nil && data == HTTP2PingData(withInteger: pending!):
             pending = nil
@@ -93,8 +103,11 @@ final class ConnectionWatch: ChannelDuplexHandler {
         let frame = HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: sequence), ack: false))
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
         let seconds = timing.ack.nanoseconds / 1_000_000_000
-        ackDeadline = context.eventLoop.scheduleTask(in: timing.ack) { [self] in
-            fail(context, "\(peer) stopped answering (no reply to an HTTP/2 PING within \(seconds) s); did the engine stop, restart or hang?")
+        let peer = self.peer
+        let here = bound(context)
+        ackDeadline = context.eventLoop.scheduleTask(in: timing.ack) {
+            let (watch, context) = here.value
+            watch.fail(context, "\(peer) stopped answering (no reply to an HTTP/2 PING within \(seconds) s); did the engine stop, restart or hang?")
         }
     }
 

@@ -103,12 +103,14 @@ final class Connector: Sendable {
         let muxPromise = group.next().makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.pipeline.addHandler(LeftoverBytesHandler(leftover)).flatMap {
+                // Initializers run on the channel's event loop: the pipeline is built in place.
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(LeftoverBytesHandler(leftover))
                     // BuildKit opens no streams towards the control client.
-                    channel.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
-                                                   streamConfiguration: ConnectionLimits.stream) { $0.close() }
-                }.flatMapThrowing { mux in
-                    try channel.pipeline.syncOperations.addHandler(self.watch(.client))
+                    let mux = try pipeline.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
+                                                                  streamConfiguration: ConnectionLimits.stream) { $0.close() }
+                    try pipeline.addHandler(self.watch(.client))
                     muxPromise.succeed(mux)
                 }
             }
@@ -122,13 +124,16 @@ final class Connector: Sendable {
         let tasks = self.tasks
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.pipeline.addHandler(LeftoverBytesHandler(leftover)).flatMap {
-                    channel.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
-                                                   streamConfiguration: ConnectionLimits.stream) { stream in
-                        stream.pipeline.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
-                    }.flatMapThrowing { _ in
-                        try channel.pipeline.syncOperations.addHandler(self.watch(.server))
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(LeftoverBytesHandler(leftover))
+                    _ = try pipeline.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
+                                                            streamConfiguration: ConnectionLimits.stream) { stream in
+                        stream.eventLoop.makeCompletedFuture {
+                            try stream.pipeline.syncOperations.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
+                        }
                     }
+                    try pipeline.addHandler(self.watch(.server))
                 }
             }
             .withConnectedSocket(fd).get()
@@ -153,6 +158,6 @@ final class LeftoverBytesHandler: ChannelInboundHandler, RemovableChannelHandler
             context.fireChannelRead(NIOAny(buffer))
             context.fireChannelReadComplete()
         }
-        context.pipeline.removeHandler(self, promise: nil)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }

@@ -4,7 +4,7 @@ import NIOHTTP2
 
 /// One gRPC call on an HTTP/2 stream, from the client side: send messages, close the sending
 /// half, read the responses; the call's status ends the response stream.
-final class GRPCClientCall {
+final class GRPCClientCall: Sendable {
     let path: String
     private let channel: Channel
     let responses: AsyncThrowingStream<ByteBuffer, Error>

@@ -4,7 +4,7 @@ import NIOHTTP2
 import SwiftProtobuf
 
 /// An HTTP/2 connection on which we are the gRPC client (the engine's `/grpc`, or buildkitd).
-public final class GRPCConnection {
+public final class GRPCConnection: Sendable {
     let channel: Channel
     private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
 
@@ -14,12 +14,12 @@ public final class GRPCConnection {
     }
 
     func call(_ path: String, metadata: [(String, String)] = []) async throws -> GRPCClientCall {
-        var continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation!
-        let responses = AsyncThrowingStream<ByteBuffer, Error>(bufferingPolicy: .unbounded) { continuation = $0 }
+        let (responses, responder) = AsyncThrowingStream<ByteBuffer, Error>.makeStream(bufferingPolicy: .unbounded)
         let promise = channel.eventLoop.makePromise(of: Channel.self)
-        let handler = GRPCClientCallHandler(path: path, continuation: continuation)
         multiplexer.createStreamChannel(promise: promise) { stream in
-            stream.pipeline.addHandler(handler)
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(GRPCClientCallHandler(path: path, continuation: responder))
+            }
         }
         let stream = try await promise.futureResult.get()
         let headers = GRPCClientCall.headers(path: path, metadata: metadata)

@@ -1,16 +1,22 @@
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
+import Synchronization
 
 /// One gRPC call the peer made to us (the session side): its requests, and how we answer.
 /// A call is served by one task, so its sends are ordered.
-final class GRPCServerCall {
+final class GRPCServerCall: Sendable {
     let path: String
     let metadata: HPACKHeaders
     let requests: AsyncThrowingStream<ByteBuffer, Error>
     private let channel: Channel
-    private var sentHeaders = false
-    private var finished = false
+
+    private struct Sent {
+        var headers = false
+        var finished = false
+    }
+
+    private let sent = Mutex(Sent())
 
     init(path: String, metadata: HPACKHeaders, requests: AsyncThrowingStream<ByteBuffer, Error>, channel: Channel) {
         self.path = path
@@ -23,8 +29,11 @@ final class GRPCServerCall {
     func values(_ key: String) -> [String] { metadata[key] }
 
     private func sendHeadersIfNeeded() async throws {
-        guard !sentHeaders else { return }
-        sentHeaders = true
+        let first = sent.withLock { s in
+            defer { s.headers = true }
+            return !s.headers
+        }
+        guard first else { return }
         var h = HPACKHeaders()
         h.add(name: ":status", value: "200")
         h.add(name: "content-type", value: "application/grpc")
@@ -39,12 +48,14 @@ final class GRPCServerCall {
 
     /// Ends the call with a status (0 is OK); the trailers close the stream.
     func finish(code: Int = 0, message: String = "") async {
-        guard !finished else { return }
-        finished = true
+        let (first, headersSent) = sent.withLock { s in
+            defer { (s.finished, s.headers) = (true, true) }
+            return (!s.finished, s.headers)
+        }
+        guard first else { return }
         var trailers = HPACKHeaders()
-        if !sentHeaders {
+        if !headersSent {
             // Trailers-only response.
-            sentHeaders = true
             trailers.add(name: ":status", value: "200")
             trailers.add(name: "content-type", value: "application/grpc")
         }
@@ -62,7 +73,7 @@ import Foundation
 /// to the router's handler for its path.
 final class GRPCServerStreamHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
-    typealias Handler = (GRPCServerCall) async -> Void
+    typealias Handler = @Sendable (GRPCServerCall) async -> Void
 
     private let route: (String) -> Handler?
     private let tasks: ServingTasks

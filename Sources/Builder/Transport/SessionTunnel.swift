@@ -20,10 +20,11 @@ enum SessionTunnel {
         }
         let server = try await connector.serverChannel(fd: fds[0], leftover: [], router: router)
 
-        var outbound: AsyncStream<ByteBuffer>.Continuation!
-        let chunks = AsyncStream<ByteBuffer> { outbound = $0 }
+        let (chunks, outbound) = AsyncStream<ByteBuffer>.makeStream()
         let pump = try await ClientBootstrap(group: connector.group)
-            .channelInitializer { $0.pipeline.addHandler(TunnelReader(outbound)) }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TunnelReader(outbound)) }
+            }
             .withConnectedSocket(fds[1]).get()
         // The socket pair is ours; its end is no news about the builder.
         connector.track(pump, peer: nil)
