@@ -6,6 +6,8 @@ public enum BuildError: Error, CustomStringConvertible {
     case noBuilder(String)
     /// A build step failed: its name and its last log lines.
     case stepFailed(step: String, error: String, log: [String])
+    /// A file or folder of a context could not be read while it was sent.
+    case context(String)
     /// The builder went silent or away during the build.
     case builderLost(String)
     /// The build was interrupted (Ctrl-C).
@@ -20,6 +22,7 @@ public enum BuildError: Error, CustomStringConvertible {
         case .stepFailed(let step, let error, let log):
             (["step failed: \(step)", "  \(error)"] + (log.isEmpty ? [] : ["  last log lines:"] + log.map { "    " + $0 })).joined(separator: "\n")
         case .builderLost(let m): m
+        case .context(let m): m
         case .cancelled: "build cancelled"
         case .buildkit(let m): m
         }

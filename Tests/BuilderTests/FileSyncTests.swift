@@ -55,3 +55,25 @@ final class FileSyncTests: XCTestCase {
         XCTAssertEqual(entries[2].mode, 0o600)
     }
 }
+
+/// A folder of the model that cannot be read is named, with the reason and what to do.
+final class UnreadableFolderTests: XCTestCase {
+    func testAFolderThatCannotBeOpenedIsNamedWithItsReason() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)").path
+        XCTAssertThrowsError(try DirectoryContext.names(in: missing, shown: "models/private")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("cannot read the folder models/private of the model: No such file or directory"), text)
+            XCTAssertTrue(text.contains(".dockerignore"), text)
+            XCTAssertFalse(text.contains("NSCocoaErrorDomain"), text)
+        }
+    }
+
+    func testNamesAreEveryEntryButDotAndDotDot() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data().write(to: dir.appendingPathComponent("a.py"))
+        try Data().write(to: dir.appendingPathComponent("é.bin"))
+        XCTAssertEqual(try DirectoryContext.names(in: dir.path, shown: "").sorted(), ["a.py", "sub", "é.bin"])
+    }
+}
