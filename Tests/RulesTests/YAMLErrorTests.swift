@@ -19,6 +19,6 @@ final class YAMLErrorTests: XCTestCase {
         for bad in ["\n", "\r", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "\u{0B}", "\u{0C}"] {
             XCTAssertNotNil(LineText.firstControl(in: "x" + bad + "y", allowingTab: true), bad.debugDescription)
         }
-        XCTAssertEqual(LineText.quoted("a\nb\u{1B}"), "'a\\u{A}b\\u{1B}'")
+        XCTAssertEqual(LineText.quoted("a\nb\u{1B}"), "'a\\nb\\u{1B}'")
     }
 }

@@ -193,18 +193,5 @@ enum PlanText {
     }
 
     /// A value as an error shows it: quoted, control characters escaped, at most 80 characters.
-    static func quote(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F: out += "\\u{\(String(u.value, radix: 16))}"
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        if out.count > 80 { out = String(out.prefix(77)) + "…" }
-        return "'\(out)'"
-    }
+    static func quote(_ s: String) -> String { LineText.quoted(s, limit: 80) }
 }

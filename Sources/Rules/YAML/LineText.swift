@@ -23,16 +23,26 @@ public enum LineText {
         return names[c.value].map { "\($0) (\(code))" } ?? "the control character \(code)"
     }
 
-    /// `text` for a one-line message: control characters shown as `\u{…}` escapes.
-    public static func quoted(_ text: String) -> String {
+    /// `text` as one line of output: `\n`, `\r` and `\t` as such, every other control
+    /// character as a `\u{…}` escape, so that a CR or ESC in a value cannot hide or redraw what
+    /// is printed; cut to `limit` characters when given. The one escaper of every module.
+    public static func escaped(_ text: String, limit: Int? = nil) -> String {
         var out = ""
         for c in text.unicodeScalars {
-            if firstControl(in: String(c), allowingTab: false) != nil {
-                out += "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
-            } else {
-                out.unicodeScalars.append(c)
+            switch c {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where firstControl(in: String(c)) != nil: out += "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(c)
             }
         }
-        return "'" + out + "'"
+        if let limit, out.count > limit { out = String(out.prefix(limit - 1)) + "…" }
+        return out
     }
+
+    /// `text` for a one-line message, quoted.
+    public static func quoted(_ text: String) -> String { quoted(text, limit: nil) }
+
+    public static func quoted(_ text: String, limit: Int?) -> String { "'" + escaped(text, limit: limit) + "'" }
 }
