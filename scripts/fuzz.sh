@@ -112,12 +112,15 @@ for t in "${TARGETS[@]}"; do
     # -timeout: any input slower than 5 s is a finding (parsers must answer fast, whatever the
     # input); -rss_limit_mb bounds memory; -print_final_stats gives the executed count even
     # when the run stops at a crash.
-    "${NICE[@]}" "$BIN/$t" "$corpus" "${dict[@]}" -runs="$RUNS" -timeout=5 -rss_limit_mb=2048 \
+    # SWIFT_BACKTRACE: the Swift runtime's backtracer would take the trap of a failed check and
+    # end the process before libFuzzer's handler writes the crash input.
+    SWIFT_BACKTRACE=enable=no "${NICE[@]}" "$BIN/$t" "$corpus" "${dict[@]}" -runs="$RUNS" -timeout=5 -rss_limit_mb=2048 \
         -artifact_prefix="$findings/" -print_final_stats=1 -print_pcs=0 >"$log" 2>&1 || status=$?
-    executed=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-    cov=$(echo "$last" | grep -o 'cov: [0-9]*' | awk '{print $2}')
-    ft=$(echo "$last" | grep -o 'ft: [0-9]*' | awk '{print $2}')
+    # (Each `|| true`: a run that died early may lack any of these lines.)
+    executed=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+    cov=$(echo "$last" | grep -o 'cov: [0-9]*' | awk '{print $2}' || true)
+    ft=$(echo "$last" | grep -o 'ft: [0-9]*' | awk '{print $2}' || true)
     size=$(find "$corpus" -type f | wc -l)
     # Only what this run wrote: earlier findings stay in the folder until someone removes them.
     new=$(comm -13 <(echo "$before") <(find "$findings" -type f | sort) | sed '/^$/d')
