@@ -67,6 +67,19 @@ final class RequirementsParserTests: XCTestCase {
         XCTAssertEqual(file.options[1].source, Provenance(file: "extra/more.txt", line: 2))
     }
 
+    func testPathLinesWithRunsOfSlashesDoNotCrash() throws {
+        // Found by scripts/fuzz.sh (Requirements): NSString.lastPathComponent of `///o//` traps
+        // in swift-corelibs-foundation; the name of a bare path requirement is taken without it.
+        let source = Provenance(file: "requirements.txt", line: 1)
+        for line in ["/////o//////", "///o//", "/a///b//", "./wheels//tool-1.0-py3-none-any.whl//"] {
+            _ = try RequirementsParser.requirement(line, source: source, editable: false)
+        }
+        XCTAssertEqual(try RequirementsParser.requirement("///o//", source: source, editable: false).name, "o")
+        XCTAssertEqual(try RequirementsParser.requirement("./w//tool-1.0-py3-none-any.whl", source: source, editable: false).name, "tool")
+        try write("requirements.txt", "///o//\n")
+        XCTAssertEqual(try RequirementsParser.load(root: dir, path: "requirements.txt").requirements.map(\.name), ["o"])
+    }
+
     func testBadSpecifierNamesFileAndLine() throws {
         try write("requirements.txt", "numpy\ntorch==two\n")
         XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in

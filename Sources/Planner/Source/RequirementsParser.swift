@@ -46,7 +46,7 @@ public enum RequirementsParser {
         }
         visiting.append(path)
         defer { visiting.removeLast() }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
 
         var pending = ""
         var pendingLine = 0
@@ -76,6 +76,13 @@ public enum RequirementsParser {
                 out.requirements.append(try requirement(content, source: source, editable: false))
             }
         }
+    }
+
+    /// The last name of a `/`-separated path, trailing slashes ignored. Not NSString's
+    /// lastPathComponent: swift-corelibs-foundation traps on some runs of slashes (`///o//`),
+    /// and a requirements line is whatever the user wrote.
+    static func lastName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     /// `#` starts a comment at the line's start or after white space (URLs keep their fragments).
@@ -129,7 +136,7 @@ public enum RequirementsParser {
         }
         // A bare archive: a local wheel or a URL to one.
         if archiveSuffixes.contains(where: content.lowercased().hasSuffix) || content.hasPrefix("./") || content.hasPrefix("/") {
-            let file = (content as NSString).lastPathComponent
+            let file = lastName(content)
             let name = file.split(separator: "-").first.map(String.init) ?? file
             let origin: Requirement.Origin = content.contains("://") ? .url(content) : .file(content)
             return Requirement(name: PackageName.normalize(name), extras: [], specifier: .any, local: nil, marker: nil,
