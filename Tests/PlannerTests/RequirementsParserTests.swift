@@ -80,6 +80,22 @@ final class RequirementsParserTests: XCTestCase {
         XCTAssertEqual(try RequirementsParser.load(root: dir, path: "requirements.txt").requirements.map(\.name), ["o"])
     }
 
+    func testAFileIncludedManyTimesIsReadOnce() throws {
+        // Seven files each including the next ten times meant 10^7 reads: written by hand in the
+        // Requirements fuzz target's input form (709 bytes), it hit the 5 s per-input limit.
+        for n in 0..<7 {
+            try write(n == 0 ? "requirements.txt" : "r\(n).txt", String(repeating: "-r r\(n + 1).txt\n", count: 10))
+        }
+        try write("r7.txt", "numpy==1.26.4\n")
+        let start = Date()
+        let file = try RequirementsParser.load(root: dir, path: "requirements.txt")
+        XCTAssertEqual(file.requirements.map(\.name), ["numpy"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        // Read once, it is still a loop when a file includes one that is being read.
+        try write("r7.txt", "-r requirements.txt\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt"))
+    }
+
     func testBadSpecifierNamesFileAndLine() throws {
         try write("requirements.txt", "numpy\ntorch==two\n")
         XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in
