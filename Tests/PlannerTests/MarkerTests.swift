@@ -35,9 +35,10 @@ final class MarkerTests: XCTestCase {
     }
 
     func testHugeMarkersAreRefusedInsteadOfOverflowingTheStack() {
-        // Found while fuzzing (Markers, inputs past libFuzzer's 4 KiB): the recursive parser and
-        // evaluation ran out of stack on a requirements line of deeply nested or endlessly
-        // chained clauses. Such a marker is now "not one cogpack can read".
+        // Inputs past the 4 KiB that libFuzzer generates, written by hand and run through the
+        // Markers fuzz target: the recursive parser and evaluation ran out of stack on a
+        // requirements line of deeply nested or endlessly chained clauses. Such a marker is now
+        // "not one cogpack can read".
         let clause = #"os_name == "posix""#
         XCTAssertNil(Marker(String(repeating: "(", count: 200_000) + clause + String(repeating: ")", count: 200_000)))
         XCTAssertNil(Marker(Array(repeating: clause, count: 300_000).joined(separator: " and ")))
