@@ -33,4 +33,17 @@ final class MarkerTests: XCTestCase {
         XCTAssertNil(Marker(#"(sys_platform == "linux""#))
         XCTAssertNil(Marker(#"sys_platform == "linux" extra"#))
     }
+
+    func testHugeMarkersAreRefusedInsteadOfOverflowingTheStack() {
+        // Inputs past the 4 KiB that libFuzzer generates, written by hand and run through the
+        // Markers fuzz target: the recursive parser and evaluation ran out of stack on a
+        // requirements line of deeply nested or endlessly chained clauses. Such a marker is now
+        // "not one cogpack can read".
+        let clause = #"os_name == "posix""#
+        XCTAssertNil(Marker(String(repeating: "(", count: 200_000) + clause + String(repeating: ")", count: 200_000)))
+        XCTAssertNil(Marker(Array(repeating: clause, count: 300_000).joined(separator: " and ")))
+        let nested = String(repeating: "(", count: 30) + clause + String(repeating: ")", count: 30)
+        XCTAssertEqual(Marker(nested)?.evaluate(py311), true)
+        XCTAssertEqual(Marker(Array(repeating: clause, count: 200).joined(separator: " or "))?.evaluate(py311), true)
+    }
 }

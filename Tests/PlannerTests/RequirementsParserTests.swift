@@ -67,6 +67,35 @@ final class RequirementsParserTests: XCTestCase {
         XCTAssertEqual(file.options[1].source, Provenance(file: "extra/more.txt", line: 2))
     }
 
+    func testPathLinesWithRunsOfSlashesDoNotCrash() throws {
+        // Found by scripts/fuzz.sh (Requirements): NSString.lastPathComponent of `///o//` traps
+        // in swift-corelibs-foundation; the name of a bare path requirement is taken without it.
+        let source = Provenance(file: "requirements.txt", line: 1)
+        for line in ["/////o//////", "///o//", "/a///b//", "./wheels//tool-1.0-py3-none-any.whl//"] {
+            _ = try RequirementsParser.requirement(line, source: source, editable: false)
+        }
+        XCTAssertEqual(try RequirementsParser.requirement("///o//", source: source, editable: false).name, "o")
+        XCTAssertEqual(try RequirementsParser.requirement("./w//tool-1.0-py3-none-any.whl", source: source, editable: false).name, "tool")
+        try write("requirements.txt", "///o//\n")
+        XCTAssertEqual(try RequirementsParser.load(root: dir, path: "requirements.txt").requirements.map(\.name), ["o"])
+    }
+
+    func testAFileIncludedManyTimesIsReadOnce() throws {
+        // Seven files each including the next ten times meant 10^7 reads: written by hand in the
+        // Requirements fuzz target's input form (709 bytes), it hit the 5 s per-input limit.
+        for n in 0..<7 {
+            try write(n == 0 ? "requirements.txt" : "r\(n).txt", String(repeating: "-r r\(n + 1).txt\n", count: 10))
+        }
+        try write("r7.txt", "numpy==1.26.4\n")
+        let start = Date()
+        let file = try RequirementsParser.load(root: dir, path: "requirements.txt")
+        XCTAssertEqual(file.requirements.map(\.name), ["numpy"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        // Read once, it is still a loop when a file includes one that is being read.
+        try write("r7.txt", "-r requirements.txt\n")
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt"))
+    }
+
     func testBadSpecifierNamesFileAndLine() throws {
         try write("requirements.txt", "numpy\ntorch==two\n")
         XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in

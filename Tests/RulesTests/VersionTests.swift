@@ -10,6 +10,19 @@ final class VersionTests: XCTestCase {
         XCTAssertNil(PEP440Version("2.x"))
     }
 
+    func testLocalLabelsCompareNumbersAsNumbers() {
+        // Found by scripts/fuzz.sh (Versions): `01` and `1` compared as "greater" both ways, so
+        // 1+01.0 and 1+1.1.0 were neither < nor > (hence ==) yet hashed differently.
+        let a = PEP440Version("1+01.0")!, b = PEP440Version("1+1.1.0")!
+        XCTAssertLessThan(a, b)
+        XCTAssertFalse(b < a)
+        XCTAssertNotEqual(a, b)
+        XCTAssertEqual(PEP440Version("1.0+01"), PEP440Version("1.0+1"))
+        XCTAssertEqual(PEP440Version("1.0+01")!.hashValue, PEP440Version("1.0+1")!.hashValue)
+        XCTAssertEqual(Set([PEP440Version("1.0+01")!, PEP440Version("1.0+1")!]).count, 1)
+        XCTAssertLessThan(PEP440Version("1.0+abc")!, PEP440Version("1.0+7")!, "a number beats letters")
+    }
+
     func testSpecifiersAreRealRanges() {
         let set = PEP440SpecifierSet(">=2.0,<2.5")!
         XCTAssertTrue(set.contains(PEP440Version("2.4.1")!))

@@ -12,6 +12,21 @@ final class YAMLErrorTests: XCTestCase {
         }
     }
 
+    func testDuplicateKeysWithOtherLineEndsDoNotCrash() {
+        // Found by scripts/fuzz.sh (CogYAML): libyaml counts a lone \r as a line end, so the mark
+        // of the first `i` is on line 2 of what used to be split into one line, and the search for
+        // the repetition started past the end (a trap on a reversed range).
+        XCTAssertThrowsError(try YAMLFile.parse("\ri:\ri:", display: "cog.yaml")) { error in
+            XCTAssertEqual((error as? InputError)?.source, Provenance(file: "cog.yaml", line: 3))
+        }
+        for end in ["\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let text = ["build:", "  gpu: true", "  gpu: false", ""].joined(separator: end)
+            XCTAssertThrowsError(try YAMLFile.parse(text, display: "cog.yaml"), end.debugDescription) { error in
+                XCTAssertEqual((error as? InputError)?.source, Provenance(file: "cog.yaml", line: 3), end.debugDescription)
+            }
+        }
+    }
+
     func testLineTextFindsWhatBreaksALine() {
         XCTAssertNil(LineText.firstControl(in: "torch==2.3.1 ; python_version >= \"3.9\""))
         XCTAssertEqual(LineText.firstControl(in: "a\tb"), "\t")

@@ -80,6 +80,14 @@ public indirect enum Marker: Sendable, Equatable {
     private struct Parser {
         let chars: [Character]
         var i = 0
+        /// Open parentheses around the current point, and comparisons read so far. The parser
+        /// recurses once per `(`, and evaluating (or freeing) the tree once per `and`/`or`: a line
+        /// of 100,000 `(`, or of 300,000 `a == "b" and`, overflowed the stack. No real marker
+        /// nests more than a few levels or holds more than a few comparisons.
+        var depth = 0
+        var comparisons = 0
+        static let maxDepth = 32
+        static let maxComparisons = 256
         init(_ text: String) { chars = Array(text) }
 
         var atEnd: Bool {
@@ -118,6 +126,9 @@ public indirect enum Marker: Sendable, Equatable {
 
         mutating func atom() -> Marker? {
             if keyword("(") {
+                guard depth < Self.maxDepth else { return nil }
+                depth += 1
+                defer { depth -= 1 }
                 guard let inner = orExpression(), keyword(")") else { return nil }
                 return inner
             }
@@ -127,6 +138,8 @@ public indirect enum Marker: Sendable, Equatable {
                 op = Marker.operators.first { keyword($0) }
             }
             guard let op, let r = operand() else { return nil }
+            comparisons += 1
+            guard comparisons <= Self.maxComparisons else { return nil }
             return .compare(l, op, r)
         }
 

@@ -18,7 +18,8 @@ public enum RequirementsParser {
     public static func load(_ folder: ModelFolder, path: String, from: Provenance?) throws -> RequirementsFile {
         var out = RequirementsFile()
         var visiting: [String] = []
-        try read(folder, written: path, base: "", from: from, into: &out, visiting: &visiting)
+        var done: Set<String> = []
+        try read(folder, written: path, base: "", from: from, into: &out, visiting: &visiting, done: &done)
         return out
     }
 
@@ -33,8 +34,11 @@ public enum RequirementsParser {
     }
 
     /// Reads the file `written` names (relative to the folder `base` of the file that names it).
+    /// `visiting` holds the files being read (an include of one is a loop); `done` those read to
+    /// the end, which a further include skips: their lines are in `out` already, and reading them
+    /// again made files that include the next one ten times each take 10^depth reads.
     private static func read(_ folder: ModelFolder, written: String, base: String, from: Provenance?,
-                             into out: inout RequirementsFile, visiting: inout [String]) throws {
+                             into out: inout RequirementsFile, visiting: inout [String], done: inout Set<String>) throws {
         let at = from ?? Provenance(file: normalize(written), line: nil)
         let what = "requirements file"
         guard let path = try folder.resolve(written, from: base, at: at, what: what),
@@ -44,9 +48,10 @@ public enum RequirementsParser {
         if visiting.contains(path) {
             throw InputError(at, "\(path) includes itself (\((visiting + [path]).joined(separator: " → "))); remove the loop")
         }
+        if done.contains(path) { return }
         visiting.append(path)
-        defer { visiting.removeLast() }
-        let dir = (path as NSString).deletingLastPathComponent
+        defer { visiting.removeLast(); done.insert(path) }
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
 
         var pending = ""
         var pendingLine = 0
@@ -71,11 +76,18 @@ public enum RequirementsParser {
             let content = stripComment(full).trimmingCharacters(in: .whitespaces)
             if content.isEmpty { continue }
             if content.hasPrefix("-") {
-                try option(content, source: source, dir: dir, folder: folder, into: &out, visiting: &visiting)
+                try option(content, source: source, dir: dir, folder: folder, into: &out, visiting: &visiting, done: &done)
             } else {
                 out.requirements.append(try requirement(content, source: source, editable: false))
             }
         }
+    }
+
+    /// The last name of a `/`-separated path, trailing slashes ignored. Not NSString's
+    /// lastPathComponent: swift-corelibs-foundation traps on some runs of slashes (`///o//`),
+    /// and a requirements line is whatever the user wrote.
+    static func lastName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     /// `#` starts a comment at the line's start or after white space (URLs keep their fragments).
@@ -86,7 +98,7 @@ public enum RequirementsParser {
     }
 
     private static func option(_ content: String, source: Provenance, dir: String, folder: ModelFolder,
-                               into out: inout RequirementsFile, visiting: inout [String]) throws {
+                               into out: inout RequirementsFile, visiting: inout [String], done: inout Set<String>) throws {
         var name = content
         var value = ""
         if let eq = content.firstIndex(of: "="), content.hasPrefix("--"), !content[..<eq].contains(" ") {
@@ -102,7 +114,7 @@ public enum RequirementsParser {
         switch name {
         case "-r", "--requirement", "-c", "--constraint":
             guard !value.isEmpty else { throw InputError(source, "\(name) needs a file name") }
-            try read(folder, written: value, base: dir, from: source, into: &out, visiting: &visiting)
+            try read(folder, written: value, base: dir, from: source, into: &out, visiting: &visiting, done: &done)
         case "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host":
             guard !value.isEmpty else { throw InputError(source, "\(name) needs a value") }
             let long = ["-i": "--index-url", "-f": "--find-links"][name] ?? name
@@ -129,7 +141,7 @@ public enum RequirementsParser {
         }
         // A bare archive: a local wheel or a URL to one.
         if archiveSuffixes.contains(where: content.lowercased().hasSuffix) || content.hasPrefix("./") || content.hasPrefix("/") {
-            let file = (content as NSString).lastPathComponent
+            let file = lastName(content)
             let name = file.split(separator: "-").first.map(String.init) ?? file
             let origin: Requirement.Origin = content.contains("://") ? .url(content) : .file(content)
             return Requirement(name: PackageName.normalize(name), extras: [], specifier: .any, local: nil, marker: nil,

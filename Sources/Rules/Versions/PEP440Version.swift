@@ -145,17 +145,23 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
 
     public func hash(into h: inout Hasher) {
         h.combine(epoch); h.combine(releaseKey); h.combine(pre?.kind); h.combine(pre?.number)
-        h.combine(post); h.combine(dev); h.combine(local)
+        h.combine(post); h.combine(dev)
+        // As the ordering sees them: `+01` and `+1` are equal, so they must hash alike.
+        h.combine(local.count)
+        for segment in local {
+            if let n = Int(segment) { h.combine(0); h.combine(n) } else { h.combine(1); h.combine(segment) }
+        }
     }
 
-    /// PEP 440 local ordering: numeric segments beat alphanumeric ones, numbers compare as numbers.
+    /// PEP 440 local ordering: numeric segments beat alphanumeric ones, numbers compare as numbers
+    /// (`01` equals `1`, and the next segments decide).
     private static func compareLocal(_ a: [String], _ b: [String]) -> Int {
-        for (x, y) in zip(a, b) where x != y {
+        for (x, y) in zip(a, b) {
             switch (Int(x), Int(y)) {
-            case let (i?, j?): return i < j ? -1 : 1
+            case let (i?, j?): if i != j { return i < j ? -1 : 1 }
             case (.some, nil): return 1
             case (nil, .some): return -1
-            case (nil, nil): return x < y ? -1 : 1
+            case (nil, nil): if x != y { return x < y ? -1 : 1 }
             }
         }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)

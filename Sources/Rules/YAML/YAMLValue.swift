@@ -195,15 +195,35 @@ public enum YAMLFile {
     /// The line where `key` is written again at the column of its first occurrence (Yams marks
     /// only the first); nil when the repetition is not written plainly (quoted, flow style).
     static func repeatedKeyLine(_ text: String, key: String, after mark: Mark) -> Int? {
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let lines = yamlLines(text)
+        // The mark counts lines and columns as libyaml does (columns in scalars); so do we. A mark
+        // past the last line would be a disagreement about what a line is: no line then.
         let column = mark.column - 1
-        guard mark.line >= 1, column >= 0 else { return nil }
+        guard mark.line >= 1, mark.line <= lines.count, column >= 0 else { return nil }
+        let prefix = Array((key + ":").unicodeScalars)
         for n in mark.line..<lines.count {
-            let line = Array(lines[n])
-            guard line.count > column, line[..<column].allSatisfy({ $0 == " " }) else { continue }
-            if String(line[column...]).hasPrefix(key + ":") { return n + 1 }
+            let line = lines[n]
+            guard line.count >= column + prefix.count, line[..<column].allSatisfy({ $0 == " " }) else { continue }
+            if line[column..<(column + prefix.count)].elementsEqual(prefix) { return n + 1 }
         }
         return nil
+    }
+
+    /// The lines of `text` where libyaml breaks them: at `\r\n`, `\n`, a lone `\r`, NEL, U+2028
+    /// and U+2029. Splitting at `\n` alone put a file with old Mac line ends on one line, while
+    /// the marks Yams reports counted many.
+    static func yamlLines(_ text: String) -> [[Unicode.Scalar]] {
+        var lines: [[Unicode.Scalar]] = [[]]
+        var afterCR = false
+        for c in text.unicodeScalars {
+            defer { afterCR = c == "\r" }
+            switch c {
+            case "\n" where afterCR: continue  // the second half of \r\n
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": lines.append([])
+            default: lines[lines.count - 1].append(c)
+            }
+        }
+        return lines
     }
 
     private static func line(of error: YamlError) -> Int? {
