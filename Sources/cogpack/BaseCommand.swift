@@ -8,7 +8,10 @@ struct BaseCommand: ParsableCommand {
         commandName: "base",
         abstract: "Make a base image from Debian packages (debootstrap) and import it into the Docker engine.")
 
-    @Option(help: "The Debian release.") var suite = "bookworm"
+    @Option(help: "A Debian release (repeat for several): bookworm gives Python 3.11, trixie 3.13, bullseye 3.9.")
+    var suite: [String] = []
+    @Flag(help: "Every release cogpack makes bases for, so that offline builds can use each of their Pythons.")
+    var all = false
     @Option(help: "The Debian mirror.") var mirror = "http://deb.debian.org/debian"
     @Flag(help: "Make the image again even if the engine has one for this release.") var force = false
 
@@ -16,7 +19,8 @@ struct BaseCommand: ParsableCommand {
         let endpoint: BuilderAddress.Endpoint
         do {
             // What to make is checked before the engine is asked anything.
-            _ = try BaseImageMaker.debianVersion(suite: suite)
+            if all, !suite.isEmpty { throw InputError(.flag("--all"), "--all makes every release; leave out --suite, or --all") }
+            for s in suites { _ = try BaseImageMaker.debianVersion(suite: s) }
             try BaseImageMaker.checkMirror(mirror)
             endpoint = try Flags.engine()
         } catch let e as BaseImageMaker.Invalid {
@@ -28,20 +32,28 @@ struct BaseCommand: ParsableCommand {
         guard engine.ping() else {
             Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
         }
-        if !force, let existing = try? LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
-            print("\(existing.reference) is already in the engine (python \(existing.python?.text ?? "?")); --force makes it again")
-            return
+        for suite in suites {
+            if !force, let existing = try? LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
+                print("\(existing.reference) is already in the engine (python \(existing.python?.text ?? "?")); --force makes it again")
+                continue
+            }
+            var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
+            maker.log = { Console.error("base: \($0)") }
+            do {
+                let made = try maker.make()
+                print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
+            } catch let e as BaseImageMaker.Invalid {
+                Failure.report(InputError(.flag(e.flag), e.message), json: false)
+            } catch let e as BuildError {
+                Console.error("error: \(e)")
+                throw ExitCode(1)
+            }
         }
-        var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
-        maker.log = { Console.error("base: \($0)") }
-        do {
-            let made = try maker.make()
-            print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
-        } catch let e as BaseImageMaker.Invalid {
-            Failure.report(InputError(.flag(e.flag), e.message), json: false)
-        } catch let e as BuildError {
-            Console.error("error: \(e)")
-            throw ExitCode(1)
-        }
+    }
+
+    /// The releases to make, in the order given; bookworm when none is named.
+    private var suites: [String] {
+        if all { return BaseImageMaker.suites }
+        return suite.isEmpty ? ["bookworm"] : suite
     }
 }

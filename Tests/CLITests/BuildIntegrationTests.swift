@@ -48,20 +48,9 @@ final class BuildIntegrationTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("built docker.io/library/\(tag):latest"), first.stdout)
 
         // The image serves Cog's API.
-        let name = "cogpack-it-\(UUID().uuidString.prefix(8))"
-        let port = 15000 + Int.random(in: 0..<1000)
-        XCTAssertEqual(try CLI.shell("docker run -d --name \(name) -p \(port):5000 \(tag)").status, 0)
-        addTeardownBlock { _ = try? CLI.shell("docker rm -f \(name)") }
-        var ready = false
-        for _ in 0..<60 where !ready {
-            ready = try CLI.shell("curl -fsS http://127.0.0.1:\(port)/health-check | grep -q READY").status == 0
-            if !ready { Thread.sleep(forTimeInterval: 0.5) }
-        }
-        XCTAssertTrue(ready, "the server did not become ready")
-        let prediction = try CLI.shell("curl -fsS -X POST -H 'Content-Type: application/json' -d '{\"input\":{\"name\":\"tests\"}}' http://127.0.0.1:\(port)/predictions")
-        let output = try JSONSerialization.jsonObject(with: Data(prediction.stdout.utf8)) as? [String: Any]
-        XCTAssertEqual(output?["status"] as? String, "succeeded", prediction.stdout)
-        XCTAssertEqual(output?["output"] as? String, "hello, tests")
+        let output = try Engine.predict(image: tag, input: ["name": "tests"], test: self)
+        XCTAssertEqual(output["status"] as? String, "succeeded", "\(output)")
+        XCTAssertEqual(output["output"] as? String, "hello, tests")
 
         // Nothing changed: every step is cached.
         let again = try CLI.run(["build", dir.path, "-t", tag, "--progress", "json"])
@@ -210,6 +199,25 @@ final class BuildIntegrationTests: XCTestCase {
             let hits = try CLI.shell("grep -rl -- '\(marker)-\(what)' \(save.path) | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             XCTAssertEqual(hits, "0", "\(what) bytes found in a layer")
         }
+    }
+
+    /// Offline, Python 3.13 builds on the base `cogpack base --suite trixie` makes from Debian
+    /// packages, and the image serves predictions.
+    func testAPython313ModelBuildsOnTheTrixieBase() throws {
+        if try CLI.shell("docker image inspect cogpack/base:trixie-python3.13 >/dev/null 2>&1").status != 0 {
+            let made = try CLI.run(["base", "--suite", "trixie"])
+            XCTAssertEqual(made.status, 0, made.stderr)
+        }
+        let dir = try example("hello")
+        try "build:\n  python_version: \"3.13\"\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let tag = "cogpack-it-python313"
+        let built = try CLI.run(["build", dir.path, "-t", tag, "--progress", "plain"])
+        XCTAssertEqual(built.status, 0, built.stdout + built.stderr)
+        let python = try CLI.shell("docker run --rm --entrypoint python \(tag) -c 'import sys; print(sys.version_info[:2])'")
+        XCTAssertEqual(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "(3, 13)")
+        let output = try Engine.predict(image: tag, input: ["name": "trixie"], test: self)
+        XCTAssertEqual(output["output"] as? String, "hello, trixie", "\(output)")
     }
 
     /// A reader that goes away (`cogpack build | head`) does not break the build: the output

@@ -21,4 +21,22 @@ enum Engine {
             prepared = true
         }
     }
+
+    /// Runs `image`, waits until Cog's server is ready and posts one prediction; the container
+    /// goes when the test ends.
+    static func predict(image: String, input: [String: String], test: XCTestCase) throws -> [String: Any] {
+        let name = "cogpack-it-\(UUID().uuidString.prefix(8))"
+        let port = 15000 + Int.random(in: 0..<1000)
+        XCTAssertEqual(try CLI.shell("docker run -d --name \(name) -p \(port):5000 \(image)").status, 0)
+        test.addTeardownBlock { _ = try? CLI.shell("docker rm -f \(name)") }
+        var ready = false
+        for _ in 0..<60 where !ready {
+            ready = try CLI.shell("curl -fsS http://127.0.0.1:\(port)/health-check | grep -q READY").status == 0
+            if !ready { Thread.sleep(forTimeInterval: 0.5) }
+        }
+        XCTAssertTrue(ready, "the server of \(image) did not become ready")
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["input": input]), as: UTF8.self)
+        let prediction = try CLI.shell("curl -fsS -X POST -H 'Content-Type: application/json' -d '\(body)' http://127.0.0.1:\(port)/predictions")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(prediction.stdout.utf8)) as? [String: Any], prediction.stdout)
+    }
 }

@@ -6,6 +6,8 @@ import Foundation
 public struct BaseImageMaker {
     public static let packages = ["python3", "python3-venv", "tini", "ca-certificates"]
     static let debianVersions = ["bullseye": "11", "bookworm": "12", "trixie": "13"]
+    /// The releases `cogpack base --all` makes: Python 3.9, 3.11 and 3.13 from Debian.
+    public static let suites = ["bookworm", "trixie", "bullseye"]
 
     public let engine: EngineAPI
     public let suite: String
