@@ -100,6 +100,34 @@ final class LargeModelBuildTests: XCTestCase {
         assertNoRuntimeWarnings(String(decoding: log, as: UTF8.self))
     }
 
+    /// The engine goes away while the context is on the wire (every connection to it closes):
+    /// the build stops at once with a message that says so, not a gRPC error of one call.
+    func testAnEngineThatGoesAwayMidBuildIsAClearError() throws {
+        let dir = try largeModel()
+        let proxy = try SocketProxy(upstream: "/var/run/docker.sock")
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["build", dir.path, "-t", "cogpack-it-engine-gone", "--progress", "plain", "--builder", "docker://unix://\(proxy.path)"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !String(decoding: log, as: UTF8.self).contains("load context context") {
+            log += err.fileHandleForReading.availableData
+        }
+        proxy.cutAll()
+        let cut = Date()
+        log += err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: log, as: UTF8.self)
+        XCTAssertLessThan(Date().timeIntervalSince(cut), 10, "the build noticed within seconds")
+        XCTAssertEqual(process.terminationStatus, 1, text)
+        XCTAssertTrue(text.contains("closed the connection during the build; did the engine stop or restart?"), text)
+        assertNoRuntimeWarnings(text)
+    }
+
     /// A socket that accepts connections (the kernel does, from the listen backlog) and never
     /// says a byte, as a hung or wrong server would.
     private func silentSocket() throws -> (path: String, fd: Int32) {
