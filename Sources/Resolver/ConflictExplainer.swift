@@ -156,7 +156,7 @@ struct Edit {
             return Edit(text: "", verb: "drop --driver \(d.text) from the fleet", request: nil)
         case .computeCapability(let a):
             return Edit(text: "", verb: "drop --gpu \(a) from the fleet", request: nil)
-        case .systemPackages, .availableBaseImages:
+        case .systemPackages, .runCommand, .availableBaseImages:
             return nil
         }
     }

@@ -202,7 +202,7 @@ final class Encoding {
                     among("cuda") { $0.isNone || $0.dotted! >= row.cudaMin },
                 ])
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need torch >= \(row.torchMin) and CUDA >= \(row.cudaMin) (\(row.source))", f)
-            case .systemPackages:
+            case .systemPackages, .runCommand:
                 continue
             case .availableBaseImages(let refs, let offline):
                 var parts = [among("base_image") { v in v.image.map { refs.contains($0.reference) } ?? false }]
@@ -307,6 +307,10 @@ final class Encoding {
         }
         for name in c.without {
             parts.append(variables[name] != nil ? isNone(name) : (requestedPackages.contains(name) ? z3.no : z3.yes))
+        }
+        if let cmd = c.command {
+            let called = requests.contains { if case .runCommand(cmd) = $0.kind { return true } else { return false } }
+            parts.append(called ? z3.yes : z3.no)
         }
         if let rc = c.baseSetsRequireCuda {
             parts.append(among("base_image") { $0.image?.setsRequireCuda == rc })

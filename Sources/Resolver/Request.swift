@@ -15,6 +15,8 @@ public struct Request: Sendable {
         /// A GPU architecture the image must run on (`--gpu sm_90`).
         case computeCapability(String)
         case systemPackages([String])
+        /// A program a cog.yaml `run:` line calls (`curl` in `curl -L … | tar x`).
+        case runCommand(String)
         /// Only these base images can be used (those present in the engine or pullable). With
         /// `offline`, a Python cannot be downloaded either: the base image must ship it.
         case availableBaseImages([String], offline: Bool)

@@ -240,9 +240,18 @@ final class Session {
             }
         }
         for rule in kb.rules {
-            guard case .apt(let list) = rule.consequence, let p = rule.when.package,
-                  enc.requestedPackages.contains(p) else { continue }
-            let origin = enc.requests.first { $0.packageName == p }
+            guard case .apt(let list) = rule.consequence else { continue }
+            // Rules for what a package needs, and for programs `run:` lines call.
+            let origin: Request?
+            if let p = rule.when.package {
+                guard enc.requestedPackages.contains(p) else { continue }
+                origin = enc.requests.first { $0.packageName == p }
+            } else if let command = rule.when.command {
+                origin = enc.requests.first { if case .runCommand(command) = $0.kind { return true } else { return false } }
+                guard origin != nil else { continue }
+            } else {
+                continue
+            }
             packages += list
             reasons.append(Reason(source: rule.source.description,
                                   text: "\(list.joined(separator: " ")): \(rule.message)" + (origin.map { " (\($0.source))" } ?? "")))

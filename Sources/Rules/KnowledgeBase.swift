@@ -18,7 +18,7 @@ public struct KnowledgeBase: Sendable {
     }
 
     /// The rule files, in the order their rules are read. Every file must exist.
-    public static let ruleFiles = ["apt.yaml", "pins.yaml", "python.yaml", "cuda.yaml", "drivers.yaml"]
+    public static let ruleFiles = ["apt.yaml", "commands.yaml", "pins.yaml", "python.yaml", "cuda.yaml", "drivers.yaml"]
 
     /// Loads `rules/*.yaml` and `data/cuda-matrix.json` below `root` (the cogpack data folder).
     public static func load(root: URL) throws -> KnowledgeBase {

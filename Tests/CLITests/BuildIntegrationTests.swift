@@ -220,6 +220,20 @@ final class BuildIntegrationTests: XCTestCase {
         XCTAssertEqual(output["output"] as? String, "hello, trixie", "\(output)")
     }
 
+    /// A run line that calls curl, wget and git builds: the rules bring their Debian packages,
+    /// which the slim base lacks (without them the line fails with exit 127).
+    func testRunLinesGetTheProgramsTheyCall() throws {
+        let dir = try example("hello")
+        try "build:\n  python_version: \"3.11\"\n  run:\n    - curl --version && wget --version && git --version > /git-version && echo \(UUID())\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        let tag = "cogpack-it-run-programs"
+        let built = try CLI.run(["build", dir.path, "-t", tag, "--progress", "plain"])
+        XCTAssertEqual(built.status, 0, built.stdout + built.stderr)
+        XCTAssertTrue(built.stderr.contains("apt-get install curl wget git") || built.stderr.contains("apt-get install tini curl wget git"), built.stderr)
+        let version = try CLI.shell("docker run --rm --entrypoint cat \(tag) /git-version")
+        XCTAssertTrue(version.stdout.hasPrefix("git version"), version.stdout + version.stderr)
+    }
+
     /// A reader that goes away (`cogpack build | head`) does not break the build: the output
     /// is dropped, the image is built.
     func testAClosedOutputPipeDoesNotStopTheBuild() throws {

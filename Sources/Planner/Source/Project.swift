@@ -72,6 +72,12 @@ public struct Project: Sendable {
         for r in activeRequirements {
             out.append(Request(.package(name: r.name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
         }
+        // What `run:` lines call: rules bring the Debian packages of those programs.
+        for line in c.run {
+            for program in ShellPrograms.programs(in: line.command) {
+                out.append(Request(.runCommand(program), source: line.source, text: "run: \(line.command)"))
+            }
+        }
         if let s = c.systemPackages, !s.value.isEmpty {
             out.append(Request(.systemPackages(s.value), source: s.source, text: "system_packages: \(s.value.joined(separator: ", "))"))
         }

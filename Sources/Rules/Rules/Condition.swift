@@ -9,10 +9,12 @@ public struct Condition: Sendable {
     /// None of these packages is requested.
     public var without: [String] = []
     public var baseSetsRequireCuda: Bool?
+    /// A cog.yaml `run:` line calls this program (its name, without a folder).
+    public var command: String?
 
     public init() {}
 
-    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda"]
+    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda", "command"]
 
     static func parse(_ value: YAMLValue) throws -> Condition {
         let m = try value.mapping("when", allowed: keys)
@@ -28,6 +30,13 @@ public struct Condition: Sendable {
         c.cudaPinned = try m["cuda_pinned"]?.bool("when.cuda_pinned")
         c.without = try m["without"]?.strings("when.without").map(PackageName.normalize) ?? []
         c.baseSetsRequireCuda = try m["base_sets_require_cuda"]?.bool("when.base_sets_require_cuda")
+        if let cmd = m["command"] {
+            let name = try cmd.string("when.command")
+            guard !name.isEmpty, !name.contains("/"), LineText.firstControl(in: name) == nil, !name.contains(" ") else {
+                throw cmd.fail("when.command '\(name)' must be a program name such as curl (no folder, no spaces)")
+            }
+            c.command = name
+        }
         return c
     }
 }

@@ -40,6 +40,9 @@ enum RuleFileParser {
         guard consequences.count == 1, let consequence = consequences.first else {
             throw v.fail("rule '\(id)' must say exactly one of apt, require, python, needs_toolkit, floor")
         }
+        if case .apt = consequence, (when.package == nil) == (when.command == nil) {
+            throw v.fail("apt rule '\(id)' must name either when.package (a Python package needs them) or when.command (a run: line calls it)")
+        }
         return Rule(id: id, message: message, when: when, consequence: consequence, source: v.provenance)
     }
 

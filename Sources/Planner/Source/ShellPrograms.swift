@@ -1,0 +1,100 @@
+/// The programs a `run:` line calls, read the way `sh` splits a line into commands: the first
+/// word of each simple command (after `&&`, `||`, `;`, `|`, `&`, `(`, `{`, `$(`, backquotes,
+/// `if`/`then`/`do`…), past variable assignments (`A=b curl …`) and the wrappers that run the
+/// next word (`sudo`, `env`, `exec`, `time`, `nohup`, `xargs`), without its folder
+/// (`/usr/bin/curl` is `curl`). Quotes are honoured, so `echo "a; curl"` calls only `echo`.
+///
+/// Not a shell: no expansion, aliases or functions. What it finds is only ever used to add the
+/// Debian package that brings a program, so a word it misreads costs a package at worst.
+enum ShellPrograms {
+    /// Words after which the next word starts a command again.
+    static let keywords: Set<String> = ["if", "then", "else", "elif", "do", "while", "until", "!", "{", "("]
+    /// Programs that run the word after their options.
+    static let wrappers: Set<String> = ["sudo", "env", "exec", "time", "nohup", "xargs", "command", "nice"]
+
+    static func programs(in line: String) -> [String] {
+        var found: [String] = []
+        var atStart = true
+        var wrapped = false
+        for token in tokens(line) {
+            switch token {
+            case .separator:
+                atStart = true
+                wrapped = false
+            case .word(let w):
+                guard atStart else { continue }
+                if keywords.contains(w) { continue }
+                if isAssignment(w) { continue }
+                // A wrapper's own options (`sudo -E`, `env -i`, `xargs -n1`) come before the program.
+                if wrapped, w.hasPrefix("-") { continue }
+                let name = w.split(separator: "/").last.map(String.init) ?? w
+                if wrappers.contains(name) {
+                    wrapped = true
+                    continue
+                }
+                if !name.isEmpty, !found.contains(name) { found.append(name) }
+                atStart = false
+                wrapped = false
+            }
+        }
+        return found
+    }
+
+    enum Token: Equatable {
+        case word(String)
+        case separator
+    }
+
+    /// Words and command separators; quoted text is part of its word.
+    static func tokens(_ line: String) -> [Token] {
+        var out: [Token] = []
+        var word = ""
+        var quote: Character?
+        let chars = Array(line)
+        var i = 0
+        func flush() {
+            if !word.isEmpty { out.append(.word(word)) }
+            word = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                if c == q { quote = nil } else if c == "\\", q == "\"", i + 1 < chars.count { i += 1; word.append(chars[i]) } else { word.append(c) }
+                i += 1
+                continue
+            }
+            switch c {
+            case "'", "\"":
+                quote = c
+            case "\\":
+                if i + 1 < chars.count { i += 1; word.append(chars[i]) }
+            case " ", "\t":
+                flush()
+            case ";", "&", "|", "(", ")", "{", "}", "`", "\n":
+                flush()
+                out.append(.separator)
+            case "$" where i + 1 < chars.count && chars[i + 1] == "(":
+                flush()
+                out.append(.separator)
+                i += 1
+            case "#" where word.isEmpty:
+                // A comment runs to the end of the line.
+                while i < chars.count, chars[i] != "\n" { i += 1 }
+                continue
+            default:
+                word.append(c)
+            }
+            i += 1
+        }
+        flush()
+        return out
+    }
+
+    /// `NAME=value`, as the shell reads an assignment before a command.
+    static func isAssignment(_ w: String) -> Bool {
+        guard let eq = w.firstIndex(of: "="), eq != w.startIndex else { return false }
+        let name = w[..<eq]
+        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+}
