@@ -4,7 +4,7 @@ import XCTest
 
 final class CogConfigParserTests: XCTestCase {
     private func parse(_ text: String) throws -> CogConfig {
-        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"))
+        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"), kb: try TemporaryModel.kb.get())
     }
 
     private func assertRejected(_ text: String, line: Int?, saying words: String,

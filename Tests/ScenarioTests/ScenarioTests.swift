@@ -23,7 +23,7 @@ final class ScenarioTests: XCTestCase {
             let gpus = try e["gpus"]?.strings("gpus") ?? []
             let outcome: Outcome
             do {
-                let project = try Project.load(dir)
+                let project = try Project.load(dir, kb: kb)
                 outcome = try Resolver(kb: kb).resolve(project.requests(drivers: drivers, gpus: gpus))
             } catch let error as InputError {
                 XCTAssertEqual(status, "error", "\(name): unexpected input error \(error)")
