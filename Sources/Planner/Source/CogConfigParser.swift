@@ -2,7 +2,8 @@ import Foundation
 import Rules
 
 /// Reads cog.yaml, rejecting what Cog itself rejects, with the file and line of each problem.
-/// Its keys are those of `rules/cog-yaml.yaml`: every release of Cog from 0.9 on.
+/// Its keys are those of `rules/cog-yaml.yaml` (every release of Cog from 0.9 on); its Pythons
+/// and CUDA versions those the tables know.
 public enum CogConfigParser {
     static let deniedEnvironment = ["PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED",
                                     "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
@@ -90,6 +91,11 @@ public enum CogConfigParser {
         guard let pv = DottedVersion(pyText), (2...3).contains(pv.parts.count) else {
             throw py.fail("python_version '\(pyText)' must be major.minor or major.minor.patch, e.g. \"3.12\"")
         }
+        // A patch pin of a known minor passes here; whether a base has that patch is the resolver's.
+        let known = kb.knownPythons
+        guard known.contains(pv.truncated(to: 2)) else {
+            throw py.fail("python_version \(LineText.quoted(pyText)) is not a Python cogpack knows; write one of \(known.map(\.text).joined(separator: ", ")) (the Pythons of \(kb.matrix.file) and \(kb.catalog.source.file)), e.g. \"\(known.last?.text ?? "3.12")\"")
+        }
         config.pythonVersion = .init(value: pyText, source: py.provenance)
         if let r = m["python_requirements"] {
             config.pythonRequirements = .init(value: try r.line("build.python_requirements"), source: r.provenance)
@@ -114,6 +120,12 @@ public enum CogConfigParser {
             let text = try v.versionText("build.\(key)")
             guard let d = DottedVersion(text) else { throw v.fail("\(key) '\(text)' must be a version such as \"12.1\"") }
             if key == "cuda" {
+                // "11" would silently mean 11.0, which few models mean; Cog refuses it too.
+                guard d.parts.count >= 2 else {
+                    let minors = kb.matrix.cudaMinors.filter { $0.major == d.major }.map(\.text)
+                    let known = minors.isEmpty ? "" : " (CUDA \(d.major) releases cogpack knows: \(minors.joined(separator: ", ")))"
+                    throw v.fail("cuda \(LineText.quoted(text)) must be major.minor; write the minor too, e.g. \"\(minors.last ?? "11.8")\"\(known)")
+                }
                 guard d.major >= 11 else { throw v.fail("minimum supported CUDA version is 11; set cuda to 11.x or later, or remove it") }
                 config.cuda = .init(value: text, source: v.provenance)
             } else {
