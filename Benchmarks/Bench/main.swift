@@ -75,8 +75,8 @@ let loadTimes = try (0..<runs).map { _ -> Double in
     return now() - start
 }
 report("  of which: loading rules and matrix", median(loadTimes), target: "")
-let example = try Project.load(repo.appendingPathComponent("examples/gpu-torch"))
 let exampleKB = try KnowledgeBase.load(root: repo)
+let example = try Project.load(repo.appendingPathComponent("examples/gpu-torch"), kb: exampleKB)
 report("  of which: resolving and explaining", median(try (0..<runs).map { _ -> Double in
     let start = now()
     _ = try Resolver(kb: exampleKB).resolve(example.requests())
@@ -116,7 +116,7 @@ var tally = [0, 0]
 let batchStart = now()
 let batchKB = try KnowledgeBase.load(root: repo)
 for dir in models {
-    let project = try Project.load(dir)
+    let project = try Project.load(dir, kb: batchKB)
     switch try Resolver(kb: batchKB).resolve(project.requests()) {
     case .resolved: tally[0] += 1
     case .conflict: tally[1] += 1
@@ -125,7 +125,7 @@ for dir in models {
 report("100 generated models, one process (\(tally[0]) ok, \(tally[1]) conflicts)", now() - batchStart, target: "<= 5000 ms")
 
 // Each resolution has its own Z3 context, so a batch spreads over the cores.
-let projects = try models.map { try Project.load($0) }
+let projects = try models.map { try Project.load($0, kb: batchKB) }
 let parallelStart = now()
 let parallelKB = try KnowledgeBase.load(root: repo)
 DispatchQueue.concurrentPerform(iterations: projects.count) { i in
@@ -171,7 +171,7 @@ for n in 1...9 { growthReqs += base.map { $0.replacingOccurrences(of: #"^([a-z-]
 let growthModel = scratch.appendingPathComponent("growth")
 try write("build:\n  gpu: true\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\n", growthModel.appendingPathComponent("cog.yaml"))
 try write(growthReqs.joined(separator: "\n") + "\n", growthModel.appendingPathComponent("requirements.txt"))
-let growthProject = try Project.load(growthModel)
+let growthProject = try Project.load(growthModel, kb: batchKB)
 
 func timeResolve(_ kb: KnowledgeBase) throws -> Double {
     median(try (0..<runs).map { _ in

@@ -19,7 +19,7 @@ public struct Planner: Sendable {
     public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], extra: [Request] = [],
                      cache: ResolutionCache? = nil) throws -> PlanOutcome {
         let folder = try ModelFolder(directory)
-        let project = try Project.load(folder)
+        let project = try Project.load(folder, kb: kb)
         let source = try SourceInfo.read(folder)
         let input = BlockInput(project: project, source: source, kb: kb)
         let blocks = stack.active(input)

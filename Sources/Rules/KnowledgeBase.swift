@@ -8,10 +8,14 @@ public struct KnowledgeBase: Sendable {
     public let catalog: BaseImageCatalog
     /// uv and the cog SDK, with the versions builds install.
     public let tools: [BuildTool]
+    /// The keys cog.yaml may hold, over Cog's releases.
+    public let cogYAML: CogYAMLSchema
 
-    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog, tools: [BuildTool]) {
+    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog, tools: [BuildTool],
+                cogYAML: CogYAMLSchema) {
         self.matrix = matrix
         self.tools = tools
+        self.cogYAML = cogYAML
         self.rules = rules
         self.objectives = objectives
         self.catalog = catalog
@@ -41,14 +45,25 @@ public struct KnowledgeBase: Sendable {
         for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
             throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
         }
-        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools)
+        let cogYAML = try CogYAMLSchema.parse(try YAMLFile.load(path: root.appendingPathComponent(CogYAMLSchema.file),
+                                                                display: CogYAMLSchema.file))
+        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools,
+                               cogYAML: cogYAML)
         try kb.lint()
         return kb
     }
 
     /// The same knowledge with another base-image catalog.
     public func with(catalog: BaseImageCatalog) -> KnowledgeBase {
-        KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools)
+        KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools, cogYAML: cogYAML)
+    }
+
+    /// Every Python minor some table row or base image has: a python_version outside it is not a
+    /// Python release (3.99) or one nothing here can build on.
+    public var knownPythons: [DottedVersion] {
+        var out = Set(matrix.pythons.map { $0.truncated(to: 2) })
+        for image in catalog.images { if let p = image.python { out.insert(p.truncated(to: 2)) } }
+        return out.sorted()
     }
 
     public func tool(_ package: String) -> BuildTool? { tools.first { $0.package == package } }

@@ -19,7 +19,7 @@ struct ResolveCommand: ParsableCommand {
         do {
             let drivers = try Flags.drivers(driver)
             let kb = try DataRoot.knowledgeBase()
-            let project = try Project.load(URL(fileURLWithPath: directory))
+            let project = try Project.load(URL(fileURLWithPath: directory), kb: kb)
             let requests = project.requests(drivers: drivers, gpus: gpu)
             let resolver = Resolver(kb: kb)
             if let whyNot {

@@ -4,7 +4,7 @@ import XCTest
 
 final class CogConfigParserTests: XCTestCase {
     private func parse(_ text: String) throws -> CogConfig {
-        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"))
+        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"), kb: try TemporaryModel.kb.get())
     }
 
     private func assertRejected(_ text: String, line: Int?, saying words: String,
@@ -114,5 +114,22 @@ final class CogConfigParserTests: XCTestCase {
             assertRejected(head + "  max: \(value)\n", line: 4, saying: "whole number from 1 to 1024")
         }
         XCTAssertEqual(try parse(head + "  max: 1024\n").concurrencyMax?.value, 1024)
+    }
+
+    func testAPythonThatDoesNotExistIsRefusedWithTheOnesThatDo() throws {
+        for version in ["\"3.99\"", "\"2.7\"", "3.1", "\"4.0\""] {
+            assertRejected("build:\n  python_version: \(version)\n", line: 2, saying: "is not a Python cogpack knows; write one of")
+        }
+        assertRejected("build:\n  python_version: \"3.99\"\n", line: 2, saying: "3.10, 3.11, 3.12, 3.13")
+        // A patch pin of a Python that exists stays accepted.
+        XCTAssertEqual(try parse("build:\n  python_version: \"3.11.4\"\n").pythonVersion?.value, "3.11.4")
+    }
+
+    func testACudaWithoutItsMinorIsRefusedNotReadAsDotZero() throws {
+        for version in ["\"11\"", "12"] {
+            assertRejected("build:\n  python_version: \"3.11\"\n  gpu: true\n  cuda: \(version)\n", line: 4, saying: "must be major.minor")
+        }
+        assertRejected("build:\n  python_version: \"3.11\"\n  cuda: \"11\"\n", line: 3, saying: "11.8")
+        XCTAssertEqual(try parse("build:\n  python_version: \"3.11\"\n  cuda: \"11.8.0\"\n").cuda?.value, "11.8.0")
     }
 }

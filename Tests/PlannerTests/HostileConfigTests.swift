@@ -5,7 +5,7 @@ import XCTest
 /// cog.yaml values written to break out of where they go: a generated file's line, a shell command.
 final class HostileConfigTests: XCTestCase {
     private func parse(_ text: String) throws -> CogConfig {
-        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"))
+        try CogConfigParser.parse(try YAMLFile.parse(text, display: "cog.yaml"), kb: try TemporaryModel.kb.get())
     }
 
     private func assertRejected(_ text: String, line: Int, saying words: String, file: StaticString = #filePath, testLine: UInt = #line) {

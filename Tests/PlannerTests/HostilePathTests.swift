@@ -60,7 +60,7 @@ final class HostilePathTests: XCTestCase {
         try model.write("cog.yaml", cog("  python_requirements: \"\(model.root.path)/deps/requirements.txt\"\n"))
         try model.write("deps/requirements.txt", "numpy==1.26.4\n-r more.txt\n")
         try model.write("deps/more.txt", "pillow==10.3.0\n")
-        let project = try Project.load(model.root)
+        let project = try Project.load(model.root, kb: try TemporaryModel.kb.get())
         XCTAssertEqual(project.requirements.requirements.map(\.name), ["numpy", "pillow"])
         XCTAssertEqual(project.requirements.requirements.last?.source, Provenance(file: "deps/more.txt", line: 1))
     }
@@ -86,7 +86,7 @@ final class HostilePathTests: XCTestCase {
         let train = try TemporaryModel(cogYAML: cog("") + "train: \"train.py:train\"\n")
         assertRefused(train, at: Provenance(file: "cog.yaml", line: 4), saying: "'train.py' does not exist")
         try train.write("train.py", "def train(): pass\n")
-        XCTAssertNoThrow(try Project.load(train.root))
+        XCTAssertNoThrow(try Project.load(train.root, kb: try TemporaryModel.kb.get()))
     }
 
     func testAFIFONamedLikeARequirementsFileDoesNotHang() throws {
@@ -136,7 +136,7 @@ final class UnreadableModelTests: XCTestCase {
     func testAnUnreadableCogYAMLSaysSo() throws {
         let model = try TemporaryModel()
         let folder = try ModelFolder(model.root, system: refusing { $0.hasSuffix("/cog.yaml") })
-        XCTAssertThrowsError(try Project.load(folder)) { error in
+        XCTAssertThrowsError(try Project.load(folder, kb: try TemporaryModel.kb.get())) { error in
             XCTAssertEqual((error as? InputError)?.source, Provenance(file: "cog.yaml", line: nil))
             XCTAssertEqual((error as? InputError)?.message.hasPrefix("cannot read the file cog.yaml: permission denied"), true, "\(error)")
         }

@@ -12,7 +12,7 @@ final class ResolutionCacheTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ResolutionCache(directory: dir, salt: "rules v1")
-        let project = try Project.load(Self.repo.appendingPathComponent("examples/gpu-torch"))
+        let project = try Project.load(Self.repo.appendingPathComponent("examples/gpu-torch"), kb: kb)
         let requests = project.requests()
 
         guard case .resolved(let first) = try cache.resolve(requests, with: Resolver(kb: kb)) else { return XCTFail("no resolution") }

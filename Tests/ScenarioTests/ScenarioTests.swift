@@ -5,7 +5,8 @@ import Rules
 import XCTest
 
 /// Each folder under Fixtures/ is a model with an `expect.yaml`: the status, and values that
-/// chosen variables must have (or the sources the conflict core must name).
+/// chosen variables must have (or the sources the conflict core must name), and the warnings
+/// reading its files must give (`file:line: text`, each a part of one warning).
 final class ScenarioTests: XCTestCase {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -17,13 +18,15 @@ final class ScenarioTests: XCTestCase {
         for name in names {
             let dir = Self.fixtures.appendingPathComponent(name)
             let expect = try YAMLFile.load(path: dir.appendingPathComponent("expect.yaml"), display: "\(name)/expect.yaml")
-            let e = try expect.mapping("expect", allowed: ["status", "choices", "absent", "core", "error", "drivers", "gpus", "correction"])
+            let e = try expect.mapping("expect", allowed: ["status", "choices", "absent", "core", "error", "drivers", "gpus", "correction", "warnings"])
             let status = try e["status"]!.string("status")
             let drivers = try e["drivers"]?.strings("drivers").compactMap(DottedVersion.init) ?? []
             let gpus = try e["gpus"]?.strings("gpus") ?? []
             let outcome: Outcome
+            let warnings: [String]
             do {
-                let project = try Project.load(dir)
+                let project = try Project.load(dir, kb: kb)
+                warnings = project.warnings.map(\.description)
                 outcome = try Resolver(kb: kb).resolve(project.requests(drivers: drivers, gpus: gpus))
             } catch let error as InputError {
                 XCTAssertEqual(status, "error", "\(name): unexpected input error \(error)")
@@ -35,6 +38,9 @@ final class ScenarioTests: XCTestCase {
             switch outcome {
             case .resolved(let r):
                 XCTAssertEqual(status, "resolved", "\(name): resolved but expected \(status)")
+                for want in try e["warnings"]?.strings("warnings") ?? [] {
+                    XCTAssertTrue(warnings.contains { $0.contains(want) }, "\(name): no warning with '\(want)': \(warnings)")
+                }
                 for entry in try e["choices"]?.entries("choices") ?? [] {
                     XCTAssertEqual(r.choice(entry.key)?.value, try entry.value.versionText(entry.key), "\(name): \(entry.key)")
                 }

@@ -2,28 +2,29 @@ import Foundation
 import Rules
 
 /// Reads cog.yaml, rejecting what Cog itself rejects, with the file and line of each problem.
+/// Its keys are those of `rules/cog-yaml.yaml` (every release of Cog from 0.9 on); its Pythons
+/// and CUDA versions those the tables know.
 public enum CogConfigParser {
-    static let topKeys = ["build", "predict", "run", "train", "image", "model", "concurrency", "environment", "weights", "tests"]
-    static let buildKeys = ["gpu", "python_version", "python_requirements", "python_packages", "system_packages", "run",
-                            "pre_install", "cuda", "cudnn", "sdk_version", "cog_runtime"]
     static let deniedEnvironment = ["PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED",
                                     "LIBRARY_PATH", "HF_ENDPOINT", "HF_HUB_ENABLE_HF_TRANSFER"]
     static let deniedEnvironmentPrefixes = ["R8_", "REPLICATE_", "CUDA_", "NVIDIA_", "NV_", "PGET_", "KUBERNETES_"]
     /// More concurrent predictions than this is a typo, not a setting.
     static let concurrencyLimit = 1024
 
-    public static func load(_ folder: ModelFolder, file: String = "cog.yaml") throws -> CogConfig {
+    public static func load(_ folder: ModelFolder, kb: KnowledgeBase, file: String = "cog.yaml") throws -> CogConfig {
         let at = Provenance(file: file, line: nil)
         guard let path = try folder.resolve(file, at: at, what: "the file"),
               let text = try folder.text(path, at: at, what: "the file") else {
             throw InputError(at, "not found; run cogpack in a Cog model folder (one with cog.yaml) or pass its path")
         }
-        return try parse(try YAMLFile.parse(text, display: file))
+        return try parse(try YAMLFile.parse(text, display: file), kb: kb)
     }
 
-    public static func parse(_ doc: YAMLValue) throws -> CogConfig {
+    public static func parse(_ doc: YAMLValue, kb: KnowledgeBase) throws -> CogConfig {
         var config = CogConfig(file: doc.file)
-        let top = try doc.mapping("cog.yaml", allowed: topKeys)
+        let keys = CogConfigKeys(schema: kb.cogYAML)
+        guard doc.kind == .mapping else { throw doc.fail("cog.yaml must be a mapping of keys to values, found \(doc.kind.rawValue)") }
+        let top = try keys.section(doc, at: "", warnings: &config.warnings)
         if top["predict"] != nil, top["run"] != nil {
             throw top["run"]!.fail("only one of run or predict can be set; keep run (predict is its old name)")
         }
@@ -41,7 +42,7 @@ public enum CogConfigParser {
         }
         if let v = top["image"] { config.image = .init(value: try v.line("image"), source: v.provenance) }
         if let c = top["concurrency"] {
-            let m = try c.mapping("concurrency", allowed: ["max", "default_target"])
+            let m = try keys.section(c, at: "concurrency", warnings: &config.warnings)
             if let max = m["max"] {
                 let range = 1...concurrencyLimit
                 let wrong = max.fail("concurrency.max must be a whole number from 1 to \(concurrencyLimit) (how many predictions run at once), found \(max.scalarText.map(LineText.quoted) ?? max.kind.rawValue); write e.g. max: 4")
@@ -51,7 +52,7 @@ public enum CogConfigParser {
         }
         if let env = top["environment"] {
             var seen = Set<String>()
-            for item in try env.sequence("environment") {
+            for item in try items(env, "environment") {
                 let text = try item.line("each environment entry")
                 guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
                     throw item.fail("environment entries must be KEY=VALUE, found '\(text)'")
@@ -70,14 +71,18 @@ public enum CogConfigParser {
         }
         if let b = top["build"] {
             config.hasBuild = true
-            try parseBuild(b, into: &config)
+            try parseBuild(b, into: &config, keys: keys, kb: kb)
         }
+        // In the order of the file, whichever section read them first.
+        config.warnings = config.warnings.enumerated().sorted { a, b in
+            (a.element.source.line ?? 0, a.offset) < (b.element.source.line ?? 0, b.offset)
+        }.map(\.element)
         return config
     }
 
-    private static func parseBuild(_ b: YAMLValue, into config: inout CogConfig) throws {
+    private static func parseBuild(_ b: YAMLValue, into config: inout CogConfig, keys: CogConfigKeys, kb: KnowledgeBase) throws {
         // `build:` with nothing under it is an empty mapping, as `build: {}`: python_version is still required.
-        let m = b.kind == .null ? [:] : try b.mapping("build", allowed: buildKeys)
+        let m = try keys.section(b, at: "build", warnings: &config.warnings)
         if let v = m["gpu"] { config.gpu = .init(value: try v.bool("build.gpu"), source: v.provenance) }
         guard let py = m["python_version"] else {
             throw b.fail("python_version is required; add it to the build section of cog.yaml, e.g. python_version: \"3.12\"")
@@ -85,6 +90,11 @@ public enum CogConfigParser {
         let pyText = try py.versionText("build.python_version")
         guard let pv = DottedVersion(pyText), (2...3).contains(pv.parts.count) else {
             throw py.fail("python_version '\(pyText)' must be major.minor or major.minor.patch, e.g. \"3.12\"")
+        }
+        // A patch pin of a known minor passes here; whether a base has that patch is the resolver's.
+        let known = kb.knownPythons
+        guard known.contains(pv.truncated(to: 2)) else {
+            throw py.fail("python_version \(LineText.quoted(pyText)) is not a Python cogpack knows; write one of \(known.map(\.text).joined(separator: ", ")) (the Pythons of \(kb.matrix.file) and \(kb.catalog.source.file)), e.g. \"\(known.last?.text ?? "3.12")\"")
         }
         config.pythonVersion = .init(value: pyText, source: py.provenance)
         if let r = m["python_requirements"] {
@@ -94,7 +104,7 @@ public enum CogConfigParser {
             if config.pythonRequirements != nil {
                 throw p.fail("only one of python_packages or python_requirements can be set, not both; move the packages into the requirements file")
             }
-            config.pythonPackages = try p.sequence("build.python_packages").map {
+            config.pythonPackages = try items(p, "build.python_packages").map {
                 .init(value: try $0.line("each python_packages entry"), source: $0.provenance)
             }
         }
@@ -103,13 +113,19 @@ public enum CogConfigParser {
         }
         for (key, keyPath) in [("run", \CogConfig.run), ("pre_install", \CogConfig.preInstall)] {
             guard let list = m[key] else { continue }
-            config[keyPath: keyPath] = try list.sequence("build.\(key)").map(runCommand)
+            config[keyPath: keyPath] = try items(list, "build.\(key)").map { try runCommand($0, keys: keys, warnings: &config.warnings) }
         }
         for key in ["cuda", "cudnn"] {
             guard let v = m[key] else { continue }
             let text = try v.versionText("build.\(key)")
             guard let d = DottedVersion(text) else { throw v.fail("\(key) '\(text)' must be a version such as \"12.1\"") }
             if key == "cuda" {
+                // "11" would silently mean 11.0, which few models mean; Cog refuses it too.
+                guard d.parts.count >= 2 else {
+                    let minors = kb.matrix.cudaMinors.filter { $0.major == d.major }.map(\.text)
+                    let known = minors.isEmpty ? "" : " (CUDA \(d.major) releases cogpack knows: \(minors.joined(separator: ", ")))"
+                    throw v.fail("cuda \(LineText.quoted(text)) must be major.minor; write the minor too, e.g. \"\(minors.last ?? "11.8")\"\(known)")
+                }
                 guard d.major >= 11 else { throw v.fail("minimum supported CUDA version is 11; set cuda to 11.x or later, or remove it") }
                 config.cuda = .init(value: text, source: v.provenance)
             } else {
@@ -131,7 +147,7 @@ public enum CogConfigParser {
     /// read (`;`, `$(…)`) is refused: the names are apt-get's arguments, never shell text.
     static func systemPackages(_ list: YAMLValue, warnings: inout [InputWarning]) throws -> [String] {
         var out: [String] = []
-        for item in try list.sequence("build.system_packages") {
+        for item in try items(list, "build.system_packages") {
             let text = try item.line("each system_packages entry")
             if let bad = text.first(where: { DebianPackage.shellCharacters.contains($0) }) {
                 throw item.fail("system_packages entry \(LineText.quoted(text)) contains '\(bad)'; list Debian package names only (e.g. ffmpeg, libgl1=1.6.0-1) and put commands under build.run")
@@ -149,15 +165,20 @@ public enum CogConfigParser {
         return out
     }
 
-    private static func runCommand(_ v: YAMLValue) throws -> CogConfig.RunCommand {
+    /// A list of cog.yaml; a key with no items (YAML null) is an empty list, as in Cog.
+    static func items(_ v: YAMLValue, _ what: String) throws -> [YAMLValue] {
+        v.kind == .null ? [] : try v.sequence(what)
+    }
+
+    private static func runCommand(_ v: YAMLValue, keys: CogConfigKeys, warnings: inout [InputWarning]) throws -> CogConfig.RunCommand {
         let command: String
         var mounts: [(String, String)] = []
         if v.kind == .mapping {
-            let m = try v.mapping("a run entry", allowed: ["command", "mounts"])
+            let m = try keys.section(v, at: "build.run[]", warnings: &warnings)
             guard let c = m["command"] else { throw v.fail("a run entry needs a command") }
             command = try c.line("run.command", allowingTab: true)
-            for mount in try m["mounts"]?.sequence("run.mounts") ?? [] {
-                let mm = try mount.mapping("a run mount", allowed: ["type", "id", "target"])
+            for mount in try m["mounts"].map({ try items($0, "run.mounts") }) ?? [] {
+                let mm = try keys.section(mount, at: "build.run[].mounts[]", warnings: &warnings)
                 guard try mm["type"]?.string("mount type") == "secret",
                       let id = try mm["id"]?.line("mount id"), let target = try mm["target"]?.line("mount target") else {
                     throw mount.fail("run mounts must be {type: secret, id: …, target: …}")

@@ -10,12 +10,13 @@ public struct Project: Sendable {
     /// What was accepted but read differently than written, for the command line to show.
     public var warnings: [InputWarning] { config.warnings }
 
-    public static func load(_ directory: URL) throws -> Project {
-        try load(try ModelFolder(directory))
+    /// `kb` says which keys cog.yaml may hold and which Pythons and CUDA versions exist.
+    public static func load(_ directory: URL, kb: KnowledgeBase) throws -> Project {
+        try load(try ModelFolder(directory), kb: kb)
     }
 
-    public static func load(_ folder: ModelFolder) throws -> Project {
-        let config = try CogConfigParser.load(folder)
+    public static func load(_ folder: ModelFolder, kb: KnowledgeBase) throws -> Project {
+        let config = try CogConfigParser.load(folder, kb: kb)
         for ref in [config.predict, config.train].compactMap({ $0 }) {
             try checkPythonFile(ref, in: folder)
         }
