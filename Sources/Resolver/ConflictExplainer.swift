@@ -110,7 +110,7 @@ struct Edit {
     static func removable(_ r: Request) -> Bool {
         switch r.kind {
         // A flag's change already is its removal from the fleet.
-        case .cuda, .cudnn: return true
+        case .cuda, .cudnn, .wheelIndex, .constraint: return true
         default: return false
         }
     }
@@ -156,7 +156,7 @@ struct Edit {
             return Edit(text: "", verb: "drop --driver \(d.text) from the fleet", request: nil)
         case .computeCapability(let a):
             return Edit(text: "", verb: "drop --gpu \(a) from the fleet", request: nil)
-        case .systemPackages, .runCommand, .availableBaseImages:
+        case .systemPackages, .runCommand, .availableBaseImages, .wheelIndex, .constraint:
             return nil
         }
     }

@@ -173,14 +173,22 @@ final class Encoding {
             case .package(let name, let spec, let local):
                 guard variables[name] != nil else { continue }
                 var parts = [among(name) { !$0.isNone && $0.pep.map(spec.contains) == true }]
-                if let local {
-                    if local == "cpu" {
-                        parts.append(isNone("cuda"))
-                    } else if let cuda = Self.cudaOfVariant(local) {
-                        parts.append(among("cuda") { $0.dotted == cuda })
-                    }
-                }
+                if let local { parts.append(variant(local)) }
                 track(.request(i), r.source, r.text, z3.and(parts))
+            case .constraint(let name, let spec, let local):
+                guard variables[name] != nil else { continue }
+                var parts = [among(name) { $0.isNone || $0.pep.map(spec.contains) == true }]
+                if let local { parts.append(z3.implies(present(name), variant(local))) }
+                track(.request(i), r.source, r.text, z3.and(parts))
+            case .wheelIndex(let url):
+                // Only an index the tables know: any other serves packages the resolver does not model.
+                let rows = kb.matrix.torch.filter { Self.index($0.index, covers: url) }
+                guard !rows.isEmpty else { continue }
+                let cudas = Set(rows.map(\.cuda))
+                let allowed = z3.or(cudas.map { c in c.map { v in among("cuda") { $0.dotted == v.truncated(to: 2) } } ?? isNone("cuda") })
+                track(.request(i), r.source, "\(r.text): the \(Set(rows.map(\.variant)).sorted().joined(separator: ", ")) wheels (\(rows[0].source))",
+                      // A CPU build runs a CUDA wheel fine: only a GPU build is held to the variant.
+                      z3.implies(z3.and([present("torch"), gpu]), allowed))
             case .cuda(let v):
                 var parts = [among("cuda") { $0.dotted == v.truncated(to: 2) }]
                 if v.parts.count > 2 {
@@ -217,6 +225,26 @@ final class Encoding {
                 track(.request(i), r.source, r.text, z3.and(parts))
             }
         }
+    }
+
+    /// What a wheel variant label asks: `cpu` no CUDA, `cu118` CUDA 11.8.
+    private func variant(_ local: String) -> Z3Context.Term {
+        if local == "cpu" { return isNone("cuda") }
+        if let cuda = Self.cudaOfVariant(local) { return among("cuda") { $0.dotted == cuda } }
+        return z3.yes
+    }
+
+    /// Whether `url` (an index or a links page) is the wheel index `index` of the tables or a page
+    /// under it (`…/whl/cu113/torch_stable.html`); case, a trailing `/` and `/simple` do not matter.
+    static func index(_ index: String, covers url: String) -> Bool {
+        func clean(_ s: String) -> String {
+            var t = s.lowercased()
+            while t.hasSuffix("/") { t.removeLast() }
+            if t.hasSuffix("/simple") { t.removeLast("/simple".count) }
+            return t
+        }
+        let i = clean(index), u = clean(url)
+        return u == i || u.hasPrefix(i + "/")
     }
 
     /// `cu118` → 11.8, `cu121` → 12.1, `cu130` → 13.0.

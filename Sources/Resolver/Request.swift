@@ -8,6 +8,12 @@ public struct Request: Sendable {
         case python(DottedVersion)
         /// A requirement on a package; `local` is a wheel variant label such as `cu118` or `cpu`.
         case package(name: String, spec: PEP440SpecifierSet, local: String?)
+        /// A line of a `-c` file: bounds the package when something brings it in, asks for nothing.
+        case constraint(name: String, spec: PEP440SpecifierSet, local: String?)
+        /// A package index or links page the requirements name. When the tables list it as the
+        /// index of a wheel variant (download.pytorch.org/whl/cu118), the packages of those rows
+        /// are that variant, as pip would find them there.
+        case wheelIndex(String)
         case cuda(DottedVersion)
         case cudnn(DottedVersion)
         /// A driver the image must run on (`--driver`); several mean a fleet.

@@ -37,6 +37,7 @@ final class RequirementsParserTests: XCTestCase {
               >=0.20
             """)
         try write("extra/more.txt", "scipy==1.11.4\n-f ../wheels\n")
+        try write("wheels/tool-1.0-py3-none-any.whl", "")
         let file = try RequirementsParser.load(root: dir, path: "requirements.txt")
         let byName = Dictionary(uniqueKeysWithValues: file.requirements.map { ($0.name, $0) })
         XCTAssertEqual(file.requirements.map(\.name),
@@ -63,21 +64,31 @@ final class RequirementsParserTests: XCTestCase {
         // A continued line is reported at the line where it starts.
         XCTAssertEqual(byName["accelerate"]?.source, Provenance(file: "requirements.txt", line: 11))
 
-        XCTAssertEqual(file.options.map(\.option), ["--extra-index-url", "--find-links"])
+        XCTAssertEqual(file.options.map(\.kind), [.extraIndexURL("https://download.pytorch.org/whl/cu118"), .findLinks(.local("wheels"))],
+                       "a --find-links folder is read from the file that names it, as pip does")
         XCTAssertEqual(file.options[1].source, Provenance(file: "extra/more.txt", line: 2))
     }
 
     func testPathLinesWithRunsOfSlashesDoNotCrash() throws {
         // Found by scripts/fuzz.sh (Requirements): NSString.lastPathComponent of `///o//` traps
-        // in swift-corelibs-foundation; the name of a bare path requirement is taken without it.
+        // in swift-corelibs-foundation; names of path requirements are taken without it. An
+        // absolute path is outside the model folder: refused, not a crash.
         let source = Provenance(file: "requirements.txt", line: 1)
+        let folder = try ModelFolder(dir)
         for line in ["/////o//////", "///o//", "/a///b//", "./wheels//tool-1.0-py3-none-any.whl//"] {
-            _ = try RequirementsParser.requirement(line, source: source, editable: false)
+            do {
+                _ = try RequirementsParser.requirement(line, source: source, editable: false, folder: folder)
+            } catch let e as InputError {
+                XCTAssertEqual(e.source, source, line)
+            }
         }
-        XCTAssertEqual(try RequirementsParser.requirement("///o//", source: source, editable: false).name, "o")
-        XCTAssertEqual(try RequirementsParser.requirement("./w//tool-1.0-py3-none-any.whl", source: source, editable: false).name, "tool")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("w"), withIntermediateDirectories: true)
+        try write("w/tool-1.0-py3-none-any.whl", "")
+        XCTAssertEqual(try RequirementsParser.requirement("./w//tool-1.0-py3-none-any.whl", source: source, editable: false, folder: folder).name, "tool")
         try write("requirements.txt", "///o//\n")
-        XCTAssertEqual(try RequirementsParser.load(root: dir, path: "requirements.txt").requirements.map(\.name), ["o"])
+        XCTAssertThrowsError(try RequirementsParser.load(root: dir, path: "requirements.txt")) { error in
+            XCTAssertTrue("\(error)".contains("outside the model folder"), "\(error)")
+        }
     }
 
     func testAFileIncludedManyTimesIsReadOnce() throws {
@@ -133,8 +144,7 @@ final class RequirementsParserTests: XCTestCase {
 final class RequirementsControlCharacterTests: XCTestCase {
     func testALineWithAControlCharacterIsRefusedWithItsLine() throws {
         let model = try TemporaryModel()
-        for (text, words) in [("numpy\rtorch==1.0\n", "carriage return"), ("numpy\n\u{0B}--index-url x\n", "U+000B"),
-                              ("ok\nnumpy\u{2028}-i https://evil.example\n", "U+2028"), ("a\u{1B}[31m\n", "escape")] {
+        for (text, words) in [("a\u{1B}[31m\n", "escape"), ("numpy\u{0}==1\n", "NUL")] {
             try model.write("requirements.txt", text)
             XCTAssertThrowsError(try RequirementsParser.load(root: model.root, path: "requirements.txt")) { error in
                 let e = error as? InputError
@@ -146,5 +156,17 @@ final class RequirementsControlCharacterTests: XCTestCase {
         try model.write("requirements.txt", "numpy==1.26.4\r\ntorch\t==2.3.1\r\n")
         XCTAssertEqual(try RequirementsParser.load(root: model.root, path: "requirements.txt").requirements.map(\.name), ["numpy", "torch"],
                        "CRLF line ends and tabs are fine")
+    }
+
+    /// pip splits a file with Python's `splitlines`: a lone CR (an old Mac file), U+000B, U+2028 …
+    /// end a line for it, so they end one here too, and nothing the installer reads is hidden.
+    func testLineBreaksArePipsLineBreaks() throws {
+        let model = try TemporaryModel()
+        try model.write("requirements.txt", "numpy==1.26.4\rsix\u{0B}idna\u{2028}-i https://mirror.example/simple\r\npillow \\\r\n  >=9\r\n")
+        let file = try RequirementsParser.load(root: model.root, path: "requirements.txt")
+        XCTAssertEqual(file.requirements.map(\.name), ["numpy", "six", "idna", "pillow"])
+        XCTAssertEqual(file.requirements.map(\.source.line), [1, 2, 3, 5], "a continued CRLF line is reported where it starts")
+        XCTAssertEqual(file.options.map(\.kind), [.indexURL("https://mirror.example/simple")])
+        XCTAssertEqual(file.options.first?.source, Provenance(file: "requirements.txt", line: 4))
     }
 }

@@ -1,14 +1,21 @@
 import Foundation
 import Rules
 
-/// The rest of the requirements: pins as written (markers evaluated), index options hoisted to
-/// the top, local wheel files from the model folder, the framework and SDK pins as constraints so
-/// that nothing here can change torch or cog. A cache mount keeps downloads between builds.
+/// The rest of the requirements: pins as written (markers evaluated), index options on lines of
+/// their own at the top, local wheel files and source folders from the model folder, the `-c`
+/// files and the framework and SDK pins as constraints so that nothing here can change torch or
+/// cog. A cache mount keeps downloads between builds.
 struct AppDepsBlock: Block {
     let name = "app-deps"
     static let context = "requirements"
     static let mountPoint = Layout.inputs + "/requirements"
     static let localMountPoint = Layout.inputs + "/local"
+    /// Source folders and git repositories of the model, bound read-only here from the context...
+    static let modelMountPoint = Layout.inputs + "/model"
+    /// ...and copied for the install to where the image has them (a tmpfs over /src, so nothing of
+    /// it reaches the layer): a build backend writes into its source folder, and an editable
+    /// install then points to the model's own copy of the folder at run time.
+    static let workspace = Layout.src
     /// The SDK is installed by its own block at the version the plan chose.
     static let managed = ["cog", "coglet"]
 
@@ -16,69 +23,77 @@ struct AppDepsBlock: Block {
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         let project = input.project
-        var lines: [String] = []
-        var localFiles: [String] = []
-        var needsGit = false
-        for option in project.requirements.options {
-            // The framework stage installs from the torch index itself; other indexes stay.
-            if option.value.contains("download.pytorch.org") { continue }
-            var value = option.value
-            if option.option == "--find-links", !value.contains("://") {
-                localFiles.append(IgnorePatterns.clean(value))
-                value = Self.localMountPoint + "/" + IgnorePatterns.clean(value)
-            }
-            lines.append(value.isEmpty ? option.option : "\(option.option) \(value)")
-        }
+        var files = GeneratedRequirements()
+        for option in project.requirements.options { try files.add(option, input) }
         for r in project.activeRequirements {
-            if FrameworkBlock.packages.contains(r.name) { continue }
-            if Self.managed.contains(r.name) {
+            if let name = r.name, FrameworkBlock.packages.contains(name) { continue }
+            if let name = r.name, Self.managed.contains(name) {
                 composer.warn("\(r.source): '\(r.text)' is left out: the cog SDK comes from build.sdk_version (or rules/build-tools.yaml)")
                 continue
             }
-            var line = r.text
-            switch r.origin {
-            case .file(let path):
-                let clean = IgnorePatterns.clean(path)
-                guard input.source.exists(clean) else {
-                    throw InputError(r.source, "\(path) is not in the model folder (or .dockerignore leaves it out); add the file or remove the line")
-                }
-                localFiles.append(clean)
-                line = Self.localMountPoint + "/" + clean
-            case .vcs:
-                needsGit = true
-            case .index, .url:
-                break
-            }
-            lines.append(r.editable ? "-e " + line : line)
+            try files.add(r, input)
+        }
+        for c in project.activeConstraints {
+            // The resolver held the framework to these; the SDK pin is the plan's.
+            guard let name = c.name, !FrameworkBlock.packages.contains(name), !Self.managed.contains(name) else { continue }
+            files.constraints.append(GeneratedRequirements.line(c.text, hashes: c.hashes))
         }
         // Nothing in the requirements may move the framework or the SDK.
-        let constraints = FrameworkBlock.pins(resolved) + ["cog==\(try CogRuntimeBlock.version(input).0)"]
+        let constraints = FrameworkBlock.pins(resolved) + ["cog==\(try CogRuntimeBlock.version(input).0)"] + files.constraints
         composer.addContext(Self.context, Plan.Context(
             kind: .generated, block: name, description: "requirements rewritten for the build, and the framework and SDK pins as constraints",
             excludes: [],
-            files: ["requirements.txt": .init(content: lines.map { $0 + "\n" }.joined(), mode: 0o644),
+            files: ["requirements.txt": .init(content: files.text, mode: 0o644),
                     "constraints.txt": .init(content: constraints.map { $0 + "\n" }.joined(), mode: 0o644)]))
-        guard lines.contains(where: { !$0.hasPrefix("-") || $0.hasPrefix("-e ") }) else { return }
+        guard !files.requirements.isEmpty else { return }
 
         var mounts: [Mount] = [.input(.context(Self.context), target: Self.mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
                                .caBundle(target: Layout.caBundle)]
-        if !localFiles.isEmpty {
+        if !files.localFiles.isEmpty {
             try composer.addStage("local-packages", phase: .appDeps, block: name, name: "local package files",
                                   source: .scratch,
-                                  operations: localFiles.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
+                                  operations: files.localFiles.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
             mounts.append(.input(.stage("local-packages"), target: Self.localMountPoint, path: "/"))
         }
+        for folder in files.sourceFolders {
+            mounts.append(.input(.context("context"), target: Self.modelMountPoint + "/" + folder, path: "/" + folder))
+        }
+        if !files.sourceFolders.isEmpty { mounts.append(.tmpfs(target: Self.workspace)) }
         var ops: [Plan.Operation] = []
-        if needsGit {
+        if files.needsGit {
             // uv fetches VCS requirements with git. It stays in the image: the environment's
             // chain is the image, and BuildKit v0.8 cannot take a package back out of a layer.
             ops.append(.exec(.shell("apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates",
                                     label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
                                     mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true)))
         }
-        let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python",
-                    "-r", Self.mountPoint + "/requirements.txt", "-c", Self.mountPoint + "/constraints.txt"]
-        ops.append(.exec(.init(argv, label: "uv pip install -r requirements.txt", env: Layout.uvEnv, mounts: mounts, network: true)))
+        var argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + files.flags
+        var label = "uv pip install -r requirements.txt"
+        if files.indexSources > 1 {
+            // uv stops at the first index that has a package; pip takes the best version from all.
+            argv += ["--index-strategy", "unsafe-best-match"]
+            label += " (every index searched for the best version, as pip does: --index-strategy unsafe-best-match)"
+        }
+        if files.allHashed {
+            // pip turns hash checking on for every line once one has a hash; here every line has.
+            argv.append("--require-hashes")
+            label += " (hashes required)"
+        } else if files.someHashed {
+            argv.append("--verify-hashes")
+            label += " (hashes checked where given)"
+            composer.warn("\(files.firstUnhashed!): not every requirement has --hash; pip would refuse the file, cogpack checks the hashes given and installs the rest unchecked")
+        }
+        argv += ["-r", Self.mountPoint + "/requirements.txt", "-c", Self.mountPoint + "/constraints.txt"]
+        var env = Layout.uvEnv
+        if files.needsGit {
+            // The repository's files keep the owner they have on the host; git must read them anyway.
+            env += ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]
+        }
+        if !files.sourceFolders.isEmpty {
+            // Fixed script; the install's arguments follow it as "$@".
+            argv = ["/bin/sh", "-c", "cp -a \(Self.modelMountPoint)/. \(Self.workspace)/ && exec \"$@\"", "install"] + argv
+        }
+        ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts, network: true)))
         try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements",
                               source: .phase(.frameworkDeps), operations: ops, provides: ["app-deps"])
     }

@@ -21,6 +21,9 @@ struct FrameworkBlock: Block {
             specs += ["torch", "torchvision", "torchaudio"].compactMap { p in resolved.value(p).map { "\(p)==\($0)" } }
             let details = resolved.details("torch")
             if details["on_pypi"] != "true", let index = details["index"] {
+                // uv's default strategy (the first index that has the package) is the right one
+                // here, unlike in the requirements step: the resolver chose this variant's index,
+                // and uv searches an extra index before the package index.
                 indexArgs = ["--extra-index-url", index]
             }
             why.append("torch \(torch) \(details["variant"] ?? "")")

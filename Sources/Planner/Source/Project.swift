@@ -8,7 +8,7 @@ public struct Project: Sendable {
     public let config: CogConfig
     public let requirements: RequirementsFile
     /// What was accepted but read differently than written, for the command line to show.
-    public var warnings: [InputWarning] { config.warnings }
+    public var warnings: [InputWarning] { config.warnings + requirements.warnings + unconstrained }
 
     /// `kb` says which keys cog.yaml may hold and which Pythons and CUDA versions exist.
     public static func load(_ directory: URL, kb: KnowledgeBase) throws -> Project {
@@ -26,7 +26,7 @@ public struct Project: Sendable {
             reqs = try RequirementsParser.load(folder, path: r.value, from: r.source)
         }
         for p in config.pythonPackages {
-            reqs.requirements.append(try RequirementsParser.requirement(p.value, source: p.source, editable: false))
+            try RequirementsParser.entry(p.value, source: p.source, folder: folder, into: &reqs)
         }
         return Project(directory: folder.root, config: config, requirements: reqs)
     }
@@ -46,10 +46,31 @@ public struct Project: Sendable {
 
     /// The requirement lines whose markers hold on the target (Linux, x86_64, the cog.yaml python);
     /// a line for macOS or another python asks nothing of this build.
-    public var activeRequirements: [Requirement] {
-        guard let text = config.pythonVersion?.value, let python = DottedVersion(text) else { return requirements.requirements }
+    public var activeRequirements: [Requirement] { active(requirements.requirements) }
+
+    /// The lines of `-c` files that hold on the target.
+    public var activeConstraints: [Requirement] { active(requirements.constraints) }
+
+    private func active(_ lines: [Requirement]) -> [Requirement] {
+        guard let text = config.pythonVersion?.value, let python = DottedVersion(text) else { return lines }
         let env = Marker.Environment(python: python)
-        return requirements.requirements.filter { r in r.marker.flatMap(Marker.init)?.evaluate(env) ?? true }
+        return lines.filter { r in r.marker.flatMap(Marker.init)?.evaluate(env) ?? true }
+    }
+
+    /// URL, VCS and path requirements: the installer takes them as they are, and what they bring
+    /// (their name, version and dependencies) is known only once built, so nothing here checks it.
+    var unconstrained: [InputWarning] {
+        activeRequirements.compactMap { r in
+            let what: String
+            switch r.origin {
+            case .index: return nil
+            case .url: what = "a URL"
+            case .vcs, .localVCS: what = "a VCS"
+            case .file, .directory: what = "a path"
+            }
+            let name = r.name.map { "\($0) comes from \(what) requirement" } ?? "\(what) requirement names its package only once built"
+            return InputWarning(r.source, "\(name): installed as written, not constrained by the resolver (its version and dependencies are not checked)")
+        }
     }
 
     /// What the user asks of the resolver: cog.yaml settings, requirement lines, and flags.
@@ -71,7 +92,18 @@ public struct Project: Sendable {
             out.append(Request(.cudnn(v), source: cd.source, text: "cudnn: \"\(cd.value)\""))
         }
         for r in activeRequirements {
-            out.append(Request(.package(name: r.name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
+            guard let name = r.name else { continue }
+            out.append(Request(.package(name: name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
+        }
+        for r in activeConstraints {
+            guard let name = r.name else { continue }
+            out.append(Request(.constraint(name: name, spec: r.specifier, local: r.local), source: r.source, text: "-c: " + r.text))
+        }
+        // An index of one wheel variant (download.pytorch.org/whl/cu118) fixes the variant of
+        // what the tables say it serves; the resolver matches the URL against the tables.
+        for o in requirements.options {
+            guard let url = o.indexURL else { continue }
+            out.append(Request(.wheelIndex(url), source: o.source, text: o.text))
         }
         // What `run:` lines call: rules bring the Debian packages of those programs.
         for line in c.run {

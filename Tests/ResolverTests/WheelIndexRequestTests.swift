@@ -1,0 +1,67 @@
+import Foundation
+@testable import Resolver
+import Rules
+import XCTest
+
+/// The requests that requirements options and `-c` files make: a CUDA-variant wheel index fixes
+/// torch's CUDA on a GPU build; a constraint bounds a package only when something brings it in.
+final class WheelIndexRequestTests: XCTestCase {
+    static let kb = Result { try KnowledgeBase.load(root: ResolverTests.repo) }
+
+    private func resolve(_ requests: [Request]) throws -> Outcome { try Resolver(kb: try Self.kb.get()).resolve(requests) }
+    private let req = Provenance(file: "requirements.txt", line: 1)
+    private func gpu(_ on: Bool) -> Request { Request(.gpu(on), source: Provenance(file: "cog.yaml", line: 2), text: "gpu: \(on)") }
+    private func python(_ v: String) -> Request {
+        Request(.python(DottedVersion(v)!), source: Provenance(file: "cog.yaml", line: 3), text: "python_version: \"\(v)\"")
+    }
+    private func torch(_ spec: String) -> Request {
+        Request(.package(name: "torch", spec: PEP440SpecifierSet(spec)!, local: nil), source: Provenance(file: "requirements.txt", line: 2), text: "torch\(spec)")
+    }
+    private func index(_ url: String) -> Request { Request(.wheelIndex(url), source: req, text: "--extra-index-url \(url)") }
+
+    func testACUDAVariantIndexFixesTorchsCUDAAndIsNamedAsAReason() throws {
+        guard case .resolved(let r) = try resolve([gpu(true), python("3.10"), torch("==2.0.1"), index("https://download.pytorch.org/whl/cu117/")]) else {
+            return XCTFail("expected a resolution")
+        }
+        XCTAssertEqual(r.choice("cuda")?.value, "11.7", "without the index, 2.0.1 would take its newest variant, 11.8")
+        XCTAssertTrue(r.choice("cuda")!.reasons.contains { $0.source == "requirements.txt:1" })
+    }
+
+    func testALinksPageUnderAVariantIndexCountsAndAnUnknownIndexAsksNothing() throws {
+        guard case .resolved(let r) = try resolve([gpu(true), python("3.10"), torch("==1.12.1"),
+                                                   index("https://download.pytorch.org/whl/cu113/torch_stable.html"),
+                                                   index("https://pypi.example.com/simple")]) else {
+            return XCTFail("expected a resolution")
+        }
+        XCTAssertEqual(r.choice("cuda")?.value, "11.3")
+    }
+
+    func testAVariantTorchDoesNotHaveIsAConflictNamingTheIndex() throws {
+        guard case .conflict(let c) = try resolve([gpu(true), python("3.11"), torch("==2.3.1"), index("https://download.pytorch.org/whl/cu117")]) else {
+            return XCTFail("torch 2.3.1 has no cu117 wheels")
+        }
+        XCTAssertTrue(c.core.contains { $0.source == "requirements.txt:1" }, "\(c.core)")
+    }
+
+    func testACPUBuildIsNotHeldToACUDAIndex() throws {
+        guard case .resolved(let r) = try resolve([gpu(false), python("3.11"), torch("==2.3.1"), index("https://download.pytorch.org/whl/cu118")]) else {
+            return XCTFail("a CUDA wheel runs on a CPU build")
+        }
+        XCTAssertNil(r.choice("cuda"))
+    }
+
+    func testAConstraintBoundsOnlyWhatIsThere() throws {
+        let constraint = Request(.constraint(name: "torch", spec: PEP440SpecifierSet("<2.2")!, local: nil), source: req, text: "-c: torch<2.2")
+        guard case .resolved(let without) = try resolve([gpu(false), python("3.11"), constraint]) else { return XCTFail("expected a resolution") }
+        XCTAssertNil(without.choice("torch"), "a constraint brings nothing in")
+        guard case .resolved(let with) = try resolve([gpu(false), python("3.11"), constraint, torch(">=2.0")]) else { return XCTFail("expected a resolution") }
+        XCTAssertEqual(with.choice("torch")?.value.hasPrefix("2.1"), true, "\(String(describing: with.choice("torch")))")
+    }
+
+    func testIndexMatching() {
+        XCTAssertTrue(Encoding.index("https://download.pytorch.org/whl/cu118", covers: "https://download.pytorch.org/whl/cu118/"))
+        XCTAssertTrue(Encoding.index("https://download.pytorch.org/whl/cu118", covers: "HTTPS://download.pytorch.org/whl/cu118/simple"))
+        XCTAssertFalse(Encoding.index("https://download.pytorch.org/whl/cu118", covers: "https://download.pytorch.org/whl/cu1180"))
+        XCTAssertFalse(Encoding.index("https://download.pytorch.org/whl/cu118", covers: "https://download.pytorch.org/whl/torch_stable.html"))
+    }
+}

@@ -1,0 +1,3 @@
+class Predictor:
+    def predict(self) -> str:
+        return "hi"

@@ -1,0 +1,2 @@
+from setuptools import setup
+setup(name="tool", version="0.1")
