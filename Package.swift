@@ -40,10 +40,12 @@ let package = Package(
         ),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
         .target(name: "DataRefresh", dependencies: ["Rules"]),
+        // The OpenAPI document of a predictor, read statically from its Python source (as Cog's pkg/schema).
+        .target(name: "Schema", dependencies: ["Rules"]),
         .executableTarget(
             name: "cogpack",
             dependencies: [
-                "Rules", "Resolver", "Planner", "Builder", "DataRefresh",
+                "Rules", "Resolver", "Planner", "Builder", "DataRefresh", "Schema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,8 +59,9 @@ let package = Package(
             dependencies: ["Builder", "Planner", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
         ),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
+        .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.
-        .testTarget(name: "CLITests", dependencies: ["cogpack"], exclude: ["Hostile"]),
+        .testTarget(name: "CLITests", dependencies: ["cogpack"], exclude: ["Hostile", "Expected"]),
     ]
 )
