@@ -14,7 +14,8 @@ struct SchemaCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let project = try Project.load(URL(fileURLWithPath: directory))
+            let kb = try DataRoot.knowledgeBase()
+            let project = try Project.load(URL(fileURLWithPath: directory), kb: kb)
             let config = project.config
             guard let ref = train ? config.train : config.predict else {
                 throw InputError(Provenance(file: config.file, line: nil),
@@ -28,7 +29,7 @@ struct SchemaCommand: ParsableCommand {
                 throw InputError(ref.source, "cannot read \(LineText.quoted(file)) as UTF-8 text")
             }
             let document = try SchemaGenerator.document(source: source, file: file, target: parts[1],
-                                                        mode: train ? .train : .predict, version: try sdkVersion(config))
+                                                        mode: train ? .train : .predict, version: sdkVersion(config, kb))
             print(document.text, terminator: "")
         } catch let e as InputError {
             Failure.report(e, json: false)
@@ -36,9 +37,9 @@ struct SchemaCommand: ParsableCommand {
     }
 
     /// `info.version`: Cog writes the version of the cog that made the image; here, the SDK the image gets.
-    private func sdkVersion(_ config: CogConfig) throws -> String {
+    private func sdkVersion(_ config: CogConfig, _ kb: KnowledgeBase) -> String {
         if let v = config.sdkVersion { return v.value }
-        guard let tool = try DataRoot.knowledgeBase().tool("cog") else { return "unknown" }
+        guard let tool = kb.tool("cog") else { return "unknown" }
         return tool.version.description
     }
 }
