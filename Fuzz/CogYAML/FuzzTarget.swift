@@ -10,7 +10,7 @@ public func fuzzCogYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let text = FuzzInput.text(data, size) else { return 0 }
     do {
         let folder = try MemoryFolder.make(["cog.yaml": text])
-        let config = try CogConfigParser.load(folder)
+        let config = try CogConfigParser.load(folder, kb: FuzzInput.kb)
         // A parsed python_version is a DottedVersion of 2 or 3 parts: its text must read back.
         if let py = config.pythonVersion, DottedVersion(py.value) == nil {
             FuzzInput.fail("python_version \(py.value) accepted but not a version")

@@ -1,5 +1,6 @@
 import Foundation
 import Planner
+import Rules
 
 /// Helpers shared by the fuzz targets (compiled into each of them by scripts/fuzz.sh).
 enum FuzzInput {
@@ -15,6 +16,16 @@ enum FuzzInput {
     static func parts(_ text: String) -> [String] {
         text.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
     }
+
+    /// The rules (cog.yaml's keys and the known Pythons live there), read once from the checkout:
+    /// scripts/fuzz.sh runs the targets from the repository's root.
+    static let kb: KnowledgeBase = {
+        do {
+            return try KnowledgeBase.load(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        } catch {
+            fatalError("run the fuzz targets from the repository root (rules/ and data/ are read from there): \(error)")
+        }
+    }()
 
     /// Stops the run the way libFuzzer reports a crash, with a line that says which property broke.
     static func fail(_ message: String) -> Never {
