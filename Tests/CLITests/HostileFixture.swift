@@ -6,8 +6,8 @@ import XCTest
 /// folders whose names hold a line feed or a carriage return, and a named pipe.
 ///
 ///     root/sentinel.txt
-///     root/work/model/            (the model; ../../sentinel.txt from here is the sentinel)
-///     root/work/a\nb/, root/work/a\rb/
+///     root/cases/model/            (the model; ../../sentinel.txt from here is the sentinel)
+///     root/cases/a\nb/, root/cases/a\rb/
 ///     root/fifo
 final class HostileFixture {
     let root: URL
@@ -18,17 +18,17 @@ final class HostileFixture {
 
     init() throws {
         let fm = FileManager.default
-        // Short: the engine address below it must fit a Unix socket path.
-        root = URL(fileURLWithPath: "/tmp").appendingPathComponent("cogpack-hostile-\(UUID().uuidString.prefix(8))")
+        // Short: the engine address below it must fit a Unix socket path (108 bytes).
+        root = fm.temporaryDirectory.appendingPathComponent("cogpack-hostile-\(UUID().uuidString.prefix(8))")
         token = "SENTINEL-\(UUID().uuidString)"
         sentinel = root.appendingPathComponent("sentinel.txt")
-        model = root.appendingPathComponent("work/model")
+        model = root.appendingPathComponent("cases/model")
         fifo = root.appendingPathComponent("fifo")
-        try fm.createDirectory(at: root.appendingPathComponent("work"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("cases"), withIntermediateDirectories: true)
         try Data("\(token)\n".utf8).write(to: sentinel)
         try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello"), to: model)
         for name in ["a\nb", "a\rb"] {
-            try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello"), to: root.appendingPathComponent("work/\(name)"))
+            try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello"), to: root.appendingPathComponent("cases/\(name)"))
         }
         guard mkfifo(fifo.path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }

@@ -28,8 +28,8 @@ final class HostileInputTests: XCTestCase {
             var places = [
                 "{model}": fixture.model.path, "{sentinel}": fixture.sentinel.path, "{fifo}": fixture.fifo.path,
                 "{root}": fixture.root.path,
-                "{model-lf}": fixture.root.appendingPathComponent("work/a\nb").path,
-                "{model-cr}": fixture.root.appendingPathComponent("work/a\rb").path,
+                "{model-lf}": fixture.root.appendingPathComponent("cases/a\nb").path,
+                "{model-cr}": fixture.root.appendingPathComponent("cases/a\rb").path,
             ]
             if c.plan_edits != nil || c.plan_truncate != nil {
                 var data = try HostileFixture.snapshot()
