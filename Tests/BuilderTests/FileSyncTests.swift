@@ -62,7 +62,7 @@ final class UnreadableFolderTests: XCTestCase {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)").path
         XCTAssertThrowsError(try DirectoryContext.names(in: missing, shown: "models/private")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("cannot read the folder models/private of the model: No such file or directory"), text)
+            XCTAssertTrue(text.contains("cannot read the folder models/private of the model: no such file or directory"), text)
             XCTAssertTrue(text.contains(".dockerignore"), text)
             XCTAssertFalse(text.contains("NSCocoaErrorDomain"), text)
         }

@@ -94,19 +94,11 @@ struct DirectoryContext: ContextSource {
     /// The names in a folder, or an error that says which folder of the model could not be
     /// read and why (Foundation's own says "NSCocoaErrorDomain Code=257").
     static func names(in dir: String, shown: String) throws -> [String] {
-        guard let handle = opendir(dir) else {
-            let reason = String(cString: strerror(errno))
-            throw BuildError.context("cannot read the folder \(shown.isEmpty ? "." : shown) of the model: \(reason); make it readable, or list it in .dockerignore")
+        switch FileSystem.local.listDirectory(dir) {
+        case .success(let names): return names
+        case .failure(let error):
+            throw BuildError.context("cannot read the folder \(shown.isEmpty ? "." : shown) of the model: \(error.reason); make it readable, or list it in .dockerignore")
         }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != ".", name != ".." { names.append(name) }
-        }
-        return names
     }
 
     private func walk(_ dir: String, relative: String, filter: PathFilter, into out: inout [ContextEntry]) throws {

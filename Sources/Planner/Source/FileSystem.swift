@@ -19,6 +19,16 @@ public struct SystemError: Error, Equatable, Sendable {
     public static let EFBIG = SystemError(code: .EFBIG)
     public static let EISDIR = SystemError(code: .EISDIR)
     public static let EINVAL = SystemError(code: .EINVAL)
+
+    /// The error in the words of a message: "cannot read …: permission denied".
+    public var reason: String {
+        switch code {
+        case .EACCES, .EPERM: "permission denied"
+        case .ELOOP: "too many levels of symbolic links"
+        case .ENAMETOOLONG: "the path is too long"
+        default: String(cString: strerror(code.rawValue)).lowercased()
+        }
+    }
 }
 
 public struct FileSystem: Sendable {

@@ -117,12 +117,5 @@ public struct ModelFolder: Sendable {
         }
     }
 
-    static func reason(_ error: SystemError) -> String {
-        switch error.code {
-        case .EACCES, .EPERM: "permission denied"
-        case .ELOOP: "too many levels of symbolic links"
-        case .ENAMETOOLONG: "the path is too long"
-        default: String(cString: strerror(error.code.rawValue)).lowercased()
-        }
-    }
+    static func reason(_ error: SystemError) -> String { error.reason }
 }
