@@ -57,14 +57,20 @@ final class ConnectionWatch: ChannelDuplexHandler {
         NIOLoopBound((self, context), eventLoop: context.eventLoop)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        let seconds = timing.handshake.nanoseconds / 1_000_000_000
-        let peer = self.peer
+    /// Fails the connection with `message` unless cancelled within `delay`.
+    private func deadline(_ delay: TimeAmount, _ context: ChannelHandlerContext, _ message: String) -> Scheduled<Void> {
         let here = bound(context)
-        handshakeDeadline = context.eventLoop.scheduleTask(in: timing.handshake) {
+        return context.eventLoop.scheduleTask(in: delay) {
             let (watch, context) = here.value
-            watch.fail(context, "\(peer) did not start HTTP/2 within \(seconds) s (it accepted the connection but sent nothing); is it a BuildKit endpoint?")
+            watch.fail(context, message)
         }
+    }
+
+    private static func seconds(_ t: TimeAmount) -> Int64 { t.nanoseconds / 1_000_000_000 }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        handshakeDeadline = deadline(timing.handshake, context,
+                                     "\(peer) did not start HTTP/2 within \(Self.seconds(timing.handshake)) s (it accepted the connection but sent nothing); is it a BuildKit endpoint?")
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { stop() }
@@ -102,13 +108,8 @@ final class ConnectionWatch: ChannelDuplexHandler {
         pending = sequence
         let frame = HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: sequence), ack: false))
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
-        let seconds = timing.ack.nanoseconds / 1_000_000_000
-        let peer = self.peer
-        let here = bound(context)
-        ackDeadline = context.eventLoop.scheduleTask(in: timing.ack) {
-            let (watch, context) = here.value
-            watch.fail(context, "\(peer) stopped answering (no reply to an HTTP/2 PING within \(seconds) s); did the engine stop, restart or hang?")
-        }
+        ackDeadline = deadline(timing.ack, context,
+                               "\(peer) stopped answering (no reply to an HTTP/2 PING within \(Self.seconds(timing.ack)) s); did the engine stop, restart or hang?")
     }
 
     private func fail(_ context: ChannelHandlerContext, _ message: String) {

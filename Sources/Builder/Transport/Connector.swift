@@ -69,10 +69,8 @@ final class Connector: Sendable {
         }
     }
 
-    var peerName: String { address.description }
-
     private func watch(_ timing: ConnectionWatch.Timing) -> ConnectionWatch {
-        ConnectionWatch(peer: peerName, timing: timing) { [self] failure in
+        ConnectionWatch(peer: address.description, timing: timing) { [self] failure in
             record(failure)
             closeAll()
         }
@@ -115,7 +113,7 @@ final class Connector: Sendable {
                 }
             }
             .withConnectedSocket(fd).get()
-        track(channel, peer: peerName)
+        track(channel, peer: address.description)
         return GRPCConnection(channel: channel, multiplexer: try await muxPromise.futureResult.get())
     }
 
@@ -137,7 +135,7 @@ final class Connector: Sendable {
                 }
             }
             .withConnectedSocket(fd).get()
-        track(channel, peer: peerName)
+        track(channel, peer: address.description)
         return channel
     }
 }
