@@ -264,25 +264,15 @@ final class BuildIntegrationTests: XCTestCase {
         try "build:\n  python_version: \"3.11\"\n  run:\n    - sleep 120 # \(UUID())\npredict: \"predict.py:Predictor\"\n"
             .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
         let tag = "cogpack-it-cancel-\(UUID().uuidString.prefix(6).lowercased())"
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["build", dir.path, "-t", tag, "--progress", "plain"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let build = try RunningBuild(["build", dir.path, "-t", tag, "--progress", "plain"])
         // Wait until the sleep step has started.
-        var log = Data()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, !String(decoding: log, as: UTF8.self).contains("run: sleep 120") {
-            log += err.fileHandleForReading.availableData
-        }
+        build.wait(for: "run: sleep 120", timeout: 120)
         Thread.sleep(forTimeInterval: 1)
         let interrupted = Date()
-        process.interrupt()
-        process.waitUntilExit()
+        build.interrupt()
+        let status = build.finish()
         XCTAssertLessThan(Date().timeIntervalSince(interrupted), 2.0)
-        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(status, 130)
         XCTAssertNotEqual(try CLI.shell("docker image inspect \(tag) >/dev/null 2>&1").status, 0, "no image is tagged")
     }
 

@@ -81,23 +81,11 @@ final class LargeModelBuildTests: XCTestCase {
     /// every task that serves BuildKit has ended (SwiftNIO complains otherwise).
     func testAnInterruptDuringTheTransferEndsCleanly() throws {
         let dir = try largeModel()
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["build", dir.path, "-t", "cogpack-it-large-cancel", "--progress", "plain"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var log = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !String(decoding: log, as: UTF8.self).contains("load context context") {
-            log += err.fileHandleForReading.availableData
-        }
-        process.interrupt()
-        log += err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130, String(decoding: log, as: UTF8.self))
-        assertNoRuntimeWarnings(String(decoding: log, as: UTF8.self))
+        let build = try RunningBuild(["build", dir.path, "-t", "cogpack-it-large-cancel", "--progress", "plain"])
+        build.wait(for: "load context context")
+        build.interrupt()
+        XCTAssertEqual(build.finish(), 130, build.text)
+        assertNoRuntimeWarnings(build.text)
     }
 
     /// The engine goes away while the context is on the wire (every connection to it closes):
@@ -105,25 +93,14 @@ final class LargeModelBuildTests: XCTestCase {
     func testAnEngineThatGoesAwayMidBuildIsAClearError() throws {
         let dir = try largeModel()
         let proxy = try SocketProxy(upstream: "/var/run/docker.sock")
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["build", dir.path, "-t", "cogpack-it-engine-gone", "--progress", "plain", "--builder", "docker://unix://\(proxy.path)"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var log = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !String(decoding: log, as: UTF8.self).contains("load context context") {
-            log += err.fileHandleForReading.availableData
-        }
+        let build = try RunningBuild(["build", dir.path, "-t", "cogpack-it-engine-gone", "--progress", "plain", "--builder", "docker://unix://\(proxy.path)"])
+        build.wait(for: "load context context")
         proxy.cutAll()
         let cut = Date()
-        log += err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: log, as: UTF8.self)
+        let status = build.finish()
+        let text = build.text
         XCTAssertLessThan(Date().timeIntervalSince(cut), 10, "the build noticed within seconds")
-        XCTAssertEqual(process.terminationStatus, 1, text)
+        XCTAssertEqual(status, 1, text)
         XCTAssertTrue(text.contains("closed the connection during the build; did the engine stop or restart?"), text)
         assertNoRuntimeWarnings(text)
     }
