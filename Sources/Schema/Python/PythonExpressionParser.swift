@@ -119,13 +119,7 @@ struct PythonExpressionParser {
             if accept(")") { return .tuple([]) }
             let first = try expression()
             if accept(")") { return first }
-            var items = [first]
-            while accept(",") {
-                if accept(")") { return .tuple(items) }
-                items.append(try expression())
-            }
-            try expect(")")
-            return .tuple(items)
+            return .tuple(try items(after: first, closing: ")"))
         case .op("["):
             var items: [PythonExpression] = []
             while !accept("]") {
@@ -147,16 +141,22 @@ struct PythonExpressionParser {
                 try expect("}")
                 return .dict(pairs)
             }
-            var items = [first]
-            while accept(",") {
-                if accept("}") { return .set(items) }
-                items.append(try expression())
-            }
-            try expect("}")
-            return .set(items)
+            return .set(try items(after: first, closing: "}"))
         default:
             throw Unsupported()
         }
+    }
+
+    /// The rest of a comma-separated display after its first item, up to `closing` (a trailing
+    /// comma allowed): `(a, b,)`, `{a, b}`.
+    private mutating func items(after first: PythonExpression, closing: String) throws -> [PythonExpression] {
+        var items = [first]
+        while accept(",") {
+            if accept(closing) { return items }
+            items.append(try expression())
+        }
+        try expect(closing)
+        return items
     }
 }
 
