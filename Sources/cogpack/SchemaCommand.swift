@@ -21,13 +21,8 @@ struct SchemaCommand: ParsableCommand {
                 throw InputError(Provenance(file: config.file, line: nil),
                                  train ? "no train: in cog.yaml; add e.g. train: \"train.py:train\"" : "no predict: in cog.yaml; add e.g. predict: \"predict.py:Predictor\"")
             }
-            // Project.load checked that the file exists inside the model folder.
             let parts = ref.value.split(separator: ":", maxSplits: 1).map(String.init)
-            let file = parts[0]
-            let url = project.directory.appendingPathComponent(file)
-            guard let source = try? String(contentsOf: url, encoding: .utf8) else {
-                throw InputError(ref.source, "cannot read \(LineText.quoted(file)) as UTF-8 text")
-            }
+            let (file, source) = try project.pythonSource(ref)
             let document = try SchemaGenerator.document(source: source, file: file, target: parts[1],
                                                         mode: train ? .train : .predict, version: sdkVersion(config, kb))
             print(document.text, terminator: "")

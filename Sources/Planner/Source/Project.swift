@@ -4,7 +4,8 @@ import Rules
 
 /// A Cog model folder, read once: cog.yaml and the requirements it names.
 public struct Project: Sendable {
-    public let directory: URL
+    public var directory: URL { folder.root }
+    let folder: ModelFolder
     public let config: CogConfig
     public let requirements: RequirementsFile
     /// What was accepted but read differently than written, for the command line to show.
@@ -28,7 +29,19 @@ public struct Project: Sendable {
         for p in config.pythonPackages {
             try RequirementsParser.entry(p.value, source: p.source, folder: folder, into: &reqs)
         }
-        return Project(directory: folder.root, config: config, requirements: reqs)
+        return Project(folder: folder, config: config, requirements: reqs)
+    }
+
+    /// The text of the Python file `predict.py:Predictor` names, read as every file of the model
+    /// is (inside the folder, a regular file of bounded size, UTF-8); `file` as written.
+    public func pythonSource(_ ref: CogConfig.Located<String>) throws -> (file: String, text: String) {
+        // `load` checked the file (relative, inside the folder, a regular file).
+        let file = String(ref.value.prefix { $0 != ":" })
+        guard let path = try folder.resolve(file, at: ref.source, what: "the Python file"),
+              let text = try folder.text(path, at: ref.source, what: "the Python file") else {
+            throw InputError(ref.source, "\(LineText.quoted(file)) does not exist in the model folder; create it or fix the file name before the ':'")
+        }
+        return (file, text)
     }
 
     /// `predict.py:Predictor` names a file of the model, relative to the folder (the image has it
