@@ -36,7 +36,7 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             // Every flag is checked before anything is planned or the builder is contacted.
             let name = try Flags.tag(tag)
-            let dir = try ModelFolder.url(directory)
+            let dir = try FolderArgument.url(directory)
             let address = try Flags.builder(builder)
             guard let mode = ProgressMode(rawValue: progress) else {
                 throw InputError(.flag("--progress"), "\(Quote.value(progress)) is not one of auto, tty, plain, json")
