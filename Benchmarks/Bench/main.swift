@@ -109,6 +109,8 @@ for i in 0..<100 {
     var cog = "build:\n  gpu: \(gpu)\n  python_version: \"\(pythons[i % pythons.count])\"\n  python_requirements: requirements.txt\n"
     if gpu, i % 7 == 0 { cog += "  cuda: \"12.1\"\n" }
     try write(cog + "predict: predict.py:Predictor\n", dir.appendingPathComponent("cog.yaml"))
+    // Planning checks that the predictor file is there.
+    try write("from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"\"\n", dir.appendingPathComponent("predict.py"))
     try write(reqs.joined(separator: "\n") + "\n", dir.appendingPathComponent("requirements.txt"))
     models.append(dir)
 }
