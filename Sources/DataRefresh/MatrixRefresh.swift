@@ -70,7 +70,7 @@ public struct MatrixRefresh {
 
         let text = doc.render()
         // Parse what we are about to write with the real loader: a generator bug must not land.
-        _ = try CudaMatrixLoader.parse(try YAMLFile.parse(text, display: options.output.lastPathComponent))
+        _ = try CudaMatrixLoader.parse(try YAMLFile.parse(text, display: options.output.lastPathComponent), frameworks: [])
         let tmp = options.output.appendingPathExtension("tmp")
         try text.write(to: tmp, atomically: false, encoding: .utf8)
         _ = try? FileManager.default.removeItem(at: options.output)
