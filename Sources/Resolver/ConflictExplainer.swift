@@ -144,7 +144,7 @@ struct Edit {
             if local != nil {
                 // The variant label of the chosen CUDA: the table's, or the label convention.
                 let cuda = chosen(.cuda)?.dotted
-                newLocal = kb.matrix.rows(of: name).first { $0.version == version && $0.cuda?.truncated(to: 2) == cuda?.truncated(to: 2) }?.variant
+                newLocal = kb.matrix.rows(of: name).first { $0.version == version && $0.fits(cuda: cuda) }?.variant
                     ?? cuda.map { "cu\($0.major)\($0.minor)" } ?? "cpu"
             }
             let e = RequestEdit.setPackage(name: name, version: version, local: newLocal, was: spec.exactPin)

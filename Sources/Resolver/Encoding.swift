@@ -211,8 +211,8 @@ final class Encoding {
                 let rows = kb.matrix.packages.filter { row in row.index.map { Self.index($0, covers: url) } ?? false }
                 var parts: [Z3Context.Term] = []
                 for package in Set(rows.map(\.package)).sorted() where variables[.package(package)] != nil {
-                    let cudas = Set(rows.filter { $0.package == package }.map(\.cuda))
-                    let allowed = z3.or(cudas.map { c in c.map { v in among(.cuda) { $0.dotted == v.truncated(to: 2) } } ?? isNone(.cuda) })
+                    let these = rows.filter { $0.package == package }
+                    let allowed = among(.cuda) { v in these.contains { $0.fits(cuda: v.dotted) } }
                     // A CPU build runs a CUDA wheel fine: only a GPU build is held to the variant.
                     parts.append(z3.implies(z3.and([present(.package(package)), gpu]), allowed))
                 }
@@ -262,8 +262,7 @@ final class Encoding {
     private func variant(_ local: String, of package: String) -> Z3Context.Term {
         let rows = kb.matrix.rows(of: package).filter { $0.variant == local }
         if !rows.isEmpty {
-            let cudas = Set(rows.map(\.cuda))
-            return z3.or(cudas.map { c in c.map { v in among(.cuda) { $0.dotted == v.truncated(to: 2) } } ?? isNone(.cuda) })
+            return among(.cuda) { v in rows.contains { $0.fits(cuda: v.dotted) } }
         }
         if local == "cpu" { return isNone(.cuda) }
         if let cuda = Self.cudaOfVariant(local) { return among(.cuda) { $0.dotted == cuda } }
@@ -320,14 +319,17 @@ final class Encoding {
                 if byCUDA {
                     let gpuRows = these.filter { $0.cuda != nil }
                     let options = gpuRows.map { row -> Z3Context.Term in
-                        var parts = [among(.cuda) { $0.dotted == row.cuda!.truncated(to: 2) }]
+                        var parts = [among(.cuda) { !$0.isNone && row.fits(cuda: $0.dotted) }]
                         if let c = row.cudnn { parts.append(among(.cudnn) { $0.dotted == c.truncated(to: 1) }) }
                         return z3.and(parts)
                     }
-                    let cudas = Array(Set(gpuRows.compactMap(\.cuda))).sorted()
+                    // `12.1+`: any later CUDA 12 minor too.
+                    var seen = Set<String>()
+                    let cudas = gpuRows.sorted { $0.cuda! < $1.cuda! }.map { $0.cuda!.text + ($0.minorCompatible ? "+" : "") }
+                        .filter { seen.insert($0).inserted }.joined(separator: ", ")
                     let cudnns = Array(Set(gpuRows.compactMap(\.cudnn))).sorted()
-                    let text = cudnns.isEmpty ? "\(package) \(version) has wheels for CUDA \(list(cudas))"
-                        : "\(package) \(version) is built for CUDA \(list(cudas)) and cuDNN \(list(cudnns))"
+                    let text = cudnns.isEmpty ? "\(package) \(version) has wheels for CUDA \(cudas)"
+                        : "\(package) \(version) is built for CUDA \(cudas) and cuDNN \(list(cudnns))"
                     track(.table, gpuRows.first?.source ?? source, gpuRows.isEmpty ? "\(package) \(version) has no CUDA wheels" : text,
                           z3.implies(z3.and([isV, gpu]), z3.or(options)))
                 }

@@ -194,7 +194,7 @@ final class Session {
         let packages = enc.packages.compactMap { name -> ChosenPackage? in
             guard let version = chosen(.package(name))?.pep else { return nil }
             // The row of the variant installed: the one built for the chosen CUDA, or the CPU one.
-            let row = kb.matrix.rows(of: name).first { $0.version == version && $0.cuda?.truncated(to: 2) == cuda?.truncated(to: 2) }
+            let row = kb.matrix.rows(of: name).first { $0.version == version && $0.fits(cuda: cuda) }
             return ChosenPackage(name: name, version: version, row: row)
         }
         let order = kb.objectives.map(\.variable)
