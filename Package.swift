@@ -38,6 +38,8 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // Maintainer tools: rules lint, the scenario runner, and the diff of a rules change over a corpus.
+        .target(name: "Maintenance", dependencies: ["Rules", "Resolver", "Planner"]),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
         .target(name: "DataRefresh", dependencies: ["Rules"]),
         // The OpenAPI document of a predictor, read statically from its Python source (as Cog's pkg/schema).
@@ -45,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "cogpack",
             dependencies: [
-                "Rules", "Resolver", "Planner", "Builder", "DataRefresh", "Schema",
+                "Rules", "Resolver", "Planner", "Builder", "DataRefresh", "Schema", "Maintenance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Maintenance", "Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.
         .testTarget(name: "CLITests", dependencies: ["cogpack"], exclude: ["Hostile", "Expected"]),
     ]

@@ -3,8 +3,9 @@ import Rules
 extension Session {
     /// A minimal core of clashing requests and rules, and the smallest sets of request edits that
     /// make the problem resolve, each checked by resolving the edited requests again.
-    func conflict(_ literals: [Z3Context.Term]) -> Conflict {
+    func conflict(_ literals: [Z3Context.Term], corrections wanted: Bool = true) -> Conflict {
         let core = minimalCore([], among: literals)
+        guard wanted else { return Conflict(core: core.map(reason), corrections: []) }
         let coreRequests = core.compactMap { c -> Int? in
             if case .request(let i) = c.origin { return i }
             return nil

@@ -11,6 +11,13 @@ public struct Resolver {
         return session.solve()
     }
 
+    /// The same choices without their reasons, and a conflict's core without corrections: several
+    /// times faster, for comparing many models (`cogpack rules diff`).
+    public func resolveValues(_ requests: [Request]) throws -> Outcome {
+        let session = try Session(kb: kb, requests: requests)
+        return session.solve(explaining: false)
+    }
+
     /// Why `variable` did not take `value`: the constraints that exclude it, or the objective it
     /// loses on.
     public func whyNot(_ requests: [Request], variable: ResolverVariable, value: String) throws -> String {
@@ -145,13 +152,13 @@ final class Session {
 
     // MARK: - solve
 
-    func solve() -> Outcome {
+    func solve(explaining: Bool = true) -> Outcome {
         let literals = allLiterals
         switch solver.check(literals) {
         case .sat:
-            return .resolved(explain(optimize(literals), base: literals))
+            return .resolved(explain(optimize(literals), base: literals, reasons: explaining))
         default:
-            return .conflict(conflict(literals))
+            return .conflict(conflict(literals, corrections: explaining))
         }
     }
 
@@ -162,7 +169,7 @@ final class Session {
         }
     }
 
-    func explain(_ steps: [Step], base: [Z3Context.Term]) -> Resolution {
+    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true) -> Resolution {
         var choices: [Choice] = []
         var warnings: [String] = []
         var fixedBefore: [Z3Context.Term] = []
@@ -172,7 +179,7 @@ final class Session {
             let value = v.values[step.chosen]
             if value.isNone { continue }
             var reasons: [Reason] = []
-            if step.allowed.count < v.values.count {
+            if wanted, step.allowed.count < v.values.count {
                 let outside = z3.not(z3.among(v.term, step.allowed))
                 let core = minimalCore([outside], among: base + fixedBefore)
                 reasons = summarize(core, chosen: "\(v.name) \(value.label) ")

@@ -29,33 +29,47 @@ public struct KnowledgeBase: Sendable {
 
     /// Loads `rules/*.yaml` and `data/cuda-matrix.json` below `root` (the cogpack data folder).
     public static func load(root: URL) throws -> KnowledgeBase {
-        let frameworksDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/frameworks.yaml"), display: "rules/frameworks.yaml")
-        let frameworks = try RuleFileParser.frameworks(frameworksDoc)
-        let matrix = try CudaMatrixLoader.load(root: root, frameworks: frameworks)
-        var rules: [Rule] = []
+        let (kb, problems) = loadAll(root: root)
+        if let first = problems.first { throw first }
+        return kb!
+    }
+
+    /// Loads every file, going on past a bad one, and returns the knowledge (when every file
+    /// loaded) and every problem found, each with its file and line: what `cogpack rules lint`
+    /// prints.
+    public static func loadAll(root: URL) -> (KnowledgeBase?, [InputError]) {
+        var problems: [InputError] = []
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch let e as InputError {
+                problems.append(e)
+            } catch {
+                problems.append(InputError(Provenance(file: "rules", line: nil), "\(error)"))
+            }
+            return nil
+        }
+        func doc(_ display: String) throws -> YAMLValue { try YAMLFile.load(path: root.appendingPathComponent(display), display: display) }
+        let frameworks = attempt { try RuleFileParser.frameworks(doc("rules/frameworks.yaml")) }
+        let matrix = attempt { try CudaMatrixLoader.load(root: root, frameworks: frameworks ?? []) }
+        var rules: [Rule]? = []
         for name in ruleFiles {
-            let display = "rules/\(name)"
-            let doc = try YAMLFile.load(path: root.appendingPathComponent(display), display: display)
-            rules += try RuleFileParser.rules(doc)
+            if let more = attempt({ try RuleFileParser.rules(doc("rules/\(name)")) }) { rules? += more } else { rules = nil }
         }
-        let objectivesDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/objectives.yaml"),
-                                              display: "rules/objectives.yaml")
-        let objectives = try RuleFileParser.objectives(objectivesDoc)
-        let catalogDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/base-images.yaml"),
-                                           display: "rules/base-images.yaml")
-        let catalog = try RuleFileParser.catalog(catalogDoc, matrix: matrix)
-        let toolsDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/build-tools.yaml"),
-                                         display: "rules/build-tools.yaml")
-        let tools = try RuleFileParser.tools(toolsDoc)
-        for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
-            throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
+        let objectives = attempt { try RuleFileParser.objectives(doc("rules/objectives.yaml")) }
+        let catalog = matrix.flatMap { m in attempt { try RuleFileParser.catalog(doc("rules/base-images.yaml"), matrix: m) } }
+        let tools = attempt { () -> [BuildTool] in
+            let toolsDoc = try doc("rules/build-tools.yaml")
+            let tools = try RuleFileParser.tools(toolsDoc)
+            for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
+                throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
+            }
+            return tools
         }
-        let cogYAML = try CogYAMLSchema.parse(try YAMLFile.load(path: root.appendingPathComponent(CogYAMLSchema.file),
-                                                                display: CogYAMLSchema.file))
-        let kb = KnowledgeBase(matrix: matrix, frameworks: frameworks, rules: rules, objectives: objectives, catalog: catalog, tools: tools,
-                               cogYAML: cogYAML)
-        try kb.lint()
-        return kb
+        let cogYAML = attempt { try CogYAMLSchema.parse(doc(CogYAMLSchema.file)) }
+        guard let frameworks, let matrix, let rules, let objectives, let catalog, let tools, let cogYAML else { return (nil, problems) }
+        let kb = KnowledgeBase(matrix: matrix, frameworks: frameworks, rules: rules, objectives: objectives, catalog: catalog,
+                               tools: tools, cogYAML: cogYAML)
+        problems += kb.problems()
+        return (problems.isEmpty ? kb : nil, problems)
     }
 
     /// The same knowledge with another base-image catalog.
@@ -77,13 +91,14 @@ public struct KnowledgeBase: Sendable {
     public func tool(_ package: String) -> BuildTool? { tools.first { $0.package == package } }
 
     /// Self-checks a maintainer's edit: unique ids, rules that name packages the tables know at
-    /// versions that exist, objectives over variables the resolver has.
-    public func lint() throws {
+    /// versions that exist, objectives over variables the resolver has. Every problem, in file order.
+    public func problems() -> [InputError] {
+        var problems: [InputError] = []
         var seen: [String: Provenance] = [:]
         for (id, source) in rules.map({ ($0.id, $0.source) }) + objectives.map({ ($0.id, $0.source) })
             + catalog.images.map({ ($0.id, $0.source) }) where !id.isEmpty {
             if let first = seen[id], !catalog.images.contains(where: { $0.id == id }) {
-                throw InputError(source, "rule id '\(id)' is used twice (first at \(first)); ids must be unique")
+                problems.append(InputError(source, "rule id '\(id)' is used twice (first at \(first)); ids must be unique"))
             }
             seen[id] = seen[id] ?? source
         }
@@ -91,19 +106,20 @@ public struct KnowledgeBase: Sendable {
             // A pin on a tabled package must name a release the tables have, or it can never hold.
             if case .pin(let package, let spec) = rule.consequence, !matrix.rows(of: package).isEmpty {
                 if !matrix.versions(of: package).contains(where: spec.contains) {
-                    throw InputError(rule.source, "rule '\(rule.id)' requires \(package) \(spec), which no row of \(matrix.file) has; fix the rule or refresh the data")
+                    problems.append(InputError(rule.source, "rule '\(rule.id)' requires \(package) \(spec), which no row of \(matrix.file) has; fix the rule or refresh the data"))
                 }
             }
         }
         for framework in frameworks {
             for package in framework.packages where matrix.rows(of: package).isEmpty {
-                throw InputError(framework.source, "framework '\(framework.id)' names \(package), which no row of \(matrix.file) has; refresh the data or fix the name")
+                problems.append(InputError(framework.source, "framework '\(framework.id)' names \(package), which no row of \(matrix.file) has; refresh the data or fix the name"))
             }
         }
         let variables = Set(objectives.map(\.variable))
         for required in ResolverVariable.fixed where !variables.contains(required) {
-            throw InputError(Provenance(file: "rules/objectives.yaml", line: nil),
-                             "no objective for '\(required)'; every resolver variable needs one")
+            problems.append(InputError(Provenance(file: "rules/objectives.yaml", line: nil),
+                                       "no objective for '\(required)'; every resolver variable needs one"))
         }
+        return problems
     }
 }
