@@ -15,11 +15,11 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
     public let wildcard: Bool
 
     public init?(_ input: String) {
-        let s = input.trimmingCharacters(in: .whitespaces)
+        let s = input.trimmingCharacters(in: .whitespacesAndNewlines)
         // Longest operators first so that "===" is not read as "==".
         guard let op = Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
             .first(where: { s.hasPrefix($0.rawValue) }) else { return nil }
-        var rest = String(s.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespaces)
+        var rest = String(s.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !rest.isEmpty else { return nil }
         self.op = op
         self.text = rest
@@ -35,6 +35,8 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
             rest.removeLast(2)
         }
         guard let v = PEP440Version(rest) else { return nil }
+        // A prefix is a release: `==2.0a1.*`, `==1.0.post1.*` or `==1.0+5.*` match nothing.
+        if wildcard, v.pre != nil || v.post != nil || v.dev != nil || !v.local.isEmpty { return nil }
         if op == .compatible, v.release.count < 2 { return nil }
         if !v.local.isEmpty, op != .equal, op != .notEqual { return nil }
         self.version = v
