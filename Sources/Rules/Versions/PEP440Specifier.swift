@@ -61,14 +61,21 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
         case .less:
             let c = candidate.public_
             guard c < v else { return false }
-            // `<3.0` does not admit 3.0's own pre-releases unless the bound is one.
-            if !v.isPrerelease, c.isPrerelease, Self.sameRelease(c, v) { return false }
+            // `<3.0` does not admit 3.0's own pre-releases unless the bound is one; `<3.0.post1`
+            // leaves out 3.0.post1.devN, not 3.0's pre-releases.
+            if !v.isPrerelease, c.isPrerelease, Self.sameRelease(c, v), v.post == nil || (c.pre == nil && c.post == v.post) {
+                return false
+            }
             return true
         case .greater:
             let c = candidate.public_
             guard c > v else { return false }
-            // `>3.0` does not admit 3.0's post-releases unless the bound is one.
-            if v.post == nil, c.post != nil, Self.sameRelease(c, v) { return false }
+            // `>3.0` does not admit 3.0's post-releases unless the bound is one; `>3.0a1` leaves
+            // out 3.0a1.postN, and `>3.0.dev1` none (3.0.post1 is no post-release of it).
+            if v.post == nil, v.dev == nil, c.post != nil, Self.sameRelease(c, v), c.pre?.kind == v.pre?.kind,
+               c.pre?.number == v.pre?.number {
+                return false
+            }
             return true
         case .compatible:
             let prefix = PEP440Version(epoch: v.epoch, release: Array(v.release.dropLast()))
