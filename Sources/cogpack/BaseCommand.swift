@@ -3,7 +3,7 @@ import Builder
 import Foundation
 import Rules
 
-struct BaseCommand: ParsableCommand {
+struct BaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "base",
         abstract: "Make a base image from Debian packages (debootstrap) and import it into the Docker engine.")
@@ -15,7 +15,7 @@ struct BaseCommand: ParsableCommand {
     @Option(help: "The Debian mirror.") var mirror = "http://deb.debian.org/debian"
     @Flag(help: "Make the image again even if the engine has one for this release.") var force = false
 
-    func run() throws {
+    func run() async throws {
         let endpoint: BuilderAddress.Endpoint
         do {
             // What to make is checked before the engine is asked anything.
@@ -29,18 +29,18 @@ struct BaseCommand: ParsableCommand {
             Failure.report(e, json: false)
         }
         let engine = EngineAPI(endpoint: endpoint)
-        guard engine.ping() else {
+        guard await engine.ping() else {
             Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
         }
         for suite in suites {
-            if !force, let existing = try? LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
+            if !force, let existing = try? await LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
                 print("\(existing.reference) is already in the engine (python \(existing.python?.text ?? "?")); --force makes it again")
                 continue
             }
             var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)
             maker.log = { Console.error("base: \($0)") }
             do {
-                let made = try maker.make()
+                let made = try await maker.make()
                 print("made \(made.reference) (python \(made.python)) in \(String(format: "%.0f", made.seconds)) s")
             } catch let e as BaseImageMaker.Invalid {
                 Failure.report(InputError(.flag(e.flag), e.message), json: false)

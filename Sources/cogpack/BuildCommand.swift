@@ -54,7 +54,7 @@ struct BuildCommand: AsyncParsableCommand {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                let (kb, available) = try EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
+                let (kb, available) = try await EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
                 switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, extra: [available],
                                                 cache: DataRoot.resolutionCache()) {
                 case .planned(let p):

@@ -6,18 +6,18 @@ import Rules
 /// The knowledge base as a build on this engine sees it: the catalog plus the base images
 /// `cogpack base` made, and a request that limits the choice to images present or pullable.
 enum EngineImages {
-    static func restrict(_ kb: KnowledgeBase, address: BuilderAddress) throws -> (KnowledgeBase, Request) {
+    static func restrict(_ kb: KnowledgeBase, address: BuilderAddress) async throws -> (KnowledgeBase, Request) {
         guard case .engine(let endpoint) = address else {
             // A standalone buildkitd pulls what it needs; nothing to look up here.
             return (kb, Request(.availableBaseImages(kb.catalog.images.map(\.reference), offline: false), source: .flag("--builder"), text: "any catalog image", explicit: false))
         }
         let engine = EngineAPI(endpoint: endpoint)
-        guard engine.ping() else {
+        guard await engine.ping() else {
             throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST")
         }
-        let local = try LocalBaseImages(engine: engine)
+        let local = try await LocalBaseImages(engine: engine)
         let catalog = kb.catalog.adding(local.discover())
-        let (available, registry) = local.available(in: catalog)
+        let (available, registry) = await local.available(in: catalog)
         let what = registry ? "present in the engine or pullable"
             : "present in the engine, with their own Python (no registry answers, so nothing can be downloaded; `cogpack base` makes one)"
         let shown = available.isEmpty ? "none" : available.prefix(4).joined(separator: ", ") + (available.count > 4 ? ", …" : "")

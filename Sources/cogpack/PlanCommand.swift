@@ -5,7 +5,7 @@ import Planner
 import Resolver
 import Rules
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show the stages and steps `cogpack build` will run, phase by phase, and why each exists.")
@@ -16,12 +16,12 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
     @Flag(help: "Choose only base images the Docker engine has or can pull, as `cogpack build` does.") var engine = false
 
-    func run() throws {
+    func run() async throws {
         do {
             var kb = try DataRoot.knowledgeBase()
             var extra: [Request] = []
             if engine {
-                let (restricted, available) = try EngineImages.restrict(kb, address: Flags.builder(nil))
+                let (restricted, available) = try await EngineImages.restrict(kb, address: Flags.builder(nil))
                 kb = restricted
                 extra.append(available)
             }

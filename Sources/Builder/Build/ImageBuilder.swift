@@ -275,7 +275,7 @@ public final class ImageBuilder: Sendable {
         let name = String(String.UnicodeScalarView(options.projectDirectory.lastPathComponent.unicodeScalars.map {
             $0.value < 0x20 || $0.value == 0x7F ? "_" : $0
         }))
-        let sharedKey = SHA256.digest(Array("cogpack:\(options.projectDirectory.path)".utf8)).dropFirst(7)
+        let sharedKey = Digest.sha256(Array("cogpack:\(options.projectDirectory.path)".utf8)).dropFirst(7)
         var headers: [(String, String)] = [
             ("X-Docker-Expose-Session-Uuid", id),
             ("X-Docker-Expose-Session-Name", name),

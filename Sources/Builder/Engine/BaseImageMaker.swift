@@ -64,7 +64,7 @@ public struct BaseImageMaker {
         }
     }
 
-    public func make() throws -> Made {
+    public func make() async throws -> Made {
         let started = Date()
         let version = try Self.debianVersion(suite: suite)
         try Self.checkMirror(mirror)
@@ -101,7 +101,7 @@ public struct BaseImageMaker {
             "ENV LANG=C.UTF-8",
             "CMD [\"python3\"]",
         ]
-        _ = try engine.importImage(tar: pipe.fileHandleForReading, repository: repository, tag: tag, changes: changes)
+        _ = try await engine.importImage(tar: pipe.fileHandleForReading, repository: repository, tag: tag, changes: changes)
         tar.waitUntilExit()
         guard tar.terminationStatus == 0 else { throw BuildError.buildkit("tar of the root file system failed") }
         return Made(reference: "\(repository):\(tag)", python: python, seconds: Date().timeIntervalSince(started))

@@ -13,9 +13,9 @@ public struct LocalBaseImages {
     /// The engine's images, listed once for both questions.
     private let listing: [[String: Any]]
 
-    public init(engine: EngineAPI) throws {
+    public init(engine: EngineAPI) async throws {
         self.engine = engine
-        listing = try engine.images()
+        listing = try await engine.images()
     }
 
     /// Catalog entries for the labelled images in the engine.
@@ -41,8 +41,8 @@ public struct LocalBaseImages {
 
     /// The catalog images a build can start from. A registry is asked once (with a short
     /// timeout): when it does not answer, only images the engine already has count.
-    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") -> (images: [String], registry: Bool) {
-        let registry = engine.isPullable(probe)
+    public func available(in catalog: BaseImageCatalog, probe: String = "python:3.12-slim-bookworm") async -> (images: [String], registry: Bool) {
+        let registry = await engine.isPullable(probe)
         if registry { return (catalog.images.map(\.reference), true) }
         let present = Set(listing.flatMap { ($0["RepoTags"] as? [String]) ?? [] }.map(ImageReference.qualified))
         return (catalog.images.map(\.reference).filter { present.contains(ImageReference.qualified($0)) }, false)

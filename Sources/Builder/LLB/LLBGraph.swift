@@ -34,7 +34,7 @@ final class LLBGraph {
         var op = op
         op.platform = platform
         let data = try Self.marshal(op)
-        let digest = SHA256.digest(Array(data))
+        let digest = Digest.sha256(data)
         if bytes[digest] == nil {
             order.append(digest)
             bytes[digest] = data
@@ -54,7 +54,7 @@ final class LLBGraph {
         input.index = result.index
         terminal.inputs = [input]
         let data = try Self.marshal(terminal)
-        let digest = SHA256.digest(Array(data))
+        let digest = Digest.sha256(data)
         var def = Pb_Definition()
         def.def = order.map { bytes[$0]! } + [data]
         def.metadata = metadata

@@ -80,82 +80,64 @@ final class Connector: Sendable {
     func control() async throws -> GRPCConnection {
         switch address {
         case .engine(let endpoint):
-            let socket = try RawSocket(connectingTo: endpoint)
-            let rest = try socket.upgrade(path: "/grpc", headers: [])
-            return try await clientConnection(fd: socket.release(), leftover: rest)
+            let (channel, mux) = try await EngineHTTP.upgrade(endpoint, group: group, path: "/grpc", headers: []) { channel in
+                try self.installClient(on: channel)
+            }
+            track(channel, peer: address.description)
+            return GRPCConnection(channel: channel, multiplexer: mux)
         case .buildkitd(let endpoint):
-            let socket = try RawSocket(connectingTo: endpoint)
-            return try await clientConnection(fd: socket.release(), leftover: [])
+            let muxPromise = group.next().makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
+            let channel = try await EngineHTTP.dial(endpoint, group: group, pending: muxPromise) { channel in
+                // Initializers run on the channel's event loop: the pipeline is built in place.
+                channel.eventLoop.makeCompletedFuture { muxPromise.succeed(try self.installClient(on: channel)) }
+            }
+            track(channel, peer: address.description)
+            return GRPCConnection(channel: channel, multiplexer: try await muxPromise.futureResult.get())
         }
     }
 
     /// The engine's `/session` upgrade: the engine becomes the gRPC client, we serve `router`.
     func engineSession(headers: [(String, String)], router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
         guard case .engine(let endpoint) = address else { throw TransportError("the /session upgrade exists only on the Docker engine") }
-        let socket = try RawSocket(connectingTo: endpoint)
-        let rest = try socket.upgrade(path: "/session", headers: headers)
-        return try await serverChannel(fd: socket.release(), leftover: rest, router: router)
-    }
-
-    private func clientConnection(fd: Int32, leftover: [UInt8]) async throws -> GRPCConnection {
-        let muxPromise = group.next().makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
-        let channel = try await ClientBootstrap(group: group)
-            .channelInitializer { channel in
-                // Initializers run on the channel's event loop: the pipeline is built in place.
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(LeftoverBytesHandler(leftover))
-                    // BuildKit opens no streams towards the control client.
-                    let mux = try pipeline.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
-                                                                  streamConfiguration: ConnectionLimits.stream) { $0.close() }
-                    try pipeline.addHandler(self.watch(.client))
-                    muxPromise.succeed(mux)
-                }
-            }
-            .withConnectedSocket(fd).get()
+        let (channel, _) = try await EngineHTTP.upgrade(endpoint, group: group, path: "/session", headers: headers) { channel in
+            try self.installServer(on: channel, router: router)
+        }
         track(channel, peer: address.description)
-        return GRPCConnection(channel: channel, multiplexer: try await muxPromise.futureResult.get())
+        return channel
     }
 
-    /// An HTTP/2 server on a connected socket (the session side).
-    func serverChannel(fd: Int32, leftover: [UInt8], router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
-        let tasks = self.tasks
+    /// An HTTP/2 server on a connected socket (the session side of the tunnel).
+    func serverChannel(fd: Int32, router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) async throws -> Channel {
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(LeftoverBytesHandler(leftover))
-                    _ = try pipeline.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
-                                                            streamConfiguration: ConnectionLimits.stream) { stream in
-                        stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
-                        }
-                    }
-                    try pipeline.addHandler(self.watch(.server))
-                }
+                channel.eventLoop.makeCompletedFuture { try self.installServer(on: channel, router: router) }
             }
             .withConnectedSocket(fd).get()
         track(channel, peer: address.description)
         return channel
     }
-}
 
-/// Hands bytes that arrived with the HTTP/1.1 101 to the HTTP/2 handler before anything the
-/// socket reads later.
-final class LeftoverBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    private let leftover: [UInt8]
+    /// The HTTP/2 pipeline of a control connection, with its watch. On the channel's event
+    /// loop: in a channel initializer, or in the upgrade step after the engine's 101.
+    private func installClient(on channel: Channel) throws -> NIOHTTP2Handler.StreamMultiplexer {
+        let pipeline = channel.pipeline.syncOperations
+        // BuildKit opens no streams towards the control client.
+        let mux = try pipeline.configureHTTP2Pipeline(mode: .client, connectionConfiguration: ConnectionLimits.connection,
+                                                      streamConfiguration: ConnectionLimits.stream) { $0.close() }
+        try pipeline.addHandler(watch(.client))
+        return mux
+    }
 
-    init(_ leftover: [UInt8]) { self.leftover = leftover }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.fireChannelActive()
-        if !leftover.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: leftover.count)
-            buffer.writeBytes(leftover)
-            context.fireChannelRead(NIOAny(buffer))
-            context.fireChannelReadComplete()
+    /// The HTTP/2 pipeline of a session we serve, with its watch; on the channel's event loop.
+    private func installServer(on channel: Channel, router: @escaping @Sendable (String) -> GRPCServerStreamHandler.Handler?) throws {
+        let tasks = self.tasks
+        let pipeline = channel.pipeline.syncOperations
+        _ = try pipeline.configureHTTP2Pipeline(mode: .server, connectionConfiguration: ConnectionLimits.connection,
+                                                streamConfiguration: ConnectionLimits.stream) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(GRPCServerStreamHandler(route: router, tasks: tasks))
+            }
         }
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        try pipeline.addHandler(watch(.server))
     }
 }

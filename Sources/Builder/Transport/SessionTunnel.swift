@@ -18,7 +18,7 @@ enum SessionTunnel {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
             throw TransportError("cannot create a socket pair: \(String(cString: strerror(errno)))")
         }
-        let server = try await connector.serverChannel(fd: fds[0], leftover: [], router: router)
+        let server = try await connector.serverChannel(fd: fds[0], router: router)
 
         let (chunks, outbound) = AsyncStream<ByteBuffer>.makeStream()
         let pump = try await ClientBootstrap(group: connector.group)

@@ -15,11 +15,11 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
     public let wildcard: Bool
 
     public init?(_ input: String) {
-        let s = input.trimmingCharacters(in: .whitespaces)
+        let s = input.trimmingCharacters(in: .whitespacesAndNewlines)
         // Longest operators first so that "===" is not read as "==".
         guard let op = Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
             .first(where: { s.hasPrefix($0.rawValue) }) else { return nil }
-        var rest = String(s.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespaces)
+        var rest = String(s.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !rest.isEmpty else { return nil }
         self.op = op
         self.text = rest
@@ -35,6 +35,8 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
             rest.removeLast(2)
         }
         guard let v = PEP440Version(rest) else { return nil }
+        // A prefix is a release: `==2.0a1.*`, `==1.0.post1.*` or `==1.0+5.*` match nothing.
+        if wildcard, v.pre != nil || v.post != nil || v.dev != nil || !v.local.isEmpty { return nil }
         if op == .compatible, v.release.count < 2 { return nil }
         if !v.local.isEmpty, op != .equal, op != .notEqual { return nil }
         self.version = v
@@ -59,14 +61,21 @@ public struct PEP440Specifier: Hashable, Sendable, CustomStringConvertible {
         case .less:
             let c = candidate.public_
             guard c < v else { return false }
-            // `<3.0` does not admit 3.0's own pre-releases unless the bound is one.
-            if !v.isPrerelease, c.isPrerelease, Self.sameRelease(c, v) { return false }
+            // `<3.0` does not admit 3.0's own pre-releases unless the bound is one; `<3.0.post1`
+            // leaves out 3.0.post1.devN, not 3.0's pre-releases.
+            if !v.isPrerelease, c.isPrerelease, Self.sameRelease(c, v), v.post == nil || (c.pre == nil && c.post == v.post) {
+                return false
+            }
             return true
         case .greater:
             let c = candidate.public_
             guard c > v else { return false }
-            // `>3.0` does not admit 3.0's post-releases unless the bound is one.
-            if v.post == nil, c.post != nil, Self.sameRelease(c, v) { return false }
+            // `>3.0` does not admit 3.0's post-releases unless the bound is one; `>3.0a1` leaves
+            // out 3.0a1.postN, and `>3.0.dev1` none (3.0.post1 is no post-release of it).
+            if v.post == nil, v.dev == nil, c.post != nil, Self.sameRelease(c, v), c.pre?.kind == v.pre?.kind,
+               c.pre?.number == v.pre?.number {
+                return false
+            }
             return true
         case .compatible:
             let prefix = PEP440Version(epoch: v.epoch, release: Array(v.release.dropLast()))

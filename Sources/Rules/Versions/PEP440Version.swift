@@ -28,7 +28,8 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
     }
 
     public init?(_ input: String) {
-        var s = Substring(input.trimmingCharacters(in: .whitespaces).lowercased())
+        // As Python's str.strip: tabs, newlines and Unicode spaces around the version go too.
+        var s = Substring(input.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
         if s.hasPrefix("v") { s = s.dropFirst() }
         guard !s.isEmpty else { return nil }
 
