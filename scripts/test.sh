@@ -8,4 +8,8 @@ bash scripts/setup.sh
 bash scripts/start-docker.sh
 trap 'bash scripts/stop-docker.sh' EXIT
 swift build --build-tests
+# The rules data first: a broken rule fails here in a second, with its file and line, and every
+# scenario runs through the same runner maintainers use.
+.build/debug/cogpack rules lint
+.build/debug/cogpack rules test
 swift test

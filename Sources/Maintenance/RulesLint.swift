@@ -12,7 +12,7 @@ public struct RulesLint: Sendable {
     public static func run(root: URL) -> [InputError] {
         let (kb, problems) = KnowledgeBase.loadAll(root: root)
         guard let kb else { return problems }
-        return RulesLint(kb: kb).problems()
+        return (problems + RulesLint(kb: kb).problems()).sorted { $0.source < $1.source }
     }
 
     public func problems() -> [InputError] {

@@ -7,8 +7,12 @@ public enum RulesSnapshot {
         public let description: String
     }
 
-    /// Extracts `rules` and `data` at `revision` of the git repository that holds `root`.
-    public static func extract(revision: String, repositoryOf root: URL) throws -> URL {
+    /// Extracts `rules` and `data` at `revision` of the first of `candidates` that is in a git
+    /// repository (the data folder in use, then the checkout cogpack was built in).
+    public static func extract(revision: String, repositoryOf candidates: [URL]) throws -> URL {
+        guard let root = try candidates.first(where: { try run("/usr/bin/git", ["-C", $0.path, "rev-parse", "--git-dir"]).status == 0 }) else {
+            throw Failure(description: "--base \(revision): neither \(candidates.map(\.path).joined(separator: " nor ")) is in a git repository; use --base-data DIR")
+        }
         guard !revision.hasPrefix("-"), !revision.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw Failure(description: "--base '\(revision)' is not a revision; name a commit, a branch or a tag")
         }

@@ -35,7 +35,7 @@ public struct KnowledgeBase: Sendable {
     }
 
     /// Loads every file, going on past a bad one, and returns the knowledge (when every file
-    /// loaded) and every problem found, each with its file and line: what `cogpack rules lint`
+    /// parsed, even if it has problems) and every problem found, each with its file and line: what `cogpack rules lint`
     /// prints.
     public static func loadAll(root: URL) -> (KnowledgeBase?, [InputError]) {
         var problems: [InputError] = []
@@ -69,7 +69,7 @@ public struct KnowledgeBase: Sendable {
         let kb = KnowledgeBase(matrix: matrix, frameworks: frameworks, rules: rules, objectives: objectives, catalog: catalog,
                                tools: tools, cogYAML: cogYAML)
         problems += kb.problems()
-        return (problems.isEmpty ? kb : nil, problems)
+        return (kb, problems)
     }
 
     /// The same knowledge with another base-image catalog.

@@ -111,7 +111,7 @@ struct RulesCommand: ParsableCommand {
                     baseRoot = try InputFiles.check(baseData, flag: "--base-data", what: "rules data folder", kind: .folder)
                 } else {
                     do {
-                        snapshot = try RulesSnapshot.extract(revision: base ?? "HEAD", repositoryOf: root)
+                        snapshot = try RulesSnapshot.extract(revision: base ?? "HEAD", repositoryOf: [root] + [DataRoot.find()].compactMap { $0 })
                     } catch let e as RulesSnapshot.Failure {
                         throw InputError(.flag("--base"), e.description)
                     }
