@@ -47,7 +47,7 @@ public struct KnowledgeBase: Sendable {
         let toolsDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/build-tools.yaml"),
                                          display: "rules/build-tools.yaml")
         let tools = try RuleFileParser.tools(toolsDoc)
-        for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
+        for needed in ["uv"] where !tools.contains(where: { $0.package == needed }) {
             throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
         }
         let cogYAML = try CogYAMLSchema.parse(try YAMLFile.load(path: root.appendingPathComponent(CogYAMLSchema.file),

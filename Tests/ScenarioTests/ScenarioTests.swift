@@ -27,7 +27,7 @@ final class ScenarioTests: XCTestCase {
             do {
                 let project = try Project.load(dir, kb: kb)
                 warnings = project.warnings.map(\.description)
-                outcome = try Resolver(kb: kb).resolve(project.requests(drivers: drivers, gpus: gpus))
+                outcome = try Resolver(kb: kb).resolve(Planner(kb: kb).requests(project, drivers: drivers, gpus: gpus))
             } catch let error as InputError {
                 XCTAssertEqual(status, "error", "\(name): unexpected input error \(error)")
                 if let want = try e["error"]?.string("error") {
