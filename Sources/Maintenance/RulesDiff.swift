@@ -80,7 +80,7 @@ public struct RulesDiff: Sendable {
     static func requests(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) throws -> [Request] {
         let project = try Project.load(model.folder, kb: kb)
         let scenario = try? Scenario(folder: model.folder, name: model.name)
-        return project.requests(drivers: scenario?.drivers ?? [], gpus: scenario?.gpus ?? [])
+        return try Planner(kb: kb).requests(project, drivers: scenario?.drivers ?? [], gpus: scenario?.gpus ?? [])
     }
 
     static func outcome(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) -> Outcome {

@@ -26,7 +26,7 @@ public struct ScenarioRunner: Sendable {
         do {
             let project = try Project.load(s.folder, kb: kb)
             warnings = project.warnings.map(\.description)
-            outcome = try Resolver(kb: kb).resolve(project.requests(drivers: s.drivers, gpus: s.gpus))
+            outcome = try Resolver(kb: kb).resolve(Planner(kb: kb).requests(project, drivers: s.drivers, gpus: s.gpus))
         } catch let error as InputError {
             if s.status != .error { fail("expected \(s.status.rawValue), got the input error: \(error)") }
             if let want = s.error, !error.description.contains(want) { fail("the error lacks '\(want)': \(error)") }

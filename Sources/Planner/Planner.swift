@@ -23,7 +23,7 @@ public struct Planner: Sendable {
         let source = try SourceInfo.read(folder)
         let input = BlockInput(project: project, source: source, kb: kb)
         let blocks = stack.active(input)
-        let requests = project.requests(drivers: drivers, gpus: gpus) + blocks.flatMap { $0.requests(input) } + extra
+        let requests = Self.requests(input, blocks: blocks, drivers: drivers, gpus: gpus) + extra
         let resolver = Resolver(kb: kb)
         switch try cache.map({ try $0.resolve(requests, with: resolver) }) ?? resolver.resolve(requests) {
         case .conflict(let c):
@@ -35,6 +35,17 @@ public struct Planner: Sendable {
             for block in blocks { try block.plan(input, resolved, composer) }
             return .planned(try composer.compose(resolution: Self.record(resolution)))
         }
+    }
+
+    /// Everything the project asks of the resolver: its own requests (cog.yaml, requirements,
+    /// flags) and what its blocks need (the cog SDK every image serves predictions with).
+    public func requests(_ project: Project, drivers: [DottedVersion] = [], gpus: [String] = []) throws -> [Request] {
+        let input = BlockInput(project: project, source: try SourceInfo.read(project.folder), kb: kb)
+        return Self.requests(input, blocks: stack.active(input), drivers: drivers, gpus: gpus)
+    }
+
+    static func requests(_ input: BlockInput, blocks: [any Block], drivers: [DottedVersion], gpus: [String]) -> [Request] {
+        input.project.requests(drivers: drivers, gpus: gpus) + blocks.flatMap { $0.requests(input) }
     }
 
     static func record(_ r: Resolution) -> Plan.ResolutionRecord {

@@ -53,7 +53,31 @@ extension Session {
                 }
             }
         }
-        return Conflict(core: core.map(reason), corrections: corrections)
+        return Conflict(core: condensed(core), corrections: corrections)
+    }
+
+    /// The core's reasons, with a long run of one package's table rows (every release of the cog
+    /// SDK ruled out by the Python) shortened to its first and last rows and a count.
+    func condensed(_ core: [Constraint]) -> [Reason] {
+        var out: [Reason] = []
+        var run: [Constraint] = []
+        func flush() {
+            if run.count > 4 {
+                let package = run[0].text.prefix { $0 != " " }
+                out.append(reason(run[0]))
+                out.append(Reason(source: kb.matrix.file, text: "… \(run.count - 2) more rows of \(package) releases, each ruled out alike"))
+                out.append(reason(run[run.count - 1]))
+            } else {
+                out += run.map(reason)
+            }
+            run = []
+        }
+        for c in core {
+            if c.origin == .table, let last = run.last, last.text.prefix(while: { $0 != " " }) != c.text.prefix(while: { $0 != " " }) { flush() }
+            if c.origin == .table { run.append(c) } else { flush(); out.append(reason(c)) }
+        }
+        flush()
+        return out
     }
 
     /// A request taken out while keeping the indices of the others: it asks for nothing.
@@ -138,7 +162,9 @@ struct Edit {
             let e = RequestEdit.setCuDNN(d)
             return Edit(edit: e, request: Request(.cudnn(d), source: r.source, text: text(e)))
         case .package(let name, let spec, let local, let extras):
-            guard let v = chosen(.package(name)) else { return nil }
+            // A package a block asks for on every model (the cog SDK) is no request of the
+            // user's to change or take out.
+            guard r.explicit, let v = chosen(.package(name)) else { return nil }
             if v.isNone { return Edit(edit: .removePackage, request: nil) }
             guard let version = v.pep else { return nil }
             var newLocal: String?

@@ -7,6 +7,14 @@ extension Session {
             throw InputError(flag, "unknown variable '\(variable)'; use one of \(enc.order.map(\.name).joined(separator: ", ")) (a package has a variable when the model requires it)")
         }
         guard let idx = v.index(ofLabel: value) else {
+            if case .package(let name) = variable, let wanted = PEP440Version(value) {
+                // A release the data lacks: say which it has around it.
+                let releases = v.values.compactMap(\.pep)
+                let below = releases.last { $0 < wanted }.map { "\($0)" }
+                let above = releases.first { $0 > wanted }.map { "\($0)" }
+                let around = [below, above].compactMap { $0 }.joined(separator: " and ")
+                throw InputError(flag, "\(name) \(value) is not a release in \(kb.matrix.file)" + (around.isEmpty ? "" : "; the releases nearest it there are \(around)"))
+            }
             let known = v.values.filter { !$0.isNone }.map(\.label)
             throw InputError(flag, "\(variable) has no value '\(value)'; known values: \(known.suffix(12).joined(separator: ", "))")
         }

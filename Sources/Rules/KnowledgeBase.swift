@@ -59,7 +59,7 @@ public struct KnowledgeBase: Sendable {
         let tools = attempt { () -> [BuildTool] in
             let toolsDoc = try doc("rules/build-tools.yaml")
             let tools = try RuleFileParser.tools(toolsDoc)
-            for needed in ["uv", "cog"] where !tools.contains(where: { $0.package == needed }) {
+            for needed in ["uv"] where !tools.contains(where: { $0.package == needed }) {
                 throw InputError(toolsDoc.provenance, "the build tools need an entry for package \(needed)")
             }
             return tools

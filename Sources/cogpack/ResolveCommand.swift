@@ -20,7 +20,7 @@ struct ResolveCommand: ParsableCommand {
             let drivers = try Flags.drivers(driver)
             let kb = try DataRoot.knowledgeBase()
             let project = try Project.load(URL(fileURLWithPath: directory), kb: kb)
-            let requests = project.requests(drivers: drivers, gpus: gpu)
+            let requests = try Planner(kb: kb).requests(project, drivers: drivers, gpus: gpu)
             let resolver = Resolver(kb: kb)
             if let whyNot {
                 let parts = whyNot.split(separator: "=", maxSplits: 1).map(String.init)

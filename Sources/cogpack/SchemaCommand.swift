@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Planner
+import Resolver
 import Rules
 import Schema
 
@@ -24,17 +25,21 @@ struct SchemaCommand: ParsableCommand {
             let parts = ref.value.split(separator: ":", maxSplits: 1).map(String.init)
             let (file, source) = try project.pythonSource(ref)
             let document = try SchemaGenerator.document(source: source, file: file, target: parts[1],
-                                                        mode: train ? .train : .predict, version: sdkVersion(config, kb))
+                                                        mode: train ? .train : .predict, version: try sdkVersion(project, kb))
             print(document.text, terminator: "")
         } catch let e as InputError {
             Failure.report(e, json: false)
         }
     }
 
-    /// `info.version`: Cog writes the version of the cog that made the image; here, the SDK the image gets.
-    private func sdkVersion(_ config: CogConfig, _ kb: KnowledgeBase) -> String {
-        if let v = config.sdkVersion { return v.value }
-        guard let tool = kb.tool("cog") else { return "unknown" }
-        return tool.version.description
+    /// `info.version`: Cog writes the version of the cog that made the image; here, the SDK the
+    /// image gets, as the resolver chooses it. A model whose requests conflict still has a
+    /// schema: then it is the release cog.yaml asks for, if any.
+    private func sdkVersion(_ project: Project, _ kb: KnowledgeBase) throws -> String {
+        let requests = try Planner(kb: kb).requests(project)
+        if case .resolved(let r) = try Resolver(kb: kb).resolve(requests), let sdk = r.package("cog") {
+            return sdk.version.description
+        }
+        return project.config.sdkVersion?.value ?? "unknown"
     }
 }

@@ -16,7 +16,8 @@ struct AppDepsBlock: Block {
     /// it reaches the layer): a build backend writes into its source folder, and an editable
     /// install then points to the model's own copy of the folder at run time.
     static let workspace = Layout.src
-    /// The SDK is installed by its own block at the version the plan chose.
+    /// The SDK is installed by its own block at the release the resolver chose (a `cog` line is
+    /// one of the resolver's requests); coglet comes with it, at the release the SDK requires.
     static let managed = ["cog", "coglet"]
 
     func detect(_ input: BlockInput) -> Bool { true }
@@ -28,7 +29,9 @@ struct AppDepsBlock: Block {
         for r in project.activeRequirements {
             if let name = r.name, input.kb.framework(of: name) != nil { continue }
             if let name = r.name, Self.managed.contains(name) {
-                composer.warn("\(r.source): '\(r.text)' is left out: the cog SDK comes from build.sdk_version (or rules/build-tools.yaml)")
+                if name != CogRuntimeBlock.package {
+                    composer.warn("\(r.source): '\(r.text)' is left out: coglet comes with the cog SDK, at the release the SDK requires")
+                }
                 continue
             }
             try files.add(r, input)
@@ -39,7 +42,7 @@ struct AppDepsBlock: Block {
             files.constraints.append(GeneratedRequirements.line(c.text, hashes: c.hashes))
         }
         // Nothing in the requirements may move the framework or the SDK.
-        let constraints = resolved.frameworkPins(input.kb) + ["cog==\(try CogRuntimeBlock.version(input).0)"] + files.constraints
+        let constraints = resolved.frameworkPins(input.kb) + ["cog==\(try CogRuntimeBlock.version(resolved))"] + files.constraints
         composer.addContext(Self.context, Plan.Context(
             kind: .generated, block: name, description: "requirements rewritten for the build, and the framework and SDK pins as constraints",
             excludes: [],

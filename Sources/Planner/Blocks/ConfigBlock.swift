@@ -18,7 +18,7 @@ struct ConfigBlock: Block {
         if let t = c.train { env.append("COG_TRAIN_TYPE_STUB=\(t.value)") }
         if let m = c.concurrencyMax { env.append("COG_MAX_CONCURRENCY=\(m.value)") }
         env += c.environment.map(\.value)
-        let (sdk, _) = try CogRuntimeBlock.version(input)
+        let sdk = try CogRuntimeBlock.version(resolved).description
         composer.export = Plan.ExportConfig(
             entrypoint: ["/usr/bin/tini", "--"],
             cmd: ["python", "-m", "cog.server.http"],
