@@ -3,6 +3,8 @@ import Foundation
 /// Everything the resolver knows: the tables and the rules, each fact with its file and line.
 public struct KnowledgeBase: Sendable {
     public let matrix: CudaMatrix
+    /// How each framework's chosen packages are installed.
+    public let frameworks: [Framework]
     public let rules: [Rule]
     public let objectives: [Objective]
     public let catalog: BaseImageCatalog
@@ -11,9 +13,10 @@ public struct KnowledgeBase: Sendable {
     /// The keys cog.yaml may hold, over Cog's releases.
     public let cogYAML: CogYAMLSchema
 
-    public init(matrix: CudaMatrix, rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog, tools: [BuildTool],
+    public init(matrix: CudaMatrix, frameworks: [Framework], rules: [Rule], objectives: [Objective], catalog: BaseImageCatalog, tools: [BuildTool],
                 cogYAML: CogYAMLSchema) {
         self.matrix = matrix
+        self.frameworks = frameworks
         self.tools = tools
         self.cogYAML = cogYAML
         self.rules = rules
@@ -26,7 +29,9 @@ public struct KnowledgeBase: Sendable {
 
     /// Loads `rules/*.yaml` and `data/cuda-matrix.json` below `root` (the cogpack data folder).
     public static func load(root: URL) throws -> KnowledgeBase {
-        let matrix = try CudaMatrixLoader.load(root: root)
+        let frameworksDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/frameworks.yaml"), display: "rules/frameworks.yaml")
+        let frameworks = try RuleFileParser.frameworks(frameworksDoc)
+        let matrix = try CudaMatrixLoader.load(root: root, frameworks: frameworks)
         var rules: [Rule] = []
         for name in ruleFiles {
             let display = "rules/\(name)"
@@ -47,7 +52,7 @@ public struct KnowledgeBase: Sendable {
         }
         let cogYAML = try CogYAMLSchema.parse(try YAMLFile.load(path: root.appendingPathComponent(CogYAMLSchema.file),
                                                                 display: CogYAMLSchema.file))
-        let kb = KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools,
+        let kb = KnowledgeBase(matrix: matrix, frameworks: frameworks, rules: rules, objectives: objectives, catalog: catalog, tools: tools,
                                cogYAML: cogYAML)
         try kb.lint()
         return kb
@@ -55,7 +60,7 @@ public struct KnowledgeBase: Sendable {
 
     /// The same knowledge with another base-image catalog.
     public func with(catalog: BaseImageCatalog) -> KnowledgeBase {
-        KnowledgeBase(matrix: matrix, rules: rules, objectives: objectives, catalog: catalog, tools: tools, cogYAML: cogYAML)
+        KnowledgeBase(matrix: matrix, frameworks: frameworks, rules: rules, objectives: objectives, catalog: catalog, tools: tools, cogYAML: cogYAML)
     }
 
     /// Every Python minor some table row or base image has: a python_version outside it is not a
@@ -65,6 +70,9 @@ public struct KnowledgeBase: Sendable {
         for image in catalog.images { if let p = image.python { out.insert(p.truncated(to: 2)) } }
         return out.sorted()
     }
+
+    /// The framework a package is installed with, if any.
+    public func framework(of package: String) -> Framework? { frameworks.first { $0.packages.contains(package) } }
 
     public func tool(_ package: String) -> BuildTool? { tools.first { $0.package == package } }
 
@@ -80,15 +88,20 @@ public struct KnowledgeBase: Sendable {
             seen[id] = seen[id] ?? source
         }
         for rule in rules {
-            if case .pin(let package, let spec) = rule.consequence, package == "torch" {
-                let known = matrix.torchVersions
-                if !known.contains(where: spec.contains) {
-                    throw InputError(rule.source, "rule '\(rule.id)' requires torch \(spec), which no row of \(matrix.file) has; fix the rule or refresh the data")
+            // A pin on a tabled package must name a release the tables have, or it can never hold.
+            if case .pin(let package, let spec) = rule.consequence, !matrix.rows(of: package).isEmpty {
+                if !matrix.versions(of: package).contains(where: spec.contains) {
+                    throw InputError(rule.source, "rule '\(rule.id)' requires \(package) \(spec), which no row of \(matrix.file) has; fix the rule or refresh the data")
                 }
             }
         }
+        for framework in frameworks {
+            for package in framework.packages where matrix.rows(of: package).isEmpty {
+                throw InputError(framework.source, "framework '\(framework.id)' names \(package), which no row of \(matrix.file) has; refresh the data or fix the name")
+            }
+        }
         let variables = Set(objectives.map(\.variable))
-        for required in ["torch", "python", "cuda", "base_image", "cudnn", "os", "driver_min"] where !variables.contains(required) {
+        for required in ResolverVariable.fixed where !variables.contains(required) {
             throw InputError(Provenance(file: "rules/objectives.yaml", line: nil),
                              "no objective for '\(required)'; every resolver variable needs one")
         }

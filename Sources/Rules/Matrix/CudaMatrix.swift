@@ -4,37 +4,6 @@ import Foundation
 public struct CudaMatrix: Sendable {
     public static let defaultPath = "data/cuda-matrix.json"
 
-    public struct TorchRow: Sendable {
-        public let torch: PEP440Version
-        /// `cpu`, `cu118`, `cu121`, …
-        public let variant: String
-        /// nil for CPU wheels.
-        public let cuda: DottedVersion?
-        /// The per-variant wheel index.
-        public let index: String
-        /// True when the wheel on the Python Package Index itself is this variant.
-        public let onPyPI: Bool
-        public let pythons: [DottedVersion]
-        public let source: Provenance
-    }
-
-    /// A torchvision or torchaudio release and the torch release it is built against.
-    public struct CompanionRow: Sendable {
-        public let package: String
-        public let version: PEP440Version
-        public let torch: PEP440Version
-        public let pythons: [DottedVersion]
-        public let source: Provenance
-    }
-
-    public struct TensorflowRow: Sendable {
-        public let tensorflow: PEP440Version
-        public let cuda: DottedVersion
-        public let cudnn: DottedVersion
-        public let pythons: [DottedVersion]
-        public let source: Provenance
-    }
-
     public struct CudaImage: Sendable {
         public let image: String
         public let cuda: DottedVersion
@@ -60,58 +29,54 @@ public struct CudaMatrix: Sendable {
     public struct ComputeCapability: Sendable {
         public let arch: String
         public let gpus: String
-        public let torchMin: PEP440Version
+        /// The releases of packages with kernels for this architecture (`torch>=2.7.0`).
+        public let requires: [PackageRequirement]
         public let cudaMin: DottedVersion
         public let checked: Bool
         public let source: Provenance
     }
 
-    /// Another package whose releases each require one torch release (xformers).
-    public struct TorchPin: Sendable {
-        public let package: String
-        public let version: PEP440Version
-        public let torch: PEP440Version
-        public let source: Provenance
-    }
-
     public let file: String
     public let pythons: [DottedVersion]
-    public let torch: [TorchRow]
-    public let companions: [CompanionRow]
-    public let tensorflow: [TensorflowRow]
+    /// Every release (and variant) of every tabled package, in file order.
+    public let packages: [PackageRow]
     public let cudaImages: [CudaImage]
     public let toolkitDrivers: [ToolkitDriver]
     public let compatDrivers: [CompatDriver]
     public let computeCapabilities: [ComputeCapability]
-    public let torchPins: [TorchPin]
 
-    public init(file: String, pythons: [DottedVersion], torch: [TorchRow], companions: [CompanionRow],
-                tensorflow: [TensorflowRow], cudaImages: [CudaImage], toolkitDrivers: [ToolkitDriver],
-                compatDrivers: [CompatDriver], computeCapabilities: [ComputeCapability], torchPins: [TorchPin]) {
+    public init(file: String, pythons: [DottedVersion], packages: [PackageRow], cudaImages: [CudaImage],
+                toolkitDrivers: [ToolkitDriver], compatDrivers: [CompatDriver], computeCapabilities: [ComputeCapability]) {
         self.file = file
         self.pythons = pythons
-        self.torch = torch
-        self.companions = companions
-        self.tensorflow = tensorflow
+        self.packages = packages
+        var byName: [String: [PackageRow]] = [:]
+        for row in packages { byName[row.package, default: []].append(row) }
+        rowsByPackage = byName
         self.cudaImages = cudaImages
         self.toolkitDrivers = toolkitDrivers
         self.compatDrivers = compatDrivers
         self.computeCapabilities = computeCapabilities
-        self.torchPins = torchPins
     }
 
-    public var torchVersions: [PEP440Version] { Array(Set(torch.map(\.torch))).sorted() }
-    public var tensorflowVersions: [PEP440Version] { Array(Set(tensorflow.map(\.tensorflow))).sorted() }
+    private let rowsByPackage: [String: [PackageRow]]
 
-    public func companionVersions(_ package: String) -> [PEP440Version] {
-        Array(Set(companions.filter { $0.package == package }.map(\.version))).sorted()
-    }
+    /// The packages the tables have rows for, sorted.
+    public var packageNames: [String] { rowsByPackage.keys.sorted() }
+
+    public func rows(of package: String) -> [PackageRow] { rowsByPackage[package] ?? [] }
+
+    /// The releases of a package the tables know, oldest first.
+    public func versions(of package: String) -> [PEP440Version] { Array(Set(rows(of: package).map(\.version))).sorted() }
+
+    /// Whether the package's wheels are built per CUDA version: then which CUDA a release uses is
+    /// table knowledge, and a release the tables lack cannot be placed on a GPU build.
+    public func isCUDAVariant(_ package: String) -> Bool { rows(of: package).contains { $0.cuda != nil } }
 
     /// Every CUDA minor version that some wheel or image in the tables uses.
     public var cudaMinors: [DottedVersion] {
         var all = Set<DottedVersion>()
-        for r in torch { if let c = r.cuda { all.insert(c.truncated(to: 2)) } }
-        for r in tensorflow { all.insert(r.cuda.truncated(to: 2)) }
+        for r in packages { if let c = r.cuda { all.insert(c.truncated(to: 2)) } }
         for i in cudaImages { all.insert(i.cuda.truncated(to: 2)) }
         return all.sorted()
     }

@@ -3,17 +3,18 @@ import Foundation
 /// Reads `data/cuda-matrix.json`. JSON is read through the YAML composer so that every row keeps
 /// the line it starts on; the generator writes one row per line for that reason.
 public enum CudaMatrixLoader {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
-    public static func load(root: URL, relativePath: String = CudaMatrix.defaultPath) throws -> CudaMatrix {
+    public static func load(root: URL, relativePath: String = CudaMatrix.defaultPath, frameworks: [Framework]) throws -> CudaMatrix {
         let doc = try YAMLFile.load(path: root.appendingPathComponent(relativePath), display: relativePath)
-        return try parse(doc)
+        return try parse(doc, frameworks: frameworks)
     }
 
-    public static func parse(_ doc: YAMLValue) throws -> CudaMatrix {
+    /// `frameworks` give each row its wheel index (the template of the framework it belongs to).
+    public static func parse(_ doc: YAMLValue, frameworks: [Framework]) throws -> CudaMatrix {
         let top = try doc.mapping("the CUDA matrix", allowed: [
-            "format", "generated_by", "sources", "pythons", "torch", "torchvision", "torchaudio", "tensorflow",
-            "cuda_images", "toolkit_drivers", "compat_drivers", "compute_capabilities", "torch_pins",
+            "format", "generated_by", "sources", "pythons", "packages",
+            "cuda_images", "toolkit_drivers", "compat_drivers", "compute_capabilities",
         ])
         guard let format = top["format"] else { throw doc.fail("missing 'format'; regenerate the file with `cogpack data refresh`") }
         let f = try format.int("format")
@@ -27,39 +28,22 @@ public enum CudaMatrixLoader {
 
         let pythons = try section("pythons").map { try dotted($0, "a python version") }
 
-        let torch = try section("torch").map { row -> CudaMatrix.TorchRow in
-            let m = try row.mapping("a torch row", allowed: ["torch", "variant", "cuda", "index", "pypi", "pythons"])
-            let cuda = try m["cuda"].flatMap { $0.kind == .null ? nil : try dotted($0, "cuda") }
-            return CudaMatrix.TorchRow(
-                torch: try pep440(need(m, "torch", row), "torch"),
-                variant: try need(m, "variant", row).string("variant"),
-                cuda: cuda,
-                index: try need(m, "index", row).string("index"),
+        var frameworkOf: [String: Framework] = [:]
+        for f in frameworks { for p in f.packages { frameworkOf[p] = f } }
+        let packages = try section("packages").map { row -> PackageRow in
+            let m = try row.mapping("a package row", allowed: ["package", "version", "variant", "cuda", "cudnn", "pythons", "pypi", "requires"])
+            let package = PackageName.normalize(try need(m, "package", row).string("package"))
+            let variant = try m["variant"].flatMap { $0.kind == .null ? nil : try $0.string("variant") }
+            return PackageRow(
+                package: package,
+                version: try pep440(need(m, "version", row), "version"),
+                variant: variant,
+                cuda: try m["cuda"].flatMap { $0.kind == .null ? nil : try dotted($0, "cuda") },
+                cudnn: try m["cudnn"].flatMap { $0.kind == .null ? nil : try dotted($0, "cudnn") },
+                pythons: try m["pythons"].map { try $0.sequence("pythons").map { try dotted($0, "python") } },
                 onPyPI: try m["pypi"]?.bool("pypi") ?? false,
-                pythons: try need(m, "pythons", row).sequence("pythons").map { try dotted($0, "python") },
-                source: row.provenance)
-        }
-
-        var companions: [CudaMatrix.CompanionRow] = []
-        for package in ["torchvision", "torchaudio"] {
-            for row in try section(package) {
-                let m = try row.mapping("a \(package) row", allowed: [package, "torch", "pythons"])
-                companions.append(CudaMatrix.CompanionRow(
-                    package: package,
-                    version: try pep440(need(m, package, row), package),
-                    torch: try pep440(need(m, "torch", row), "torch"),
-                    pythons: try need(m, "pythons", row).sequence("pythons").map { try dotted($0, "python") },
-                    source: row.provenance))
-            }
-        }
-
-        let tensorflow = try section("tensorflow").map { row -> CudaMatrix.TensorflowRow in
-            let m = try row.mapping("a tensorflow row", allowed: ["tensorflow", "cuda", "cudnn", "pythons"])
-            return CudaMatrix.TensorflowRow(
-                tensorflow: try pep440(need(m, "tensorflow", row), "tensorflow"),
-                cuda: try dotted(need(m, "cuda", row), "cuda"),
-                cudnn: try dotted(need(m, "cudnn", row), "cudnn"),
-                pythons: try need(m, "pythons", row).sequence("pythons").map { try dotted($0, "python") },
+                requires: try m["requires"].map(requirements) ?? [],
+                index: frameworkOf[package]?.index(variant: variant),
                 source: row.provenance)
         }
 
@@ -93,28 +77,30 @@ public enum CudaMatrixLoader {
         }
 
         let cc = try section("compute_capabilities").map { row -> CudaMatrix.ComputeCapability in
-            let m = try row.mapping("a compute capability row", allowed: ["arch", "gpus", "torch_min", "cuda_min", "checked"])
+            let m = try row.mapping("a compute capability row", allowed: ["arch", "gpus", "requires", "cuda_min", "checked"])
             return CudaMatrix.ComputeCapability(
                 arch: try need(m, "arch", row).string("arch"),
                 gpus: try need(m, "gpus", row).string("gpus"),
-                torchMin: try pep440(need(m, "torch_min", row), "torch_min"),
+                requires: try m["requires"].map(requirements) ?? [],
                 cudaMin: try dotted(need(m, "cuda_min", row), "cuda_min"),
                 checked: try m["checked"]?.bool("checked") ?? true,
                 source: row.provenance)
         }
 
-        let pins = try section("torch_pins").map { row -> CudaMatrix.TorchPin in
-            let m = try row.mapping("a torch pin row", allowed: ["package", "version", "torch"])
-            return CudaMatrix.TorchPin(
-                package: try need(m, "package", row).string("package"),
-                version: try pep440(need(m, "version", row), "version"),
-                torch: try pep440(need(m, "torch", row), "torch"),
-                source: row.provenance)
-        }
+        return CudaMatrix(file: doc.file, pythons: pythons, packages: packages, cudaImages: images, toolkitDrivers: toolkit,
+                          compatDrivers: compat, computeCapabilities: cc)
+    }
 
-        return CudaMatrix(file: doc.file, pythons: pythons, torch: torch, companions: companions,
-                          tensorflow: tensorflow, cudaImages: images, toolkitDrivers: toolkit,
-                          compatDrivers: compat, computeCapabilities: cc, torchPins: pins)
+    /// `{"torch": "==2.3.1"}`: package → PEP 440 specifier.
+    private static func requirements(_ v: YAMLValue) throws -> [PackageRequirement] {
+        try v.entries("requires").map { entry in
+            let (name, spec) = (entry.key, entry.value)
+            let text = try spec.string("requires.\(name)")
+            guard let set = PEP440SpecifierSet(text), !set.isAny else {
+                throw spec.fail("requires.\(name) '\(text)' is not a PEP 440 specifier such as \"==2.3.1\"")
+            }
+            return PackageRequirement(package: PackageName.normalize(name), versions: set)
+        }
     }
 
     private static func need(_ m: [String: YAMLValue], _ key: String, _ row: YAMLValue) throws -> YAMLValue {

@@ -2,12 +2,12 @@
 public struct Objective: Sendable {
     public enum Preference: String, Sendable { case newest, oldest, smallest }
     public let id: String
-    public let variable: String
+    public let variable: ResolverVariable
     public let prefer: Preference
     public let message: String
     public let source: Provenance
 
-    public init(id: String, variable: String, prefer: Preference, message: String, source: Provenance) {
+    public init(id: String, variable: ResolverVariable, prefer: Preference, message: String, source: Provenance) {
         self.id = id
         self.variable = variable
         self.prefer = prefer

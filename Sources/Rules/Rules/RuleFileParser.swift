@@ -73,7 +73,45 @@ enum RuleFileParser {
             guard let prefer = Objective.Preference(rawValue: preferText) else {
                 throw m["prefer"]!.fail("prefer must be newest, oldest or smallest")
             }
-            return Objective(id: id, variable: variable, prefer: prefer, message: message, source: v.provenance)
+            return Objective(id: id, variable: ResolverVariable(name: variable), prefer: prefer, message: message, source: v.provenance)
+        }
+    }
+
+    static func frameworks(_ doc: YAMLValue) throws -> [Framework] {
+        let top = try doc.mapping("the frameworks file", allowed: ["frameworks"])
+        guard let list = top["frameworks"] else { throw doc.fail("the frameworks file needs a 'frameworks:' list") }
+        var owner: [String: String] = [:]
+        return try list.sequence("frameworks").map { v in
+            let m = try v.mapping("a framework", allowed: ["id", "message", "packages", "index", "gpu_extra"])
+            guard let id = try m["id"]?.string("id"), !id.isEmpty, let message = try m["message"]?.string("message"),
+                  let packagesNode = m["packages"] else {
+                throw v.fail("a framework needs id, message and packages")
+            }
+            let packages = try packagesNode.strings("packages").map(PackageName.normalize)
+            guard !packages.isEmpty else { throw packagesNode.fail("framework '\(id)' needs at least one package") }
+            for p in packages {
+                if let other = owner[p] { throw packagesNode.fail("package '\(p)' is in both \(other) and \(id); a package belongs to one framework") }
+                owner[p] = id
+            }
+            let index = try m["index"]?.string("index")
+            if let index, !(index.hasPrefix("https://") && index.contains("{variant}")) {
+                throw m["index"]!.fail("index '\(index)' must be an https:// URL with {variant} where the variant goes")
+            }
+            var extra: Framework.GPUExtra?
+            if let e = m["gpu_extra"] {
+                let em = try e.mapping("gpu_extra", allowed: ["extra", "versions"])
+                guard let name = try em["extra"]?.string("gpu_extra.extra"), !name.isEmpty else {
+                    throw e.fail("gpu_extra needs an extra, such as and-cuda or {variant}")
+                }
+                var versions: PEP440SpecifierSet?
+                if let vnode = em["versions"] {
+                    let text = try vnode.string("gpu_extra.versions")
+                    guard let set = PEP440SpecifierSet(text) else { throw vnode.fail("gpu_extra.versions '\(text)' is not a specifier such as \">=2.15\"") }
+                    versions = set
+                }
+                extra = .init(extra: name, versions: versions)
+            }
+            return Framework(id: id, message: message, packages: packages, indexTemplate: index, gpuExtra: extra, source: v.provenance)
         }
     }
 

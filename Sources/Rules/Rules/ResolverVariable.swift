@@ -1,0 +1,49 @@
+/// A quantity the resolver chooses: the fixed ones every build has, and one per tabled package
+/// (named as the package index names it). Objectives, choices and why-not questions name
+/// variables with this type; the text form (`base_image`, `torch`) is only for files and people.
+public enum ResolverVariable: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    case python
+    case cuda
+    case cudnn
+    case os
+    case baseImage
+    case driverMin
+    case package(String)
+
+    public static let fixed: [ResolverVariable] = [.python, .cuda, .cudnn, .os, .baseImage, .driverMin]
+
+    /// `base_image` → `.baseImage`; any other name that is not a fixed variable names a package.
+    public init(name: String) {
+        self = Self.fixed.first { $0.name == name } ?? .package(PackageName.normalize(name))
+    }
+
+    public var name: String {
+        switch self {
+        case .python: "python"
+        case .cuda: "cuda"
+        case .cudnn: "cudnn"
+        case .os: "os"
+        case .baseImage: "base_image"
+        case .driverMin: "driver_min"
+        case .package(let p): p
+        }
+    }
+
+    public var description: String { name }
+
+    public var package: String? {
+        if case .package(let p) = self { return p }
+        return nil
+    }
+
+    public static func < (a: ResolverVariable, b: ResolverVariable) -> Bool { a.name < b.name }
+
+    public init(from decoder: Decoder) throws {
+        self.init(name: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
+}
