@@ -29,8 +29,7 @@ public struct KnowledgeBase: Sendable {
 
     /// Loads `rules/*.yaml` and `data/cuda-matrix.json` below `root` (the cogpack data folder).
     public static func load(root: URL) throws -> KnowledgeBase {
-        let frameworksDoc = try YAMLFile.load(path: root.appendingPathComponent("rules/frameworks.yaml"), display: "rules/frameworks.yaml")
-        let frameworks = try RuleFileParser.frameworks(frameworksDoc)
+        let frameworks = try Framework.load(root: root)
         let matrix = try CudaMatrixLoader.load(root: root, frameworks: frameworks)
         var rules: [Rule] = []
         for name in ruleFiles {
