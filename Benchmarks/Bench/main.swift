@@ -89,8 +89,8 @@ let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cog
 defer { try? FileManager.default.removeItem(at: scratch) }
 
 let kb = try KnowledgeBase.load(root: repo)
-let torchReleases = Array(Set(kb.matrix.torch.map(\.torch))).sorted()
-let tfReleases = Array(Set(kb.matrix.tensorflow.map(\.tensorflow))).sorted()
+let torchReleases = kb.matrix.versions(of: "torch")
+let tfReleases = kb.matrix.versions(of: "tensorflow")
 let pythons = ["3.10", "3.11", "3.12"]
 let extras = ["numpy<2", "opencv-python", "transformers>=4.40", "soundfile", "pillow"]
 var models: [URL] = []

@@ -29,11 +29,7 @@ public struct Planner: Sendable {
         case .conflict(let c):
             return .conflict(c)
         case .resolved(let resolution):
-            let reference = resolution.choice("base_image")?.value ?? ""
-            guard let base = kb.catalog.images.first(where: { $0.reference == reference }) else {
-                throw PlannerError.unknownBaseImage(reference)
-            }
-            let resolved = Resolved(resolution: resolution, baseImage: base)
+            let resolved = Resolved(resolution: resolution)
             let composer = Composer()
             for w in project.warnings { composer.warn(w.description) }
             for block in blocks { try block.plan(input, resolved, composer) }
@@ -44,8 +40,12 @@ public struct Planner: Sendable {
     static func record(_ r: Resolution) -> Plan.ResolutionRecord {
         var choices: [String: Plan.ResolutionRecord.Choice] = [:]
         for c in r.choices {
-            choices[c.variable] = .init(value: c.value, reasons: c.reasons.map { .init(source: $0.source, text: $0.text) },
-                                        alternatives: c.alternatives)
+            choices[c.variable.name] = .init(value: c.value.description, reasons: c.reasons.map { .init(source: $0.source, text: $0.text) },
+                                             alternatives: c.alternatives.map(\.description))
+        }
+        if !r.apt.packages.isEmpty {
+            choices["apt_packages"] = .init(value: r.apt.packages.joined(separator: " "),
+                                            reasons: r.apt.reasons.map { .init(source: $0.source, text: $0.text) }, alternatives: [])
         }
         return Plan.ResolutionRecord(choices: choices, warnings: r.warnings)
     }

@@ -25,33 +25,29 @@ extension Session {
                 found = true
                 // What the user wrote stays named; facts of the machine (the engine's images) go without saying.
                 let stays = coreRequests.filter { !subset.contains($0) && enc.requests[$0].explicit }.map { enc.requests[$0].text }
-                let staysText = stays.isEmpty ? "" : " (\(stays.joined(separator: ", ")) stays)"
                 // Change each request to the nearest value that resolves.
                 var changes: [Correction.Change] = []
                 var edited = enc.requests
-                var words: [String] = []
                 var ok = true
                 for i in subset {
                     let r = enc.requests[i]
                     let near = nearTarget(r)
                     let steps = optimize(relaxed, near: near)
-                    guard let edit = Edit.change(r, steps: steps) else { ok = false; break }
-                    changes.append(.init(source: r.source.description, from: r.text, to: edit.request == nil ? nil : edit.text))
-                    words.append(edit.verb)
+                    guard let edit = Edit.change(r, steps: steps, kb: kb) else { ok = false; break }
+                    changes.append(.init(source: r.source.description, request: r.text, edit: edit.edit))
                     edited[i] = edit.request ?? Self.dropped(r)
                 }
-                if ok, let text = verify(edited) {
-                    corrections.append(Correction(text: words.joined(separator: " and ") + staysText + text, changes: changes))
+                if ok, let outcome = verify(edited) {
+                    corrections.append(Correction(changes: changes, stays: stays, outcome: outcome))
                 }
                 // Dropping a single request outright, when that means something different from changing it.
                 if subset.count == 1, let i = subset.first, Edit.removable(enc.requests[i]) {
                     let r = enc.requests[i]
                     var withoutIt = enc.requests
                     withoutIt[i] = Self.dropped(r)
-                    if let text = verify(withoutIt),
-                       !corrections.contains(where: { $0.changes == [.init(source: r.source.description, from: r.text, to: nil)] }) {
-                        corrections.append(Correction(text: "remove \(r.text) at \(r.source)" + staysText + text,
-                                                      changes: [.init(source: r.source.description, from: r.text, to: nil)]))
+                    let removal = Correction.Change(source: r.source.description, request: r.text, edit: .remove)
+                    if let outcome = verify(withoutIt), !corrections.contains(where: { $0.changes.count == 1 && $0.changes[0].source == removal.source && $0.changes[0].edit.removes }) {
+                        corrections.append(Correction(changes: [removal], stays: stays, outcome: outcome))
                     }
                 }
             }
@@ -67,44 +63,48 @@ extension Session {
     }
 
     /// The variable a request pins and the domain index it asked for, for the nearest-value search.
-    private func nearTarget(_ r: Request) -> (variable: String, index: Int)? {
+    private func nearTarget(_ r: Request) -> (variable: ResolverVariable, index: Int)? {
         switch r.kind {
-        case .package(let name, let spec, _):
-            guard let v = enc.variable(name) else { return nil }
+        case .package(let name, let spec, _, _):
+            guard let v = enc.variable(.package(name)) else { return nil }
             let wanted = v.values.indices.filter { !v.values[$0].isNone && v.values[$0].pep.map(spec.contains) == true }
-            return wanted.first.map { (name, $0) }
+            return wanted.first.map { (v.id, $0) }
         case .cuda(let c):
-            guard let v = enc.variable("cuda"), let i = v.index(ofLabel: c.truncated(to: 2).text) else { return nil }
-            return ("cuda", i)
+            guard let v = enc.variable(.cuda), let i = v.index(ofLabel: c.truncated(to: 2).text) else { return nil }
+            return (.cuda, i)
         case .python(let p):
-            guard let v = enc.variable("python"), let i = v.index(ofLabel: p.truncated(to: 2).text) else { return nil }
-            return ("python", i)
+            guard let v = enc.variable(.python), let i = v.index(ofLabel: p.truncated(to: 2).text) else { return nil }
+            return (.python, i)
         case .cudnn(let c):
-            guard let v = enc.variable("cudnn"), let i = v.index(ofLabel: c.truncated(to: 1).text) else { return nil }
-            return ("cudnn", i)
+            guard let v = enc.variable(.cudnn), let i = v.index(ofLabel: c.truncated(to: 1).text) else { return nil }
+            return (.cudnn, i)
         default:
             return nil
         }
     }
 
-    /// Resolves the edited requests from scratch; the summary of what they resolve to, or nil if
-    /// they still conflict (then the correction is not offered).
-    private func verify(_ requests: [Request]) -> String? {
+    /// Resolves the edited requests from scratch; what they resolve to (each framework, the
+    /// Python, the CUDA), or nil if they still conflict (then the correction is not offered).
+    private func verify(_ requests: [Request]) -> [(variable: ResolverVariable, value: ChosenValue)]? {
         guard let session = try? Session(kb: kb, requests: requests) else { return nil }
         let lits = session.allLiterals
         guard session.solver.check(lits) == .sat else { return nil }
         let steps = session.optimize(lits)
-        let shown = ["torch", "tensorflow", "python", "cuda"]
-        let summary = steps.filter { shown.contains($0.variable.name) && !$0.variable.values[$0.chosen].isNone }
-            .map { "\($0.variable.name) \($0.variable.values[$0.chosen].label)" }
-        return summary.isEmpty ? "" : ": resolves to " + summary.joined(separator: ", ")
+        let leads = Set(kb.frameworks.map(\.lead))
+        return steps.filter { step in
+            guard !step.variable.values[step.chosen].isNone else { return false }
+            switch step.variable.id {
+            case .python, .cuda: return true
+            case .package(let p): return leads.contains(p)
+            default: return false
+            }
+        }.map { ($0.variable.id, $0.variable.values[$0.chosen].typed) }
     }
 }
 
-/// How a request is rewritten to a new value, in the words a user would use.
+/// How a request is rewritten to a new value: the edit as data, and the request it becomes.
 struct Edit {
-    let text: String
-    let verb: String
+    let edit: RequestEdit
     let request: Request?
 
     static func removable(_ r: Request) -> Bool {
@@ -115,49 +115,55 @@ struct Edit {
         }
     }
 
-    static func change(_ r: Request, steps: [Session.Step]) -> Edit? {
-        func chosen(_ name: String) -> Variable.Value? {
-            steps.first { $0.variable.name == name }.map { $0.variable.values[$0.chosen] }
+    static func change(_ r: Request, steps: [Session.Step], kb: KnowledgeBase) -> Edit? {
+        func chosen(_ id: ResolverVariable) -> Variable.Value? {
+            steps.first { $0.variable.id == id }.map { $0.variable.values[$0.chosen] }
         }
+        let text = { (edit: RequestEdit) in CorrectionRenderer.requestText(edit) ?? "" }
         switch r.kind {
         case .gpu(let on):
-            return Edit(text: "gpu: \(!on)", verb: "set gpu: \(!on) (\(r.source))",
-                        request: Request(.gpu(!on), source: r.source, text: "gpu: \(!on)"))
+            let e = RequestEdit.setGPU(!on)
+            return Edit(edit: e, request: Request(.gpu(!on), source: r.source, text: text(e)))
         case .python:
-            guard let p = chosen("python")?.dotted else { return nil }
-            return Edit(text: "python_version: \"\(p.text)\"", verb: "set python_version: \"\(p.text)\" (\(r.source))",
-                        request: Request(.python(p), source: r.source, text: "python_version: \"\(p.text)\""))
+            guard let p = chosen(.python)?.dotted else { return nil }
+            let e = RequestEdit.setPython(p)
+            return Edit(edit: e, request: Request(.python(p), source: r.source, text: text(e)))
         case .cuda(let old):
-            guard let c = chosen("cuda"), let d = c.dotted else { return nil }
-            return Edit(text: "cuda: \"\(d.text)\"", verb: "set cuda: \"\(d.text)\" at \(r.source) (was \(old.text))",
-                        request: Request(.cuda(d), source: r.source, text: "cuda: \"\(d.text)\""))
+            guard let c = chosen(.cuda), let d = c.dotted else { return nil }
+            let e = RequestEdit.setCUDA(d, was: old)
+            return Edit(edit: e, request: Request(.cuda(d), source: r.source, text: text(e)))
         case .cudnn:
-            guard let c = chosen("cudnn"), let d = c.dotted else { return nil }
-            return Edit(text: "cudnn: \"\(d.text)\"", verb: "set cudnn: \"\(d.text)\" (\(r.source))",
-                        request: Request(.cudnn(d), source: r.source, text: "cudnn: \"\(d.text)\""))
-        case .package(let name, let spec, let local):
-            guard let v = chosen(name) else { return nil }
-            if v.isNone { return Edit(text: "", verb: "remove \(r.text) (\(r.source))", request: nil) }
+            guard let c = chosen(.cudnn), let d = c.dotted else { return nil }
+            let e = RequestEdit.setCuDNN(d)
+            return Edit(edit: e, request: Request(.cudnn(d), source: r.source, text: text(e)))
+        case .package(let name, let spec, let local, let extras):
+            guard let v = chosen(.package(name)) else { return nil }
+            if v.isNone { return Edit(edit: .removePackage, request: nil) }
             guard let version = v.pep else { return nil }
             var newLocal: String?
             if local != nil {
-                if let cuda = chosen("cuda"), let d = cuda.dotted { newLocal = "cu\(d.major)\(d.minor)" } else { newLocal = "cpu" }
+                // The variant label of the chosen CUDA: the table's, or the label convention.
+                let cuda = chosen(.cuda)?.dotted
+                newLocal = kb.matrix.rows(of: name).first { $0.version == version && $0.fits(cuda: cuda) }?.variant
+                    ?? cuda.map { "cu\($0.major)\($0.minor)" } ?? "cpu"
             }
-            let text = "\(name)==\(version)" + (newLocal.map { "+\($0)" } ?? "")
-            let old = spec.exactPin
-            let verb: String
-            if let old, version.public_ > old.public_ { verb = "raise \(name) to \(version)" }
-            else if let old, version.public_ < old.public_ { verb = "lower \(name) to \(version)" }
-            else { verb = "change \(r.text) to \(text)" }
-            return Edit(text: text, verb: verb + " (\(r.source))",
-                        request: Request(.package(name: name, spec: PEP440SpecifierSet("==\(version)")!, local: newLocal),
-                                         source: r.source, text: text))
-        case .driver(let d):
-            return Edit(text: "", verb: "drop --driver \(d.text) from the fleet", request: nil)
-        case .computeCapability(let a):
-            return Edit(text: "", verb: "drop --gpu \(a) from the fleet", request: nil)
+            let e = RequestEdit.setPackage(name: name, version: version, local: newLocal, was: spec.exactPin)
+            return Edit(edit: e, request: Request(.package(name: name, spec: PEP440SpecifierSet("==\(version)")!, local: newLocal, extras: extras),
+                                                  source: r.source, text: text(e)))
+        case .driver, .computeCapability:
+            return Edit(edit: .dropFleetMember, request: nil)
         case .systemPackages, .runCommand, .availableBaseImages, .wheelIndex, .constraint:
             return nil
+        }
+    }
+}
+
+extension RequestEdit {
+    /// True for edits that take the request out rather than change it.
+    var removes: Bool {
+        switch self {
+        case .remove, .removePackage, .dropFleetMember: true
+        default: false
         }
     }
 }

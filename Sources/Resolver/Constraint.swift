@@ -7,7 +7,7 @@ struct Constraint {
         case rule(String)
         case table
         /// A value fixed by an earlier objective.
-        case choice(variable: String)
+        case choice(variable: ResolverVariable)
     }
 
     let origin: Origin

@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 
 /// The Z3 model of one resolution problem: variables with finite domains, the requests and rules
@@ -7,17 +8,21 @@ final class Encoding {
     let solver: Z3Solver
     let kb: KnowledgeBase
     let requests: [Request]
-    private(set) var variables: [String: Variable] = [:]
-    private(set) var order: [String] = []
+    private(set) var variables: [ResolverVariable: Variable] = [:]
+    private(set) var order: [ResolverVariable] = []
     private(set) var constraints: [Constraint] = []
     let gpu: Z3Context.Term
     let toolkit: Z3Context.Term
     /// Normalized names of every package a requirement names.
     let requestedPackages: Set<String>
+    /// The packages this problem has a variable for: those requested that the tables or the pin
+    /// rules know, and what their rows and pin rules require, transitively. Sorted.
+    let packages: [String]
+    /// For each package in scope, the packages whose rows or pin rules require it: the only way
+    /// it comes into a build the user did not ask it in.
+    let dependents: [String: [String]]
     /// Requests that are wrong in themselves (an unknown GPU architecture): reported as input errors.
     private(set) var inputErrors: [InputError] = []
-
-    static let tabledPackages = ["torch", "torchvision", "torchaudio", "tensorflow"]
 
     init(kb: KnowledgeBase, requests: [Request]) {
         self.kb = kb
@@ -26,6 +31,7 @@ final class Encoding {
         gpu = z3.boolVar("gpu")
         toolkit = z3.boolVar("cuda_toolkit")
         requestedPackages = Set(requests.compactMap(\.packageName))
+        (packages, dependents) = Self.scope(kb: kb, requested: requestedPackages)
         buildVariables()
         encodeStructure()
         encodeRequests()
@@ -34,24 +40,40 @@ final class Encoding {
         encodeBaseImages()
     }
 
-    func variable(_ name: String) -> Variable? { variables[name] }
-    func term(_ name: String) -> Z3Context.Term { variables[name]!.term }
+    func variable(_ id: ResolverVariable) -> Variable? { variables[id] }
+    func term(_ id: ResolverVariable) -> Z3Context.Term { variables[id]!.term }
 
-    var pinPackages: [String] {
-        Array(Set(kb.matrix.torchPins.map(\.package) + kb.rules.compactMap { r -> String? in
-            if case .pin = r.consequence { return r.when.package }
-            return nil
-        }).filter { requestedPackages.contains($0) && !Self.tabledPackages.contains($0) }).sorted()
+    /// Requested packages the tables or pin rules know, closed over what their rows and pin rules
+    /// require; and who requires whom.
+    static func scope(kb: KnowledgeBase, requested: Set<String>) -> ([String], [String: [String]]) {
+        var edges: [String: Set<String>] = [:]
+        for row in kb.matrix.packages { for r in row.requires { edges[row.package, default: []].insert(r.package) } }
+        var pinned = Set<String>()
+        for rule in kb.rules {
+            guard case .pin(let target, _) = rule.consequence, let p = rule.when.package else { continue }
+            edges[p, default: []].insert(target)
+            pinned.insert(p)
+        }
+        let known = Set(kb.matrix.packageNames).union(pinned)
+        var inScope = Set<String>()
+        var queue = requested.filter(known.contains).sorted()
+        while let p = queue.popLast() {
+            guard inScope.insert(p).inserted else { continue }
+            queue += (edges[p] ?? []).filter { !inScope.contains($0) }
+        }
+        var dependents: [String: [String]] = [:]
+        for p in inScope { for q in edges[p] ?? [] where inScope.contains(q) { dependents[q, default: []].append(p) } }
+        return (inScope.sorted(), dependents.mapValues { $0.sorted() })
     }
 
     // MARK: - variables
 
-    private func add(_ name: String, optional: Bool, _ values: [Variable.Value]) {
+    private func add(_ id: ResolverVariable, optional: Bool, _ values: [Variable.Value]) {
         var vs = values
         if optional { vs.insert(.init(label: "none", rank: [-1], isNone: true), at: 0) }
-        let v = Variable(name: name, values: vs, optional: optional, term: z3.intVar(name))
-        variables[name] = v
-        order.append(name)
+        let v = Variable(id: id, values: vs, optional: optional, term: z3.intVar(id.name))
+        variables[id] = v
+        order.append(id)
         solver.assert(z3.and([z3.le(z3.int(0), v.term), z3.le(v.term, z3.int(vs.count - 1))]))
     }
 
@@ -60,7 +82,7 @@ final class Encoding {
         // A pinned version the tables lack still gets a value, so that a CPU build can go on
         // (with a warning) and a GPU build can say precisely what is missing.
         for r in requests {
-            guard case .package(let name, let spec, _) = r.kind, name == package, let pin = spec.exactPin?.public_,
+            guard case .package(let name, let spec, _, _) = r.kind, name == package, let pin = spec.exactPin?.public_,
                   !known.contains(pin) else { continue }
             if !values.contains(where: { $0.pep == pin }) {
                 values.append(.init(label: pin.description, rank: pin.rank, unknown: true, pep: pin))
@@ -74,39 +96,36 @@ final class Encoding {
         var pythons = Set(m.pythons)
         for img in kb.catalog.images { if let p = img.python { pythons.insert(p) } }
         for r in requests { if case .python(let v) = r.kind { pythons.insert(v.truncated(to: 2)) } }
-        add("python", optional: false, pythons.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
+        add(.python, optional: false, pythons.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
 
-        add("torch", optional: true, pepValues(m.torchVersions, package: "torch"))
-        add("torchvision", optional: true, pepValues(m.companionVersions("torchvision"), package: "torchvision"))
-        add("torchaudio", optional: true, pepValues(m.companionVersions("torchaudio"), package: "torchaudio"))
-        add("tensorflow", optional: true, pepValues(m.tensorflowVersions, package: "tensorflow"))
-        for package in pinPackages {
-            var known = Set(m.torchPins.filter { $0.package == package }.map(\.version))
+        for package in packages {
+            // Releases a pin rule is about count as known: the rule is the knowledge.
+            var known = Set(m.versions(of: package))
             for r in kb.rules where r.when.package == package {
                 if case .pin = r.consequence, let v = r.when.version?.exactPin { known.insert(v) }
             }
-            add(package, optional: true, pepValues(known.sorted(), package: package))
+            add(.package(package), optional: true, pepValues(known.sorted(), package: package))
         }
 
         var cudas = Set(m.cudaMinors)
         for r in requests { if case .cuda(let v) = r.kind { cudas.insert(v.truncated(to: 2)) } }
-        add("cuda", optional: true, cudas.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
+        add(.cuda, optional: true, cudas.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
 
         var cudnns = Set<DottedVersion>()
         for img in kb.catalog.images { if let c = img.cudnn { cudnns.insert(c.truncated(to: 1)) } }
-        for row in m.tensorflow { cudnns.insert(row.cudnn.truncated(to: 1)) }
+        for package in packages { for row in m.rows(of: package) { if let c = row.cudnn { cudnns.insert(c.truncated(to: 1)) } } }
         for r in requests { if case .cudnn(let v) = r.kind { cudnns.insert(v.truncated(to: 1)) } }
-        add("cudnn", optional: true, cudnns.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
+        add(.cudnn, optional: true, cudnns.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
 
         let oses = Set(kb.catalog.images.map(\.os)).sorted { osRank($0).lexicographicallyPrecedes(osRank($1)) }
-        add("os", optional: false, oses.map { .init(label: $0, rank: osRank($0)) })
+        add(.os, optional: false, oses.map { .init(label: $0, rank: osRank($0)) })
 
-        add("base_image", optional: false, kb.catalog.images.map {
+        add(.baseImage, optional: false, kb.catalog.images.map {
             .init(label: $0.reference, rank: [-$0.sizeMB] + ($0.cuda?.parts ?? []) + osRank($0.os), image: $0)
         })
 
         let floors = Set(m.toolkitDrivers.map(\.driver) + m.compatDrivers.map(\.driver)).sorted()
-        add("driver_min", optional: true, floors.map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
+        add(.driverMin, optional: true, floors.map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
     }
 
     /// ubuntu22.04 → [1, 22, 4]; debian12 → [0, 12]: only used to break ties deterministically.
@@ -118,19 +137,25 @@ final class Encoding {
 
     // MARK: - helpers
 
-    func present(_ name: String) -> Z3Context.Term {
-        guard let v = variables[name] else { return z3.no }
+    func present(_ id: ResolverVariable) -> Z3Context.Term {
+        guard let v = variables[id] else { return z3.no }
         return z3.not(z3.eq(v.term, 0))
     }
 
-    func isNone(_ name: String) -> Z3Context.Term {
-        guard let v = variables[name] else { return z3.yes }
+    func isNone(_ id: ResolverVariable) -> Z3Context.Term {
+        guard let v = variables[id] else { return z3.yes }
         return z3.eq(v.term, 0)
     }
 
-    func among(_ name: String, _ predicate: (Variable.Value) -> Bool) -> Z3Context.Term {
-        let v = variables[name]!
+    func among(_ id: ResolverVariable, _ predicate: (Variable.Value) -> Bool) -> Z3Context.Term {
+        let v = variables[id]!
         return z3.among(v.term, v.index(where: predicate))
+    }
+
+    /// `package` is absent or at a version in `versions`; a package without a variable is absent.
+    func absentOrWithin(_ package: String, _ versions: PEP440SpecifierSet) -> Z3Context.Term {
+        guard variables[.package(package)] != nil else { return z3.yes }
+        return among(.package(package)) { $0.isNone || $0.pep.map(versions.contains) == true }
     }
 
     @discardableResult
@@ -145,20 +170,16 @@ final class Encoding {
     // MARK: - structure
 
     private func encodeStructure() {
-        // A package the user did not ask for is absent; torch alone may also come in as what a
-        // requested torchvision, torchaudio or pinned package is built against.
-        for name in Self.tabledPackages + pinPackages where !requestedPackages.contains(name) {
-            if name == "torch" {
-                let dependents = ["torchvision", "torchaudio"] + pinPackages
-                solver.assert(z3.implies(present("torch"), z3.or(dependents.map(present))))
-            } else {
-                solver.assert(isNone(name))
-            }
+        // A package the user did not ask for is absent, unless a present package requires it (torch
+        // comes in as what a requested torchvision is built against).
+        for name in packages where !requestedPackages.contains(name) {
+            let by = dependents[name] ?? []
+            solver.assert(by.isEmpty ? isNone(.package(name)) : z3.implies(present(.package(name)), z3.or(by.map { present(.package($0)) })))
         }
         // A model without GPU has no CUDA, no cuDNN from a GPU stack and no driver floor.
-        solver.assert(z3.implies(z3.not(gpu), z3.and([isNone("cuda"), isNone("driver_min")])))
-        solver.assert(z3.implies(gpu, z3.and([present("cuda"), present("driver_min")])))
-        solver.assert(z3.implies(isNone("cuda"), isNone("cudnn")))
+        solver.assert(z3.implies(z3.not(gpu), z3.and([isNone(.cuda), isNone(.driverMin)])))
+        solver.assert(z3.implies(gpu, z3.and([present(.cuda), present(.driverMin)])))
+        solver.assert(z3.implies(isNone(.cuda), isNone(.cudnn)))
     }
 
     // MARK: - requests
@@ -169,56 +190,65 @@ final class Encoding {
             case .gpu(let on):
                 track(.request(i), r.source, r.text, on ? gpu : z3.not(gpu))
             case .python(let v):
-                track(.request(i), r.source, r.text, among("python") { $0.dotted == v.truncated(to: 2) })
-            case .package(let name, let spec, let local):
-                guard variables[name] != nil else { continue }
-                var parts = [among(name) { !$0.isNone && $0.pep.map(spec.contains) == true }]
-                if let local { parts.append(variant(local)) }
+                track(.request(i), r.source, r.text, among(.python) { $0.dotted == v.truncated(to: 2) })
+            case .package(let name, let spec, let local, let extras):
+                guard variables[.package(name)] != nil else { continue }
+                var parts = [among(.package(name)) { !$0.isNone && $0.pep.map(spec.contains) == true }]
+                if let local { parts.append(variant(local, of: name)) }
+                // An extra that installs one variant's GPU libraries (`jax[cuda12]`) asks for that
+                // variant on a GPU build; a CPU build runs it fine without a GPU.
+                for extra in extras where Self.extraNamesVariant(extra, of: name, kb: kb) {
+                    parts.append(z3.implies(gpu, variant(extra, of: name)))
+                }
                 track(.request(i), r.source, r.text, z3.and(parts))
             case .constraint(let name, let spec, let local):
-                guard variables[name] != nil else { continue }
-                var parts = [among(name) { $0.isNone || $0.pep.map(spec.contains) == true }]
-                if let local { parts.append(z3.implies(present(name), variant(local))) }
+                guard variables[.package(name)] != nil else { continue }
+                var parts = [absentOrWithin(name, spec)]
+                if let local { parts.append(z3.implies(present(.package(name)), variant(local, of: name))) }
                 track(.request(i), r.source, r.text, z3.and(parts))
             case .wheelIndex(let url):
                 // Only an index the tables know: any other serves packages the resolver does not model.
-                let rows = kb.matrix.torch.filter { Self.index($0.index, covers: url) }
-                guard !rows.isEmpty else { continue }
-                let cudas = Set(rows.map(\.cuda))
-                let allowed = z3.or(cudas.map { c in c.map { v in among("cuda") { $0.dotted == v.truncated(to: 2) } } ?? isNone("cuda") })
-                track(.request(i), r.source, "\(r.text): the \(Set(rows.map(\.variant)).sorted().joined(separator: ", ")) wheels (\(rows[0].source))",
-                      // A CPU build runs a CUDA wheel fine: only a GPU build is held to the variant.
-                      z3.implies(z3.and([present("torch"), gpu]), allowed))
+                let rows = kb.matrix.packages.filter { row in row.index.map { Self.index($0, covers: url) } ?? false }
+                var parts: [Z3Context.Term] = []
+                for package in Set(rows.map(\.package)).sorted() where variables[.package(package)] != nil {
+                    let these = rows.filter { $0.package == package }
+                    let allowed = among(.cuda) { v in these.contains { $0.fits(cuda: v.dotted) } }
+                    // A CPU build runs a CUDA wheel fine: only a GPU build is held to the variant.
+                    parts.append(z3.implies(z3.and([present(.package(package)), gpu]), allowed))
+                }
+                guard !parts.isEmpty else { continue }
+                let variants = Set(rows.compactMap(\.variant)).sorted().joined(separator: ", ")
+                track(.request(i), r.source, "\(r.text): the \(variants) wheels (\(rows[0].source))", z3.and(parts))
             case .cuda(let v):
-                var parts = [among("cuda") { $0.dotted == v.truncated(to: 2) }]
+                var parts = [among(.cuda) { $0.dotted == v.truncated(to: 2) }]
                 if v.parts.count > 2 {
-                    parts.append(among("base_image") { $0.image?.cuda.map(v.isPrefix(of:)) ?? true })
+                    parts.append(among(.baseImage) { $0.image?.cuda.map(v.isPrefix(of:)) ?? true })
                 }
                 track(.request(i), r.source, r.text, z3.and(parts))
             case .cudnn(let v):
-                track(.request(i), r.source, r.text, among("cudnn") { $0.dotted == v.truncated(to: 1) })
+                track(.request(i), r.source, r.text, among(.cudnn) { $0.dotted == v.truncated(to: 1) })
             case .driver(let d):
-                track(.request(i), r.source, r.text, among("driver_min") { $0.isNone || $0.dotted! <= d })
+                track(.request(i), r.source, r.text, among(.driverMin) { $0.isNone || $0.dotted! <= d })
             case .computeCapability(let arch):
                 guard let row = kb.matrix.computeCapabilities.first(where: { $0.arch == arch }) else {
                     let known = kb.matrix.computeCapabilities.map(\.arch).joined(separator: ", ")
                     inputErrors.append(InputError(r.source, "unknown GPU architecture '\(arch)'; known: \(known) (\(kb.matrix.file))"))
                     continue
                 }
-                let f = z3.and([
-                    among("torch") { $0.isNone || $0.pep! >= row.torchMin },
-                    among("cuda") { $0.isNone || $0.dotted! >= row.cudaMin },
+                let f = z3.and(row.requires.map { absentOrWithin($0.package, $0.versions) } + [
+                    among(.cuda) { $0.isNone || $0.dotted! >= row.cudaMin },
                 ])
-                track(.request(i), r.source, "\(r.text): \(row.gpus) need torch >= \(row.torchMin) and CUDA >= \(row.cudaMin) (\(row.source))", f)
+                let needs = row.requires.map { "\($0.package) \($0.versions)" } + ["CUDA >= \(row.cudaMin)"]
+                track(.request(i), r.source, "\(r.text): \(row.gpus) need \(needs.joined(separator: " and ")) (\(row.source))", f)
             case .systemPackages, .runCommand:
                 continue
             case .availableBaseImages(let refs, let offline):
-                var parts = [among("base_image") { v in v.image.map { refs.contains($0.reference) } ?? false }]
-                if offline, let base = variables["base_image"], variables["python"] != nil {
+                var parts = [among(.baseImage) { v in v.image.map { refs.contains($0.reference) } ?? false }]
+                if offline, let base = variables[.baseImage] {
                     // Each usable image fixes the Python to the one it ships.
                     for (index, value) in base.values.enumerated() {
                         guard let image = value.image, refs.contains(image.reference) else { continue }
-                        let shipped = image.python.map { p in among("python") { $0.dotted == p.truncated(to: 2) } } ?? z3.no
+                        let shipped = image.python.map { p in among(.python) { $0.dotted == p.truncated(to: 2) } } ?? z3.no
                         parts.append(z3.implies(z3.eq(base.term, index), shipped))
                     }
                 }
@@ -227,10 +257,15 @@ final class Encoding {
         }
     }
 
-    /// What a wheel variant label asks: `cpu` no CUDA, `cu118` CUDA 11.8.
-    private func variant(_ local: String) -> Z3Context.Term {
-        if local == "cpu" { return isNone("cuda") }
-        if let cuda = Self.cudaOfVariant(local) { return among("cuda") { $0.dotted == cuda } }
+    /// What a wheel variant label asks: the CUDA of the package's rows of that variant; for a
+    /// package whose rows have no variants, the label convention (`cpu` no CUDA, `cu118` 11.8).
+    private func variant(_ local: String, of package: String) -> Z3Context.Term {
+        let rows = kb.matrix.rows(of: package).filter { $0.variant == local }
+        if !rows.isEmpty {
+            return among(.cuda) { v in rows.contains { $0.fits(cuda: v.dotted) } }
+        }
+        if local == "cpu" { return isNone(.cuda) }
+        if let cuda = Self.cudaOfVariant(local) { return among(.cuda) { $0.dotted == cuda } }
         return z3.yes
     }
 
@@ -247,6 +282,12 @@ final class Encoding {
         return u == i || u.hasPrefix(i + "/")
     }
 
+    /// Whether `extra` is the GPU extra of one of the package's variants (`{variant}` extras).
+    static func extraNamesVariant(_ extra: String, of package: String, kb: KnowledgeBase) -> Bool {
+        guard let template = kb.framework(of: package)?.gpuExtra?.extra, template.contains("{variant}") else { return false }
+        return kb.matrix.rows(of: package).contains { $0.variant.map { template.replacingOccurrences(of: "{variant}", with: $0) } == extra }
+    }
+
     /// `cu118` → 11.8, `cu121` → 12.1, `cu130` → 13.0.
     static func cudaOfVariant(_ label: String) -> DottedVersion? {
         guard label.hasPrefix("cu"), label.count >= 5, let n = Int(label.dropFirst(2)) else { return nil }
@@ -257,61 +298,60 @@ final class Encoding {
 
     private func list(_ xs: [DottedVersion]) -> String { xs.map(\.text).joined(separator: ", ") }
 
+    /// Every row of every package in scope, in one loop: the Pythons a release has wheels for,
+    /// the CUDA (and cuDNN) its variants are built for, the releases of other packages it needs.
     private func encodeTables() {
         let m = kb.matrix
-        let torch = variables["torch"]!
-        for t in m.torchVersions {
-            let rows = m.torch.filter { $0.torch == t }
-            let isT = z3.eq(torch.term, torch.index(ofLabel: t.description)!)
-            let pythons = Array(Set(rows.flatMap(\.pythons))).sorted()
-            track(.table, rows[0].source, "torch \(t) has wheels for Python \(list(pythons))",
-                  z3.implies(isT, among("python") { v in pythons.contains(v.dotted!) }))
-            let cudas = rows.compactMap(\.cuda).sorted()
-            track(.table, rows[0].source, "torch \(t) has wheels for CUDA \(list(cudas))",
-                  z3.implies(z3.and([isT, gpu]), among("cuda") { v in v.dotted.map(cudas.contains) == true }))
-        }
-        for (i, v) in torch.values.enumerated() where v.unknown {
-            track(.table, Provenance(file: m.file, line: nil),
-                  "torch \(v.label) is not in \(m.file), so which CUDA its wheels use is unknown; refresh the data with `cogpack data refresh`",
-                  z3.implies(z3.and([z3.eq(torch.term, i), gpu]), z3.no))
-        }
-        for package in ["torchvision", "torchaudio"] {
-            let tv = variables[package]!
-            for row in m.companions where row.package == package {
-                let isC = z3.eq(tv.term, tv.index(ofLabel: row.version.description)!)
-                track(.table, row.source, "\(package) \(row.version) is built for torch \(row.torch) and Python \(list(row.pythons))",
-                      z3.implies(isC, z3.and([
-                          among("torch") { $0.pep == row.torch },
-                          among("python") { v in row.pythons.contains(v.dotted!) },
-                      ])))
+        for package in packages {
+            guard let v = variables[.package(package)] else { continue }
+            let rows = m.rows(of: package)
+            let byCUDA = m.isCUDAVariant(package)
+            for version in m.versions(of: package) {
+                let these = rows.filter { $0.version == version }
+                let isV = z3.eq(v.term, v.index(ofLabel: version.description)!)
+                let source = these[0].source
+                let listed = these.compactMap(\.pythons)
+                if !listed.isEmpty {
+                    let pythons = Array(Set(listed.joined())).sorted()
+                    track(.table, source, "\(package) \(version) has wheels for Python \(list(pythons))",
+                          z3.implies(isV, among(.python) { pythons.contains($0.dotted!) }))
+                }
+                if byCUDA {
+                    let gpuRows = these.filter { $0.cuda != nil }
+                    let options = gpuRows.map { row -> Z3Context.Term in
+                        var parts = [among(.cuda) { !$0.isNone && row.fits(cuda: $0.dotted) }]
+                        if let c = row.cudnn { parts.append(among(.cudnn) { $0.dotted == c.truncated(to: 1) }) }
+                        return z3.and(parts)
+                    }
+                    // `12.1+`: any later CUDA 12 minor too.
+                    var seen = Set<String>()
+                    let cudas = gpuRows.sorted { $0.cuda! < $1.cuda! }.map { $0.cuda!.text + ($0.minorCompatible ? "+" : "") }
+                        .filter { seen.insert($0).inserted }.joined(separator: ", ")
+                    let cudnns = Array(Set(gpuRows.compactMap(\.cudnn))).sorted()
+                    let text = cudnns.isEmpty ? "\(package) \(version) has wheels for CUDA \(cudas)"
+                        : "\(package) \(version) is built for CUDA \(cudas) and cuDNN \(list(cudnns))"
+                    track(.table, gpuRows.first?.source ?? source, gpuRows.isEmpty ? "\(package) \(version) has no CUDA wheels" : text,
+                          z3.implies(z3.and([isV, gpu]), z3.or(options)))
+                }
+                // A requirement every variant of the release shares.
+                for req in Set(these.flatMap(\.requires)) where these.allSatisfy({ $0.requires.contains(req) }) {
+                    guard variables[.package(req.package)] != nil else { continue }
+                    track(.table, source, "\(package) \(version) requires \(req.package)\(req.versions)",
+                          z3.implies(isV, among(.package(req.package)) { !$0.isNone && $0.pep.map(req.versions.contains) == true }))
+                }
             }
-            for (i, v) in tv.values.enumerated() where v.unknown {
+            // A release the tables lack: fine on a CPU build (with a warning). On a GPU build, which
+            // CUDA its wheels use (or, for packages installed with a framework, which release of the
+            // framework it pairs with) is unknown, and guessing would break the install.
+            let pairsWith = Array(Set(rows.flatMap(\.requires).map(\.package))).sorted()
+            guard byCUDA || (kb.framework(of: package) != nil && !pairsWith.isEmpty) else { continue }
+            let why = byCUDA ? "which CUDA its wheels use is unknown"
+                : "the \(pairsWith.joined(separator: " and ")) release it pairs with is unknown"
+            for (i, value) in v.values.enumerated() where value.unknown {
                 track(.table, Provenance(file: m.file, line: nil),
-                      "\(package) \(v.label) is not in \(m.file), so the torch it pairs with is unknown; refresh the data with `cogpack data refresh`",
-                      z3.implies(z3.and([z3.eq(tv.term, i), gpu]), z3.no))
+                      "\(package) \(value.label) is not in \(m.file), so \(why); refresh the data with `cogpack data refresh`",
+                      z3.implies(z3.and([z3.eq(v.term, i), gpu]), z3.no))
             }
-        }
-        let tf = variables["tensorflow"]!
-        for row in m.tensorflow {
-            let isV = z3.eq(tf.term, tf.index(ofLabel: row.tensorflow.description)!)
-            track(.table, row.source, "tensorflow \(row.tensorflow) has wheels for Python \(list(row.pythons))",
-                  z3.implies(isV, among("python") { v in row.pythons.contains(v.dotted!) }))
-            track(.table, row.source, "tensorflow \(row.tensorflow) is built for CUDA \(row.cuda) and cuDNN \(row.cudnn)",
-                  z3.implies(z3.and([isV, gpu]), z3.and([
-                      among("cuda") { $0.dotted == row.cuda.truncated(to: 2) },
-                      among("cudnn") { $0.dotted == row.cudnn.truncated(to: 1) },
-                  ])))
-        }
-        for (i, v) in tf.values.enumerated() where v.unknown {
-            track(.table, Provenance(file: m.file, line: nil),
-                  "tensorflow \(v.label) is not in \(m.file), so its CUDA is unknown; refresh the data with `cogpack data refresh`",
-                  z3.implies(z3.and([z3.eq(tf.term, i), gpu]), z3.no))
-        }
-        for pin in m.torchPins where variables[pin.package] != nil {
-            let pv = variables[pin.package]!
-            guard let idx = pv.index(ofLabel: pin.version.description) else { continue }
-            track(.table, pin.source, "\(pin.package) \(pin.version) requires torch==\(pin.torch)",
-                  z3.implies(z3.eq(pv.term, idx), among("torch") { $0.pep == pin.torch }))
         }
     }
 
@@ -322,9 +362,9 @@ final class Encoding {
         var parts: [Z3Context.Term] = []
         if let g = c.gpu { parts.append(g ? gpu : z3.not(gpu)) }
         if let p = c.package {
-            if variables[p] != nil {
+            if variables[.package(p)] != nil {
                 let spec = c.version
-                parts.append(among(p) { !$0.isNone && (spec == nil || ($0.pep.map { spec!.contains($0) } ?? false)) })
+                parts.append(among(.package(p)) { !$0.isNone && (spec == nil || ($0.pep.map { spec!.contains($0) } ?? false)) })
             } else {
                 parts.append(requestedPackages.contains(p) ? z3.yes : z3.no)
             }
@@ -334,14 +374,14 @@ final class Encoding {
             parts.append(has == pinned ? z3.yes : z3.no)
         }
         for name in c.without {
-            parts.append(variables[name] != nil ? isNone(name) : (requestedPackages.contains(name) ? z3.no : z3.yes))
+            parts.append(variables[.package(name)] != nil ? isNone(.package(name)) : (requestedPackages.contains(name) ? z3.no : z3.yes))
         }
         if let cmd = c.command {
             let called = requests.contains { if case .runCommand(cmd) = $0.kind { return true } else { return false } }
             parts.append(called ? z3.yes : z3.no)
         }
         if let rc = c.baseSetsRequireCuda {
-            parts.append(among("base_image") { $0.image?.setsRequireCuda == rc })
+            parts.append(among(.baseImage) { $0.image?.setsRequireCuda == rc })
         }
         return z3.and(parts)
     }
@@ -354,18 +394,18 @@ final class Encoding {
             case .apt:
                 continue // chosen outside the solver: they depend on requested names only
             case .pin(let package, let spec):
-                guard variables[package] != nil else { continue }
+                guard variables[.package(package)] != nil else { continue }
                 track(.rule(rule.id), rule.source, rule.message,
-                      z3.implies(when, among(package) { !$0.isNone && $0.pep.map(spec.contains) == true }))
+                      z3.implies(when, among(.package(package)) { !$0.isNone && $0.pep.map(spec.contains) == true }))
             case .python(let spec):
                 track(.rule(rule.id), rule.source, rule.message,
-                      z3.implies(when, among("python") { v in
+                      z3.implies(when, among(.python) { v in
                           PEP440Version(v.dotted!.text).map(spec.contains) ?? false
                       }))
             case .needsToolkit:
                 track(.rule(rule.id), rule.source, rule.message, z3.implies(when, toolkit))
             case .driverFloor(let floor):
-                let cuda = variables["cuda"]!
+                let cuda = variables[.cuda]!
                 var parts: [Z3Context.Term] = []
                 for (i, v) in cuda.values.enumerated() where !v.isNone {
                     let d: DottedVersion?
@@ -377,7 +417,7 @@ final class Encoding {
                         parts.append(z3.not(z3.eq(cuda.term, i)))
                         continue
                     }
-                    parts.append(z3.implies(z3.eq(cuda.term, i), among("driver_min") { $0.dotted == d }))
+                    parts.append(z3.implies(z3.eq(cuda.term, i), among(.driverMin) { $0.dotted == d }))
                 }
                 track(.rule(rule.id), rule.source, rule.message, z3.implies(z3.and([gpu, when]), z3.and(parts)))
             }
@@ -387,22 +427,24 @@ final class Encoding {
     // MARK: - base images
 
     private func encodeBaseImages() {
-        let base = variables["base_image"]!
+        let base = variables[.baseImage]!
+        // Packages whose wheels name a cuDNN bring it themselves.
+        let bringCuDNN = packages.filter { kb.matrix.rows(of: $0).contains { $0.cudnn != nil } }
         // Untracked: what each image is. A conflict then names the rule that needed the image.
         for (i, v) in base.values.enumerated() {
             let img = v.image!
-            var parts = [among("os") { $0.label == img.os }]
+            var parts = [among(.os) { $0.label == img.os }]
             if let c = img.cuda {
-                parts.append(among("cuda") { $0.dotted == c.truncated(to: 2) })
-                parts.append(among("cudnn") { $0.dotted == img.cudnn?.truncated(to: 1) })
+                parts.append(among(.cuda) { $0.dotted == c.truncated(to: 2) })
+                parts.append(among(.cudnn) { $0.dotted == img.cudnn?.truncated(to: 1) })
             } else {
-                // Without a CUDA image, cuDNN comes only with TensorFlow's wheels.
-                parts.append(z3.implies(isNone("tensorflow"), isNone("cudnn")))
+                // Without a CUDA image, cuDNN comes only with wheels that bring their own.
+                parts.append(z3.implies(z3.and(bringCuDNN.map { isNone(.package($0)) }), isNone(.cudnn)))
             }
             solver.assert(z3.implies(z3.eq(base.term, i), z3.and(parts)))
         }
         track(.rule("cuda.toolkit"), kb.catalog.source,
               "a build that needs a CUDA toolkit needs a devel CUDA base image of the chosen CUDA",
-              z3.implies(toolkit, among("base_image") { $0.image?.cuda != nil && $0.image?.flavor == "devel" }))
+              z3.implies(toolkit, among(.baseImage) { $0.image?.cuda != nil && $0.image?.flavor == "devel" }))
     }
 }

@@ -6,8 +6,9 @@ public struct Request: Sendable {
     public enum Kind: Sendable {
         case gpu(Bool)
         case python(DottedVersion)
-        /// A requirement on a package; `local` is a wheel variant label such as `cu118` or `cpu`.
-        case package(name: String, spec: PEP440SpecifierSet, local: String?)
+        /// A requirement on a package; `local` is a wheel variant label such as `cu118` or `cpu`;
+        /// `extras` as written (`jax[cuda12]`).
+        case package(name: String, spec: PEP440SpecifierSet, local: String?, extras: [String] = [])
         /// A line of a `-c` file: bounds the package when something brings it in, asks for nothing.
         case constraint(name: String, spec: PEP440SpecifierSet, local: String?)
         /// A package index or links page the requirements name. When the tables list it as the
@@ -43,7 +44,7 @@ public struct Request: Sendable {
     }
 
     var packageName: String? {
-        if case .package(let name, _, _) = kind { return name }
+        if case .package(let name, _, _, _) = kind { return name }
         return nil
     }
 }

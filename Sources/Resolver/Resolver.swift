@@ -6,10 +6,6 @@ public struct Resolver {
 
     public init(kb: KnowledgeBase) { self.kb = kb }
 
-    /// The variables shown to users, in the order they are printed.
-    public static let shownVariables = ["python", "torch", "torchvision", "torchaudio", "tensorflow", "cuda", "cudnn",
-                                        "os", "base_image", "driver_min"]
-
     public func resolve(_ requests: [Request]) throws -> Outcome {
         let session = try Session(kb: kb, requests: requests)
         return session.solve()
@@ -17,7 +13,7 @@ public struct Resolver {
 
     /// Why `variable` did not take `value`: the constraints that exclude it, or the objective it
     /// loses on.
-    public func whyNot(_ requests: [Request], variable: String, value: String) throws -> String {
+    public func whyNot(_ requests: [Request], variable: ResolverVariable, value: String) throws -> String {
         let session = try Session(kb: kb, requests: requests)
         return try session.whyNot(variable: variable, value: value)
     }
@@ -103,14 +99,14 @@ final class Session {
     }
 
     /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed value.
-    func optimize(_ base: [Z3Context.Term], near: (variable: String, index: Int)? = nil) -> [Step] {
+    func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil) -> [Step] {
         var steps: [Step] = []
         var fixed: [Z3Context.Term] = []
         var python: DottedVersion?
         var objectives = kb.objectives.filter { enc.variable($0.variable) != nil }
-        for name in enc.order where !objectives.contains(where: { $0.variable == name }) {
-            objectives.append(Objective(id: "objective.\(name)", variable: name, prefer: .newest,
-                                        message: "the newest \(name) allowed", source: kb.catalog.source))
+        for id in enc.order where !objectives.contains(where: { $0.variable == id }) {
+            objectives.append(Objective(id: "objective.\(id)", variable: id, prefer: .newest,
+                                        message: "the newest \(id) allowed", source: kb.catalog.source))
         }
         if let near, let i = objectives.firstIndex(where: { $0.variable == near.variable }) {
             objectives.insert(objectives.remove(at: i), at: 0)
@@ -126,7 +122,7 @@ final class Session {
             let allowed = allowedValues(v, under: fixed)
             guard !allowed.isEmpty else { break }
             let chosen: Int
-            if let near, near.variable == v.name {
+            if let near, near.variable == v.id {
                 chosen = allowed.min { a, b in
                     let (da, db) = (abs(a - near.index), abs(b - near.index))
                     return da == db ? a > b : da < db
@@ -134,14 +130,14 @@ final class Session {
             } else {
                 chosen = best(allowed, of: v, objective: objective, chosenPython: python)
             }
-            if v.name == "python" { python = v.values[chosen].dotted }
+            if v.id == .python { python = v.values[chosen].dotted }
             fixed.append(z3.eq(v.term, chosen))
             picks.append((objective, v, allowed, chosen))
         }
         solver.pop()
         for pick in picks {
             let text = "\(pick.variable.name) \(pick.variable.values[pick.chosen].label) chosen as \(pick.objective.message)"
-            let c = enc.track(.choice(variable: pick.variable.name), pick.objective.source, text, z3.eq(pick.variable.term, pick.chosen))
+            let c = enc.track(.choice(variable: pick.variable.id), pick.objective.source, text, z3.eq(pick.variable.term, pick.chosen))
             steps.append(Step(objective: pick.objective, variable: pick.variable, allowed: pick.allowed, chosen: pick.chosen, fixed: c))
         }
         return steps
@@ -181,20 +177,33 @@ final class Session {
                 let core = minimalCore([outside], among: base + fixedBefore)
                 reasons = summarize(core, chosen: "\(v.name) \(value.label) ")
             }
-            let alternatives = step.allowed.filter { $0 != step.chosen }.map { v.values[$0].label }
+            let alternatives = step.allowed.filter { $0 != step.chosen }.map { v.values[$0] }
             if step.allowed.count > 1 {
-                let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).joined(separator: ", "))"
+                let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).map(\.label).joined(separator: ", "))"
                 reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
             }
             if value.unknown {
                 warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
             }
-            choices.append(Choice(variable: v.name, value: value.label, reasons: reasons,
-                                  alternatives: alternatives, details: details(v.name, value, steps)))
+            choices.append(Choice(variable: v.id, value: value.typed, reasons: reasons, alternatives: alternatives.map(\.typed)))
         }
-        let apt = aptChoice()
-        if let apt { choices.append(apt) }
-        return Resolution(choices: choices, warnings: warnings)
+        func chosen(_ id: ResolverVariable) -> Variable.Value? {
+            steps.first { $0.variable.id == id }.map { $0.variable.values[$0.chosen] }.flatMap { $0.isNone ? nil : $0 }
+        }
+        let cuda = chosen(.cuda)?.dotted
+        let packages = enc.packages.compactMap { name -> ChosenPackage? in
+            guard let version = chosen(.package(name))?.pep else { return nil }
+            // The row of the variant installed: the one built for the chosen CUDA, or the CPU one.
+            let row = kb.matrix.rows(of: name).first { $0.version == version && $0.fits(cuda: cuda) }
+            return ChosenPackage(name: name, version: version, row: row)
+        }
+        let order = kb.objectives.map(\.variable)
+        let sortedPackages = packages.sorted { a, b in
+            (order.firstIndex(of: .package(a.name)) ?? .max, a.name) < (order.firstIndex(of: .package(b.name)) ?? .max, b.name)
+        }
+        return Resolution(python: chosen(.python)!.dotted!, cuda: cuda, cudnn: chosen(.cudnn)?.dotted, os: chosen(.os)!.label,
+                          baseImage: chosen(.baseImage)!.image!, driverMin: chosen(.driverMin)?.dotted, packages: sortedPackages,
+                          apt: aptSelection(), choices: choices, warnings: warnings)
     }
 
     /// Table rows that each rule out one other value say little one by one: keep the rows about
@@ -209,28 +218,7 @@ final class Session {
         return out
     }
 
-    private func details(_ name: String, _ value: Variable.Value, _ steps: [Step]) -> [String: String] {
-        switch name {
-        case "torch":
-            guard let t = value.pep else { return [:] }
-            let cuda = steps.first { $0.variable.name == "cuda" }.map { $0.variable.values[$0.chosen] }
-            let row = kb.matrix.torch.first { $0.torch == t && $0.cuda == (cuda?.isNone == false ? cuda?.dotted : nil) }
-            guard let row else { return [:] }
-            var d = ["variant": row.variant, "index": row.index]
-            if row.onPyPI { d["on_pypi"] = "true" }
-            return d
-        case "base_image":
-            guard let img = value.image else { return [:] }
-            var d = ["os": img.os, "size_mb": String(img.sizeMB)]
-            if let p = img.python { d["python"] = p.text }
-            if let c = img.cuda { d["cuda"] = c.text }
-            return d
-        default:
-            return [:]
-        }
-    }
-
-    private func aptChoice() -> Choice? {
+    private func aptSelection() -> AptSelection {
         var packages: [String] = []
         var reasons: [Reason] = []
         for r in enc.requests {
@@ -256,10 +244,7 @@ final class Session {
             reasons.append(Reason(source: rule.source.description,
                                   text: "\(list.joined(separator: " ")): \(rule.message)" + (origin.map { " (\($0.source))" } ?? "")))
         }
-        guard !packages.isEmpty else { return nil }
         var seen = Set<String>()
-        let unique = packages.filter { seen.insert($0).inserted }
-        return Choice(variable: "apt_packages", value: unique.joined(separator: " "), reasons: reasons,
-                      alternatives: [], details: [:])
+        return AptSelection(packages: packages.filter { seen.insert($0).inserted }, reasons: reasons)
     }
 }

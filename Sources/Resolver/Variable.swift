@@ -12,9 +12,17 @@ struct Variable {
         var pep: PEP440Version?
         var dotted: DottedVersion?
         var image: BaseImage?
+
+        /// The value as the resolution carries it: typed by what the variable is.
+        var typed: ChosenValue {
+            if let image { return .image(image) }
+            if let pep { return .version(pep) }
+            if let dotted { return .dotted(dotted) }
+            return .name(label)
+        }
     }
 
-    let name: String
+    let id: ResolverVariable
     let values: [Value]
     let optional: Bool
     let term: Z3Context.Term
@@ -33,6 +41,8 @@ struct Variable {
     }
 
     var noneIndex: Int? { optional ? 0 : nil }
+
+    var name: String { id.name }
 }
 
 extension PEP440Version {

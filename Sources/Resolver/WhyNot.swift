@@ -1,10 +1,10 @@
 import Rules
 
 extension Session {
-    func whyNot(variable: String, value: String) throws -> String {
+    func whyNot(variable: ResolverVariable, value: String) throws -> String {
         let flag = Provenance.flag("--why-not")
         guard let v = enc.variable(variable) else {
-            throw InputError(flag, "unknown variable '\(variable)'; use one of \(Resolver.shownVariables.joined(separator: ", "))")
+            throw InputError(flag, "unknown variable '\(variable)'; use one of \(enc.order.map(\.name).joined(separator: ", ")) (a package has a variable when the model requires it)")
         }
         guard let idx = v.index(ofLabel: value) else {
             let known = v.values.filter { !$0.isNone }.map(\.label)
@@ -28,7 +28,7 @@ extension Session {
             fixed.append(step.fixed.literal)
             if solver.check(literals + fixed + [isValue]) == .unsat {
                 let picked = step.variable.values[step.chosen].label
-                if step.variable.name == variable {
+                if step.variable.id == variable {
                     return "\(variable) \(value) is allowed, but \(picked) wins: \(step.objective.message) (\(step.objective.source))"
                 }
                 return "\(variable) \(value) is allowed, but choosing \(step.variable.name) \(picked) first rules it out: \(step.objective.message) (\(step.objective.source))"

@@ -61,7 +61,7 @@ struct BuildCommand: AsyncParsableCommand {
                     thePlan = p
                     for w in p.resolution.warnings { Console.error("warning: \(w)") }
                 case .conflict(let c):
-                    print(TextOutput.conflict(c))
+                    print(ExplanationText.conflict(c))
                     throw ExitCode(1)
                 }
             }

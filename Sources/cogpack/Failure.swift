@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Planner
+import Resolver
 import Rules
 
 /// Bad input: the error with its file and line, on stderr (or as JSON on stdout), and exit 2.
@@ -9,7 +10,7 @@ import Rules
 enum Failure {
     static func report(_ e: InputError, json: Bool) -> Never {
         if json {
-            print(JSONOutput.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
+            print(ExplanationJSON.render(["status": "error", "error": ["source": e.source.description, "message": e.message]]))
         } else {
             Console.error("error: \(Quote.escaped(e.source.description)): \(Quote.escaped(e.message))")
         }

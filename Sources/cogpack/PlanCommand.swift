@@ -34,7 +34,7 @@ struct PlanCommand: ParsableCommand {
                     print(PlanText.render(plan))
                 }
             case .conflict(let c):
-                print(json ? JSONOutput.conflict(c) : TextOutput.conflict(c))
+                print(json ? ExplanationJSON.conflict(c) : ExplanationText.conflict(c))
                 throw ExitCode(1)
             }
         } catch let e as InputError {

@@ -25,9 +25,9 @@ struct ResolveCommand: ParsableCommand {
             if let whyNot {
                 let parts = whyNot.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2 else { throw InputError(.flag("--why-not"), "expected VAR=VALUE, e.g. cuda=12.4") }
-                let answer = try resolver.whyNot(requests, variable: parts[0], value: parts[1])
+                let answer = try resolver.whyNot(requests, variable: ResolverVariable(name: parts[0]), value: parts[1])
                 if json {
-                    print(JSONOutput.render(["status": "explained", "why_not": ["variable": parts[0], "value": parts[1], "text": answer]]))
+                    print(ExplanationJSON.render(["status": "explained", "why_not": ["variable": parts[0], "value": parts[1], "text": answer]]))
                 } else {
                     print(answer)
                 }
@@ -37,9 +37,9 @@ struct ResolveCommand: ParsableCommand {
             case .resolved(let r):
                 // What the model's files said that cogpack read differently than written.
                 let read = project.warnings.map { Quote.escaped($0.description) }
-                print(json ? JSONOutput.resolution(r, warnings: read) : TextOutput.resolution(r, warnings: read))
+                print(json ? ExplanationJSON.resolution(r, warnings: read) : ExplanationText.resolution(r, warnings: read))
             case .conflict(let c):
-                print(json ? JSONOutput.conflict(c) : TextOutput.conflict(c))
+                print(json ? ExplanationJSON.conflict(c) : ExplanationText.conflict(c))
                 throw ExitCode(1)
             }
         } catch let e as InputError {

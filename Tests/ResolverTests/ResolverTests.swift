@@ -25,12 +25,14 @@ final class ResolverTests: XCTestCase {
         guard case .resolved(let r) = try resolver().resolve([gpu(false), python("3.11"), package("torch", "==2.3.1", line: 1)]) else {
             return XCTFail("expected a resolution")
         }
-        XCTAssertEqual(r.choice("torch")?.value, "2.3.1")
-        XCTAssertEqual(r.choice("python")?.value, "3.11")
-        XCTAssertNil(r.choice("cuda"))
-        XCTAssertNil(r.choice("driver_min"))
+        XCTAssertEqual(r.package("torch")?.version, PEP440Version("2.3.1"))
+        XCTAssertEqual(r.python, DottedVersion("3.11"))
+        XCTAssertNil(r.cuda)
+        XCTAssertNil(r.driverMin)
+        // The CPU build installs the CPU variant.
+        XCTAssertEqual(r.package("torch")?.row?.variant, "cpu")
         // The pin is named among the torch reasons.
-        XCTAssertTrue(r.choice("torch")!.reasons.contains { $0.source == "requirements.txt:1" })
+        XCTAssertTrue(r.choice(.package("torch"))!.reasons.contains { $0.source == "requirements.txt:1" })
     }
 
     func testGPUTorchPicksACUDAItsWheelsExistFor() throws {
@@ -38,11 +40,14 @@ final class ResolverTests: XCTestCase {
         guard case .resolved(let r) = try resolver().resolve([gpu(true), python("3.11"), package("torch", "==2.3.1", line: 1)]) else {
             return XCTFail("expected a resolution")
         }
-        let cuda = try XCTUnwrap(r.choice("cuda")?.value)
-        let variants = kb.matrix.torch.filter { $0.torch == PEP440Version("2.3.1") }.compactMap { $0.cuda?.description }
+        let cuda = try XCTUnwrap(r.cuda)
+        let variants = kb.matrix.rows(of: "torch").filter { $0.version == PEP440Version("2.3.1") }.compactMap(\.cuda)
         XCTAssertTrue(variants.contains(cuda), "cuda \(cuda) not among \(variants)")
-        XCTAssertNotNil(r.choice("driver_min"))
-        XCTAssertNotNil(r.choice("torch")?.details["index"])
+        XCTAssertNotNil(r.driverMin)
+        // The chosen row is the variant of that CUDA, with where its wheels come from.
+        let row = try XCTUnwrap(r.package("torch")?.row)
+        XCTAssertEqual(row.cuda, cuda)
+        XCTAssertNotNil(row.index)
     }
 
     func testUnpinnedTorchOnGPUIsTheNewestThatFitsThePython() throws {
@@ -50,9 +55,9 @@ final class ResolverTests: XCTestCase {
         guard case .resolved(let r) = try resolver().resolve([gpu(true), python("3.10"), package("torch", "", line: 1)]) else {
             return XCTFail("expected a resolution")
         }
-        let chosen = try XCTUnwrap(r.choice("torch").flatMap { PEP440Version($0.value) })
+        let chosen = try XCTUnwrap(r.package("torch")?.version)
         let py310 = DottedVersion("3.10")!
-        let newest = kb.matrix.torch.filter { $0.cuda != nil && $0.pythons.contains(py310) }.map(\.torch).max()!
+        let newest = kb.matrix.rows(of: "torch").filter { $0.cuda != nil && $0.pythons?.contains(py310) == true }.map(\.version).max()!
         XCTAssertEqual(chosen, newest)
     }
 
@@ -66,13 +71,13 @@ final class ResolverTests: XCTestCase {
         XCTAssertFalse(c.core.contains { $0.source == "cog.yaml:3" }, "python is not part of the clash: \(c.core)")
         XCTAssertFalse(c.corrections.isEmpty)
         for correction in c.corrections {
-            XCTAssertFalse(correction.changes.isEmpty, correction.text)
+            XCTAssertFalse(correction.changes.isEmpty, CorrectionRenderer.text(correction))
         }
     }
 
     func testWhyNotNamesTheBlockingRequest() throws {
         let text = try resolver().whyNot([gpu(true), python("3.11"), package("torch", "==2.3.1", line: 1)],
-                                         variable: "cuda", value: "12.4")
+                                         variable: .cuda, value: "12.4")
         XCTAssertTrue(text.contains("requirements.txt:1"), text)
     }
 

@@ -23,8 +23,8 @@ final class WheelIndexRequestTests: XCTestCase {
         guard case .resolved(let r) = try resolve([gpu(true), python("3.10"), torch("==2.0.1"), index("https://download.pytorch.org/whl/cu117/")]) else {
             return XCTFail("expected a resolution")
         }
-        XCTAssertEqual(r.choice("cuda")?.value, "11.7", "without the index, 2.0.1 would take its newest variant, 11.8")
-        XCTAssertTrue(r.choice("cuda")!.reasons.contains { $0.source == "requirements.txt:1" })
+        XCTAssertEqual(r.cuda?.text, "11.7", "without the index, 2.0.1 would take its newest variant, 11.8")
+        XCTAssertTrue(r.choice(.cuda)!.reasons.contains { $0.source == "requirements.txt:1" })
     }
 
     func testALinksPageUnderAVariantIndexCountsAndAnUnknownIndexAsksNothing() throws {
@@ -33,7 +33,7 @@ final class WheelIndexRequestTests: XCTestCase {
                                                    index("https://pypi.example.com/simple")]) else {
             return XCTFail("expected a resolution")
         }
-        XCTAssertEqual(r.choice("cuda")?.value, "11.3")
+        XCTAssertEqual(r.cuda?.text, "11.3")
     }
 
     func testAVariantTorchDoesNotHaveIsAConflictNamingTheIndex() throws {
@@ -47,15 +47,15 @@ final class WheelIndexRequestTests: XCTestCase {
         guard case .resolved(let r) = try resolve([gpu(false), python("3.11"), torch("==2.3.1"), index("https://download.pytorch.org/whl/cu118")]) else {
             return XCTFail("a CUDA wheel runs on a CPU build")
         }
-        XCTAssertNil(r.choice("cuda"))
+        XCTAssertNil(r.cuda)
     }
 
     func testAConstraintBoundsOnlyWhatIsThere() throws {
         let constraint = Request(.constraint(name: "torch", spec: PEP440SpecifierSet("<2.2")!, local: nil), source: req, text: "-c: torch<2.2")
         guard case .resolved(let without) = try resolve([gpu(false), python("3.11"), constraint]) else { return XCTFail("expected a resolution") }
-        XCTAssertNil(without.choice("torch"), "a constraint brings nothing in")
+        XCTAssertNil(without.package("torch"), "a constraint brings nothing in")
         guard case .resolved(let with) = try resolve([gpu(false), python("3.11"), constraint, torch(">=2.0")]) else { return XCTFail("expected a resolution") }
-        XCTAssertEqual(with.choice("torch")?.value.hasPrefix("2.1"), true, "\(String(describing: with.choice("torch")))")
+        XCTAssertEqual(with.package("torch")?.version.release.prefix(2), [2, 1], "\(String(describing: with.package("torch")))")
     }
 
     func testIndexMatching() {

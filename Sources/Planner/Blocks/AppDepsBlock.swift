@@ -26,7 +26,7 @@ struct AppDepsBlock: Block {
         var files = GeneratedRequirements()
         for option in project.requirements.options { try files.add(option, input) }
         for r in project.activeRequirements {
-            if let name = r.name, FrameworkBlock.packages.contains(name) { continue }
+            if let name = r.name, input.kb.framework(of: name) != nil { continue }
             if let name = r.name, Self.managed.contains(name) {
                 composer.warn("\(r.source): '\(r.text)' is left out: the cog SDK comes from build.sdk_version (or rules/build-tools.yaml)")
                 continue
@@ -35,11 +35,11 @@ struct AppDepsBlock: Block {
         }
         for c in project.activeConstraints {
             // The resolver held the framework to these; the SDK pin is the plan's.
-            guard let name = c.name, !FrameworkBlock.packages.contains(name), !Self.managed.contains(name) else { continue }
+            guard let name = c.name, input.kb.framework(of: name) == nil, !Self.managed.contains(name) else { continue }
             files.constraints.append(GeneratedRequirements.line(c.text, hashes: c.hashes))
         }
         // Nothing in the requirements may move the framework or the SDK.
-        let constraints = FrameworkBlock.pins(resolved) + ["cog==\(try CogRuntimeBlock.version(input).0)"] + files.constraints
+        let constraints = resolved.frameworkPins(input.kb) + ["cog==\(try CogRuntimeBlock.version(input).0)"] + files.constraints
         composer.addContext(Self.context, Plan.Context(
             kind: .generated, block: name, description: "requirements rewritten for the build, and the framework and SDK pins as constraints",
             excludes: [],

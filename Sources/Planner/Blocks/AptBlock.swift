@@ -10,7 +10,7 @@ struct AptBlock: Block {
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         var packages = [Self.initPackage]
-        for p in (resolved.value("apt_packages") ?? "").split(separator: " ").map(String.init) where !packages.contains(p) {
+        for p in resolved.resolution.apt.packages where !packages.contains(p) {
             packages.append(p)
         }
         let script = #"apt-get update -qq && apt-get install -qqy --no-install-recommends "$@""#

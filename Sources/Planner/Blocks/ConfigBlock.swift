@@ -42,8 +42,8 @@ struct ConfigBlock: Block {
         if !c.pythonPackages.isEmpty { build["python_packages"] = c.pythonPackages.map(\.value) }
         if let s = c.systemPackages { build["system_packages"] = s.value }
         if !c.run.isEmpty { build["run"] = c.run.map(\.command) }
-        if let cuda = resolved.value("cuda") { build["cuda"] = cuda }
-        if let cudnn = resolved.value("cudnn") { build["cudnn"] = cudnn }
+        if let cuda = resolved.resolution.cuda { build["cuda"] = cuda.text }
+        if let cudnn = resolved.resolution.cudnn { build["cudnn"] = cudnn.text }
         if let sdk = c.sdkVersion { build["sdk_version"] = sdk.value }
         var config: [String: Any] = ["build": build]
         if let p = c.predict { config["predict"] = p.value }
@@ -58,8 +58,10 @@ struct ConfigBlock: Block {
     static func resolutionSummary(_ resolved: Resolved) -> [String: Any] {
         var out: [String: Any] = [:]
         for choice in resolved.resolution.choices {
-            out[choice.variable] = ["value": choice.value, "because": choice.reasons.map(\.source)]
+            out[choice.variable.name] = ["value": choice.value.description, "because": choice.reasons.map(\.source)]
         }
+        let apt = resolved.resolution.apt
+        if !apt.packages.isEmpty { out["apt_packages"] = ["value": apt.packages.joined(separator: " "), "because": apt.reasons.map(\.source)] }
         return out
     }
 

@@ -106,7 +106,7 @@ public struct Project: Sendable {
         }
         for r in activeRequirements {
             guard let name = r.name else { continue }
-            out.append(Request(.package(name: name, spec: r.specifier, local: r.local), source: r.source, text: r.text))
+            out.append(Request(.package(name: name, spec: r.specifier, local: r.local, extras: r.extras), source: r.source, text: r.text))
         }
         for r in activeConstraints {
             guard let name = r.name else { continue }

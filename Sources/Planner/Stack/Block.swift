@@ -23,17 +23,19 @@ public struct BlockInput: Sendable {
     public let kb: KnowledgeBase
 }
 
-/// The resolution as blocks need it: chosen values, and the base image they refer to.
+/// The resolution as blocks need it: typed values, never text to parse again.
 public struct Resolved: Sendable {
     public let resolution: Resolution
-    public let baseImage: BaseImage
 
-    public func value(_ variable: String) -> String? { resolution.choice(variable)?.value }
-    public func details(_ variable: String) -> [String: String] { resolution.choice(variable)?.details ?? [:] }
+    public var baseImage: BaseImage { resolution.baseImage }
+    /// major.minor of the chosen Python, as uv and cog.yaml write it.
+    public var python: String { resolution.python.truncated(to: 2).text }
+    public var gpu: Bool { resolution.gpu }
 
-    /// major.minor of the chosen Python.
-    public var python: String { value("python") ?? "3" }
-    public var gpu: Bool { value("cuda") != nil }
+    /// `torch==2.3.1`, … for every framework package the resolution chose: what nothing later may move.
+    public func frameworkPins(_ kb: KnowledgeBase) -> [String] {
+        resolution.packages.filter { kb.framework(of: $0.name) != nil }.map { "\($0.name)==\($0.version)" }
+    }
 }
 
 /// Paths and cache ids the blocks agree on.

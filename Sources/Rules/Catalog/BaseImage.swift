@@ -1,5 +1,5 @@
 /// A base image cogpack can build on, and what it brings.
-public struct BaseImage: Sendable, Hashable {
+public struct BaseImage: Sendable, Hashable, Codable {
     public let id: String
     public let reference: String
     public let os: String

@@ -31,7 +31,8 @@ public enum CudaMatrixLoader {
         var frameworkOf: [String: Framework] = [:]
         for f in frameworks { for p in f.packages { frameworkOf[p] = f } }
         let packages = try section("packages").map { row -> PackageRow in
-            let m = try row.mapping("a package row", allowed: ["package", "version", "variant", "cuda", "cudnn", "pythons", "pypi", "requires"])
+            let m = try row.mapping("a package row", allowed: ["package", "version", "variant", "cuda", "minor_compatible", "cudnn", "pythons",
+                                                               "pypi", "requires"])
             let package = PackageName.normalize(try need(m, "package", row).string("package"))
             let variant = try m["variant"].flatMap { $0.kind == .null ? nil : try $0.string("variant") }
             return PackageRow(
@@ -39,6 +40,7 @@ public enum CudaMatrixLoader {
                 version: try pep440(need(m, "version", row), "version"),
                 variant: variant,
                 cuda: try m["cuda"].flatMap { $0.kind == .null ? nil : try dotted($0, "cuda") },
+                minorCompatible: try m["minor_compatible"]?.bool("minor_compatible") ?? false,
                 cudnn: try m["cudnn"].flatMap { $0.kind == .null ? nil : try dotted($0, "cudnn") },
                 pythons: try m["pythons"].map { try $0.sequence("pythons").map { try dotted($0, "python") } },
                 onPyPI: try m["pypi"]?.bool("pypi") ?? false,

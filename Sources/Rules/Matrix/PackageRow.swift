@@ -10,6 +10,9 @@ public struct PackageRow: Sendable, Hashable, Codable {
     /// The CUDA the wheels are built for; nil for a CPU variant, and for packages whose wheels do
     /// not depend on CUDA (a companion that follows the framework's variant).
     public let cuda: DottedVersion?
+    /// The wheels run on any later CUDA minor of the same major (`jax[cuda12]`: NVIDIA's CUDA 12
+    /// wheels from `cuda` on), not only on the minor they name.
+    public let minorCompatible: Bool
     /// The cuDNN (major) the wheels are built for, when they name one.
     public let cudnn: DottedVersion?
     /// The Python minors with wheels; nil when the table does not say (any).
@@ -22,18 +25,27 @@ public struct PackageRow: Sendable, Hashable, Codable {
     public let index: String?
     public let source: Provenance
 
-    public init(package: String, version: PEP440Version, variant: String?, cuda: DottedVersion?, cudnn: DottedVersion?,
-                pythons: [DottedVersion]?, onPyPI: Bool, requires: [PackageRequirement], index: String?, source: Provenance) {
+    public init(package: String, version: PEP440Version, variant: String?, cuda: DottedVersion?, minorCompatible: Bool = false,
+                cudnn: DottedVersion?, pythons: [DottedVersion]?, onPyPI: Bool, requires: [PackageRequirement], index: String?,
+                source: Provenance) {
         self.package = package
         self.version = version
         self.variant = variant
         self.cuda = cuda
+        self.minorCompatible = minorCompatible
         self.cudnn = cudnn
         self.pythons = pythons
         self.onPyPI = onPyPI
         self.requires = requires
         self.index = index
         self.source = source
+    }
+
+    /// Whether this variant is the one for a build with CUDA `cuda` (nil: a CPU build).
+    public func fits(cuda chosen: DottedVersion?) -> Bool {
+        guard let chosen, let cuda else { return chosen == nil && cuda == nil }
+        let (c, want) = (chosen.truncated(to: 2), cuda.truncated(to: 2))
+        return minorCompatible ? (c.major == want.major && c >= want) : c == want
     }
 
     /// Where pip finds this row's wheels beyond the package index, if anywhere.

@@ -1,0 +1,84 @@
+import Foundation
+import Rules
+
+/// Resolutions and conflicts as people read them: one line per chosen value, its reasons below.
+public enum ExplanationText {
+    static let labels: [ResolverVariable: String] = [.baseImage: "base image", .driverMin: "driver"]
+
+    /// `warnings` come before the resolver's own.
+    public static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
+        var lines: [String] = []
+        func entry(_ label: String, _ value: String, _ reasons: [Reason]) {
+            lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)")
+            for reason in reasons { lines.append("             " + line(reason)) }
+        }
+        for c in r.choices {
+            entry(labels[c.variable] ?? c.variable.name, c.variable == .driverMin ? ">= \(c.value)" : c.value.description, c.reasons)
+        }
+        if !r.apt.packages.isEmpty { entry("apt", r.apt.packages.joined(separator: " "), r.apt.reasons) }
+        for w in warnings + r.warnings { lines.append("warning: \(w)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A flag's source and text are the same words; print them once.
+    public static func line(_ r: Reason) -> String { r.source == r.text ? r.source : "\(r.source)  \(r.text)" }
+
+    public static func conflict(_ c: Conflict) -> String {
+        var lines = ["error: these requests and rules cannot all hold"]
+        let width = c.core.map(\.source.count).max() ?? 0
+        for r in c.core {
+            lines.append("  " + (r.source == r.text ? r.source : "\(r.source.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.text)"))
+        }
+        if c.corrections.isEmpty {
+            lines.append("no single edit of your requests resolves it; change the rules data or several requests")
+        } else {
+            lines.append("any one of these makes it resolve:")
+            for k in c.corrections { lines.append("  - \(CorrectionRenderer.text(k))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The same, as JSON for other tools: values typed as JSON can (lists as lists), sorted keys.
+public enum ExplanationJSON {
+    public static func render(_ object: Any) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func reasons(_ rs: [Reason]) -> [[String: String]] { rs.map { ["source": $0.source, "text": $0.text] } }
+
+    public static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
+        var choices: [String: Any] = [:]
+        for c in r.choices {
+            var entry: [String: Any] = ["value": c.value.description, "reasons": reasons(c.reasons),
+                                        "alternatives": c.alternatives.map(\.description)]
+            if let name = c.variable.package, let row = r.package(name)?.row {
+                var details: [String: Any] = [:]
+                if let variant = row.variant { details["variant"] = variant }
+                if let index = row.extraIndex { details["index"] = index }
+                if !details.isEmpty { entry["details"] = details }
+            }
+            if case .image(let image) = c.value {
+                var details: [String: Any] = ["os": image.os, "size_mb": image.sizeMB]
+                if let p = image.python { details["python"] = p.text }
+                if let cuda = image.cuda { details["cuda"] = cuda.text }
+                entry["details"] = details
+            }
+            choices[c.variable.name] = entry
+        }
+        if !r.apt.packages.isEmpty {
+            choices["apt_packages"] = ["value": r.apt.packages, "reasons": reasons(r.apt.reasons), "alternatives": [String]()] as [String: Any]
+        }
+        return render(["status": "resolved", "choices": choices, "warnings": warnings + r.warnings])
+    }
+
+    public static func conflict(_ c: Conflict) -> String {
+        let corrections: [[String: Any]] = c.corrections.map { k in
+            ["text": CorrectionRenderer.text(k), "changes": k.changes.map { ch -> [String: Any] in
+                ["source": ch.source, "from": ch.request, "to": CorrectionRenderer.requestText(ch.edit).map { $0 as Any } ?? NSNull()]
+            }]
+        }
+        return render(["status": "conflict", "conflict": ["core": reasons(c.core), "corrections": corrections], "warnings": [String]()])
+    }
+}
