@@ -8,7 +8,8 @@ import Rules
 /// within jax's Requires-Python. A GPU row per `cudaN` extra of jax (`jax[cuda12]`, `jax[cuda13]`),
 /// which brings the CUDA plugin (`jax-cuda12-plugin`) and NVIDIA's libraries from the package
 /// index: its Pythons are the plugin's wheels' (and jaxlib's), its CUDA the floor of the
-/// `nvidia-cuda-runtime` requirement, its cuDNN the major of the `nvidia-cudnn` floor. The older
+/// `nvidia-cuda-runtime` requirement (and, being NVIDIA's pip wheels, any later minor of that
+/// major: `minor_compatible`), its cuDNN the major of the `nvidia-cudnn` floor. The older
 /// `cuda12_pip`-style extras installed jaxlib builds from Google's own bucket, not from the package
 /// index, so releases that only have those get no GPU row.
 struct JAXReleases {
@@ -27,8 +28,8 @@ struct JAXReleases {
         the package index: releases from 0.4.16 (the first published as a wheel, so the first whose metadata is served); \
         cpu rows: the Pythons of the jaxlib that jax requires, within jax's Requires-Python; \
         cuda12/cuda13 rows: releases whose metadata has that extra, with the Pythons of its jax-cudaN-plugin's wheels, \
-        the CUDA of the floor of the plugin's nvidia-cuda-runtime requirement (12.1/13.0 when none names one) and \
-        the major of its nvidia-cudnn floor
+        the CUDA of the floor of the plugin's nvidia-cuda-runtime requirement (12.1/13.0 when none names one; \
+        minor_compatible: NVIDIA's pip wheels of any later minor of that major do) and the major of its nvidia-cudnn floor
         """)
 
     func rows() async throws -> [MatrixDocument.Row] {
@@ -122,7 +123,7 @@ struct JAXReleases {
             }
             if runtime == nil { log("note: jax \(v)[\(extra)]: no nvidia-cuda-runtime floor; CUDA \(cuda) assumed") }
             rows.append(.init(package: "jax", version: v.description, variant: extra, cuda: cuda,
-                              cudnn: cudnn.map { String($0.major) }, pypi: true, pythons: pythons.map(\.text)))
+                              minorCompatible: true, cudnn: cudnn.map { String($0.major) }, pypi: true, pythons: pythons.map(\.text)))
         }
         return rows
     }

@@ -13,6 +13,8 @@ struct MatrixDocument {
         var version: String
         var variant: String? = nil
         var cuda: String? = nil
+        /// The wheels also run on later CUDA minors of the same major (NVIDIA's pip wheels from `cuda` on).
+        var minorCompatible = false
         var cudnn: String? = nil
         var pypi: Bool = false
         /// Package → PEP 440 specifier (`torch` → `==2.3.1`), in the order written.
@@ -21,7 +23,7 @@ struct MatrixDocument {
         var pythons: [String]? = nil
 
         static func == (a: Row, b: Row) -> Bool {
-            a.package == b.package && a.version == b.version && a.variant == b.variant && a.cuda == b.cuda
+            a.package == b.package && a.version == b.version && a.variant == b.variant && a.cuda == b.cuda && a.minorCompatible == b.minorCompatible
                 && a.cudnn == b.cudnn && a.pypi == b.pypi && a.pythons == b.pythons
                 && a.requires.map(\.0) == b.requires.map(\.0) && a.requires.map(\.1) == b.requires.map(\.1)
         }
@@ -89,6 +91,7 @@ struct MatrixDocument {
         var fields = ["\"package\": \(q(r.package))", "\"version\": \(q(r.version))"]
         if let v = r.variant { fields.append("\"variant\": \(q(v))") }
         if r.variant != nil || r.cuda != nil { fields.append("\"cuda\": \(r.cuda.map(q) ?? "null")") }
+        if r.minorCompatible { fields.append("\"minor_compatible\": true") }
         if let c = r.cudnn { fields.append("\"cudnn\": \(q(c))") }
         if r.variant != nil || r.pypi { fields.append("\"pypi\": \(r.pypi)") }
         if !r.requires.isEmpty { fields.append("\"requires\": \(object(r.requires))") }

@@ -124,7 +124,8 @@ final class JAXReleasesTests: XCTestCase {
     }
 
     private func row(_ version: String, _ variant: String, cuda: String?, cudnn: String? = nil, _ pythons: [String]) -> MatrixDocument.Row {
-        .init(package: "jax", version: version, variant: variant, cuda: cuda, cudnn: cudnn, pypi: true, pythons: pythons)
+        .init(package: "jax", version: version, variant: variant, cuda: cuda, minorCompatible: cuda != nil, cudnn: cudnn, pypi: true,
+              pythons: pythons)
     }
 
     func testRowsFromCannedIndex() async throws {
@@ -149,7 +150,7 @@ final class JAXReleasesTests: XCTestCase {
     func testRowsRenderAndLoadAsJAXRows() async throws {
         let rows = try await JAXReleases(index: index(), log: { _ in }).rows()
         XCTAssertEqual(MatrixDocument.render(rows[2]),
-                       #"{"package": "jax", "version": "0.4.25", "variant": "cuda12", "cuda": "12.3", "cudnn": "8", "pypi": true, "pythons": ["3.9", "3.10", "3.11", "3.12"]}"#)
+                       #"{"package": "jax", "version": "0.4.25", "variant": "cuda12", "cuda": "12.3", "minor_compatible": true, "cudnn": "8", "pypi": true, "pythons": ["3.9", "3.10", "3.11", "3.12"]}"#)
         XCTAssertEqual(MatrixDocument.render(rows[0]),
                        #"{"package": "jax", "version": "0.4.17", "variant": "cpu", "cuda": null, "pypi": true, "pythons": ["3.9", "3.10", "3.11"]}"#)
     }

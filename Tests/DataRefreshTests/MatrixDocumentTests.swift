@@ -36,6 +36,7 @@ final class MatrixDocumentTests: XCTestCase {
             let requires = (object["requires"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             let row = MatrixDocument.Row(package: object["package"] as! String, version: object["version"] as! String,
                                          variant: object["variant"] as? String, cuda: object["cuda"] as? String,
+                                         minorCompatible: object["minor_compatible"] as? Bool ?? false,
                                          cudnn: object["cudnn"] as? String, pypi: object["pypi"] as? Bool ?? false,
                                          requires: requires, pythons: object["pythons"] as? [String])
             XCTAssertEqual(MatrixDocument.render(row), json)
@@ -51,7 +52,7 @@ final class MatrixDocumentTests: XCTestCase {
             .init(package: "torchvision", version: "0.18.1", requires: [("torch", "==2.3.1")], pythons: ["3.11"]),
             .init(package: "torchaudio", version: "2.3.1", requires: [("torch", "==2.3.1")], pythons: ["3.11"]),
             .init(package: "tensorflow", version: "2.15.0", cuda: "12.2", cudnn: "8.9", pythons: ["3.11"]),
-            .init(package: "jax", version: "0.9.2", variant: "cuda13", cuda: "13.0", cudnn: "9", pypi: true, pythons: ["3.12"]),
+            .init(package: "jax", version: "0.9.2", variant: "cuda13", cuda: "13.0", minorCompatible: true, cudnn: "9", pypi: true, pythons: ["3.12"]),
         ]
         doc.images = [.init(image: "nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04", cuda: "12.1.1", cudnn: "8", os: "ubuntu22.04", flavor: "devel")]
         doc.toolkitDrivers = [.init(cuda: "12.1", driver: "530.30.02", checked: true)]
@@ -67,6 +68,8 @@ final class MatrixDocumentTests: XCTestCase {
         let jax = try XCTUnwrap(matrix.rows(of: "jax").first)
         XCTAssertNil(jax.extraIndex)
         XCTAssertEqual(jax.cudnn, DottedVersion("9"))
+        XCTAssertTrue(jax.minorCompatible)
+        XCTAssertTrue(jax.fits(cuda: DottedVersion("13.2")))
         XCTAssertEqual(frameworks.first { $0.lead == "jax" }?.extra(for: jax), "cuda13")
         // One row a line: the rows' lines follow each other.
         let lines = matrix.packages.compactMap(\.source.line)
