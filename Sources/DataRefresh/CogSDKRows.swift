@@ -22,6 +22,12 @@ public enum CogSDKRows {
         public let description: String
     }
 
+    /// The SDK's name on the package index.
+    public static let project = "cog"
+
+    /// What the data file's sources block says of these rows.
+    public static let source = "the package index (PEP 691 file list): every final release from \(firstRelease) on, with the Pythons its requires-python admits"
+
     /// The first release listed: older ones predate the SDK's current API (BasePredictor, Input).
     public static let firstRelease = PEP440Version("0.9.0")!
 

@@ -6,13 +6,15 @@ import Rules
 struct GPUFacts {
     struct Toolkit { let cuda: DottedVersion; let driver: DottedVersion; let checked: Bool }
     struct Compat { let major: Int; let driver: DottedVersion }
-    struct Capability { let arch: String; let gpus: String; let torchMin: String; let cudaMin: DottedVersion; let checked: Bool }
+    /// `package` is named by the table's third column header (`torch >=`); `minimum` is its floor.
+    struct Capability { let arch: String; let gpus: String; let package: String; let minimum: String; let cudaMin: DottedVersion; let checked: Bool }
 
     var toolkit: [Toolkit] = []
     var compat: [Compat] = []
     var capabilities: [Capability] = []
 
     init(markdown: String) throws {
+        var capabilityPackage: String?
         for line in markdown.split(separator: "\n").map(String.init) {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false)
                 .dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
@@ -24,10 +26,14 @@ struct GPUFacts {
                     }
                 }
             }
-            if line.hasPrefix("| sm_"), cells.count == 4 {
-                let torch = cells[2].replacingOccurrences(of: "(check)", with: "").trimmingCharacters(in: .whitespaces)
+            // | compute capability | GPUs | torch >= | CUDA >= |
+            if line.hasPrefix("|"), cells.count == 4, cells[0].lowercased() == "compute capability", cells[2].hasSuffix(">=") {
+                capabilityPackage = cells[2].dropLast(2).trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            if line.hasPrefix("| sm_"), cells.count == 4, let package = capabilityPackage {
+                let minimum = cells[2].replacingOccurrences(of: "(check)", with: "").trimmingCharacters(in: .whitespaces)
                 guard let cuda = DottedVersion(cells[3]) else { continue }
-                capabilities.append(Capability(arch: cells[0], gpus: cells[1], torchMin: torch,
+                capabilities.append(Capability(arch: cells[0], gpus: cells[1], package: package, minimum: minimum,
                                                cudaMin: cuda, checked: !cells[2].contains("(check)")))
             }
         }

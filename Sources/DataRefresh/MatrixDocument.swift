@@ -1,58 +1,76 @@
 import Foundation
 
-/// The data file as written: sections of one-line rows, so that every row has a line number a
-/// resolver explanation can point to, and a refresh shows up as a readable diff.
+/// The data file as written (format 2): sections of one-line rows, so that every row has a line
+/// number a resolver explanation can point to, and a refresh shows up as a readable diff. Every
+/// package's releases are rows of one shape; the readers of each source (Cog's tables, the JAX
+/// index reader, the pins read from wheel metadata) produce them, and nothing here knows a
+/// framework by name.
 struct MatrixDocument {
-    struct Torch { let torch: String; let variant: String; let cuda: String?; let index: String; let pypi: Bool; let pythons: [String] }
-    struct Companion { let package: String; let version: String; let torch: String; let pythons: [String] }
-    struct Tensorflow { let version: String; let cuda: String; let cudnn: String; let pythons: [String] }
+    /// One release (one variant of it) of a package. Keys are written in one order, absent ones
+    /// left out; a row with a variant always says its CUDA (null: the CPU variant) and `pypi`.
+    struct Row: Equatable {
+        var package: String
+        var version: String
+        var variant: String? = nil
+        var cuda: String? = nil
+        /// The wheels also run on later CUDA minors of the same major (NVIDIA's pip wheels from `cuda` on).
+        var minorCompatible = false
+        var cudnn: String? = nil
+        var pypi: Bool = false
+        /// Package → PEP 440 specifier (`torch` → `==2.3.1`), in the order written.
+        var requires: [(String, String)] = []
+        /// Nil: the source does not say.
+        var pythons: [String]? = nil
+
+        static func == (a: Row, b: Row) -> Bool {
+            a.package == b.package && a.version == b.version && a.variant == b.variant && a.cuda == b.cuda && a.minorCompatible == b.minorCompatible
+                && a.cudnn == b.cudnn && a.pypi == b.pypi && a.pythons == b.pythons
+                && a.requires.map(\.0) == b.requires.map(\.0) && a.requires.map(\.1) == b.requires.map(\.1)
+        }
+    }
     struct Image { let image: String; let cuda: String; let cudnn: String?; let os: String; let flavor: String }
     struct Toolkit { let cuda: String; let driver: String; let checked: Bool }
     struct Compat { let major: Int; let driver: String }
-    struct Capability { let arch: String; let gpus: String; let torchMin: String; let cudaMin: String; let checked: Bool }
-    struct Pin { let package: String; let version: String; let torch: String }
+    struct Capability { let arch: String; let gpus: String; let requires: [(String, String)]; let cudaMin: String; let checked: Bool }
 
-    var torch: [Torch] = []
-    var companions: [Companion] = []
-    var tensorflow: [Tensorflow] = []
+    /// Where each group of rows comes from, as `"key": "text"` lines of the sources block.
+    var packageSources: [(String, String)] = []
+    var packages: [Row] = []
     var images: [Image] = []
     var toolkitDrivers: [Toolkit] = []
     var compatDrivers: [Compat] = []
     var capabilities: [Capability] = []
-    var pins: [Pin] = []
+
+    static let otherSources: [(String, String)] = [
+        ("cuda_images", "Cog pkg/config/cuda_compatibility.json (nvidia/cuda tags)"),
+        ("drivers", "gpu-facts.md: CUDA release notes and NVIDIA's CUDA Compatibility guide"),
+        ("compute_capabilities", "gpu-facts.md: Cog pkg/doctor/gpu_compatibility.go and published arch lists"),
+    ]
+
+    /// Rows per package, in the order the packages first appear.
+    var counts: [(package: String, rows: Int)] {
+        var order: [String] = []
+        var n: [String: Int] = [:]
+        for r in packages {
+            if n[r.package] == nil { order.append(r.package) }
+            n[r.package, default: 0] += 1
+        }
+        return order.map { ($0, n[$0]!) }
+    }
 
     func render() -> String {
         var pythons = Set<String>()
-        for r in torch { pythons.formUnion(r.pythons) }
-        for r in companions { pythons.formUnion(r.pythons) }
-        for r in tensorflow { pythons.formUnion(r.pythons) }
-        let sortedPythons = pythons.sorted { a, b in
-            a.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes(b.split(separator: ".").compactMap { Int($0) })
-        }
+        for r in packages { pythons.formUnion(r.pythons ?? []) }
+        let sortedPythons = pythons.sorted(by: versionOrder)
 
         var out = "{\n"
-        out += "  \"format\": 1,\n"
+        out += "  \"format\": 2,\n"
         out += "  \"generated_by\": \"cogpack data refresh\",\n"
         out += "  \"sources\": {\n"
-        out += "    \"torch\": \"pairings and CUDA variants: Cog pkg/config/torch_compatibility.json; pythons and the default wheel's CUDA: the package index (PEP 691 file lists, PEP 658 metadata)\",\n"
-        out += "    \"tensorflow\": \"CUDA and cuDNN: Cog pkg/config/tf_compatibility.json; pythons: the package index\",\n"
-        out += "    \"cuda_images\": \"Cog pkg/config/cuda_compatibility.json (nvidia/cuda tags)\",\n"
-        out += "    \"drivers\": \"gpu-facts.md: CUDA release notes and NVIDIA's CUDA Compatibility guide\",\n"
-        out += "    \"compute_capabilities\": \"gpu-facts.md: Cog pkg/doctor/gpu_compatibility.go and published arch lists\",\n"
-        out += "    \"torch_pins\": \"Requires-Dist torch==X of each release's wheel metadata on the package index\"\n"
-        out += "  },\n"
+        out += (packageSources + Self.otherSources).map { "    \(q($0.0)): \(q($0.1))" }.joined(separator: ",\n")
+        out += "\n  },\n"
         out += "  \"pythons\": [\(sortedPythons.map(q).joined(separator: ", "))],\n"
-        out += section("torch", torch.map { r in
-            "{\"torch\": \(q(r.torch)), \"variant\": \(q(r.variant)), \"cuda\": \(r.cuda.map(q) ?? "null"), \"index\": \(q(r.index)), \"pypi\": \(r.pypi), \"pythons\": \(list(r.pythons))}"
-        })
-        for package in ["torchvision", "torchaudio"] {
-            out += section(package, companions.filter { $0.package == package }.map { r in
-                "{\(q(package)): \(q(r.version)), \"torch\": \(q(r.torch)), \"pythons\": \(list(r.pythons))}"
-            })
-        }
-        out += section("tensorflow", tensorflow.map { r in
-            "{\"tensorflow\": \(q(r.version)), \"cuda\": \(q(r.cuda)), \"cudnn\": \(q(r.cudnn)), \"pythons\": \(list(r.pythons))}"
-        })
+        out += section("packages", packages.map(Self.render))
         out += section("cuda_images", images.map { r in
             "{\"image\": \(q(r.image)), \"cuda\": \(q(r.cuda)), \"cudnn\": \(r.cudnn.map(q) ?? "null"), \"os\": \(q(r.os)), \"flavor\": \(q(r.flavor))}"
         })
@@ -63,13 +81,22 @@ struct MatrixDocument {
             "{\"cuda_major\": \(r.major), \"driver\": \(q(r.driver))}"
         })
         out += section("compute_capabilities", capabilities.map { r in
-            "{\"arch\": \(q(r.arch)), \"gpus\": \(q(r.gpus)), \"torch_min\": \(q(r.torchMin)), \"cuda_min\": \(q(r.cudaMin)), \"checked\": \(r.checked)}"
-        })
-        out += section("torch_pins", pins.map { r in
-            "{\"package\": \(q(r.package)), \"version\": \(q(r.version)), \"torch\": \(q(r.torch))}"
+            "{\"arch\": \(q(r.arch)), \"gpus\": \(q(r.gpus)), \"requires\": \(object(r.requires)), \"cuda_min\": \(q(r.cudaMin)), \"checked\": \(r.checked)}"
         }, last: true)
         out += "}\n"
         return out
+    }
+
+    static func render(_ r: Row) -> String {
+        var fields = ["\"package\": \(q(r.package))", "\"version\": \(q(r.version))"]
+        if let v = r.variant { fields.append("\"variant\": \(q(v))") }
+        if r.variant != nil || r.cuda != nil { fields.append("\"cuda\": \(r.cuda.map(q) ?? "null")") }
+        if r.minorCompatible { fields.append("\"minor_compatible\": true") }
+        if let c = r.cudnn { fields.append("\"cudnn\": \(q(c))") }
+        if r.variant != nil || r.pypi { fields.append("\"pypi\": \(r.pypi)") }
+        if !r.requires.isEmpty { fields.append("\"requires\": \(object(r.requires))") }
+        if let p = r.pythons { fields.append("\"pythons\": \(list(p))") }
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 
     private func section(_ name: String, _ rows: [String], last: Bool = false) -> String {
@@ -78,8 +105,17 @@ struct MatrixDocument {
         s += rows.isEmpty ? "  ]" : "\n  ]"
         return s + (last ? "\n" : ",\n")
     }
+}
 
-    private func list(_ xs: [String]) -> String { "[" + xs.map(q).joined(separator: ", ") + "]" }
+private func list(_ xs: [String]) -> String { "[" + xs.map(q).joined(separator: ", ") + "]" }
+
+private func object(_ pairs: [(String, String)]) -> String {
+    "{" + pairs.map { "\(q($0.0)): \(q($0.1))" }.joined(separator: ", ") + "}"
+}
+
+/// "3.9" before "3.10".
+func versionOrder(_ a: String, _ b: String) -> Bool {
+    a.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes(b.split(separator: ".").compactMap { Int($0) })
 }
 
 /// A JSON string literal.

@@ -46,7 +46,13 @@ struct Variable {
 }
 
 extension PEP440Version {
-    var rank: [Int] { [epoch] + release + [pre.map { $0.kind.rawValue } ?? 9, post ?? -1] }
+    /// Compared element by element, so the release is padded to one width: otherwise 0.12.0's
+    /// pre-release slot (9) would outrank 0.12.0.1's fourth part (1).
+    var rank: [Int] {
+        let width = 8
+        let padded = release.count >= width ? release : release + Array(repeating: 0, count: width - release.count)
+        return [epoch] + padded + [pre.map { $0.kind.rawValue } ?? 9, post ?? -1]
+    }
 }
 
 extension DottedVersion {

@@ -48,7 +48,7 @@ public struct KnowledgeBase: Sendable {
             return nil
         }
         func doc(_ display: String) throws -> YAMLValue { try YAMLFile.load(path: root.appendingPathComponent(display), display: display) }
-        let frameworks = attempt { try RuleFileParser.frameworks(doc("rules/frameworks.yaml")) }
+        let frameworks = attempt { try Framework.load(root: root) }
         let matrix = attempt { try CudaMatrixLoader.load(root: root, frameworks: frameworks ?? []) }
         var rules: [Rule]? = []
         for name in ruleFiles {

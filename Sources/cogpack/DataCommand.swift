@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataRefresh
 import Foundation
+import Rules
 
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +33,7 @@ struct DataCommand: AsyncParsableCommand {
                 gpuFacts: URL(fileURLWithPath: gpuFacts),
                 output: URL(fileURLWithPath: output),
                 indexURL: indexURL,
+                frameworks: try Framework.load(root: DataRoot.find() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
                 log: { line in Console.error(line) }))
             let summary = try await refresh.run()
             print("wrote \(output): \(summary)")

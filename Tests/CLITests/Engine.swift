@@ -24,7 +24,7 @@ enum Engine {
 
     /// Runs `image`, waits until Cog's server is ready and posts one prediction; the container
     /// goes when the test ends.
-    static func predict(image: String, input: [String: String], test: XCTestCase) throws -> [String: Any] {
+    static func predict(image: String, input: [String: Any], test: XCTestCase) throws -> [String: Any] {
         let name = "cogpack-it-\(UUID().uuidString.prefix(8))"
         let port = 15000 + Int.random(in: 0..<1000)
         XCTAssertEqual(try CLI.shell("docker run -d --name \(name) -p \(port):5000 \(image)").status, 0)

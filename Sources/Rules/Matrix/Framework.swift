@@ -48,3 +48,12 @@ public struct Framework: Sendable, Hashable, Codable {
         return gpuExtra.extra
     }
 }
+
+extension Framework {
+    public static let file = "rules/frameworks.yaml"
+
+    /// Reads `rules/frameworks.yaml` below `root` (the cogpack data folder).
+    public static func load(root: URL) throws -> [Framework] {
+        try RuleFileParser.frameworks(try YAMLFile.load(path: root.appendingPathComponent(file), display: file))
+    }
+}
