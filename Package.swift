@@ -23,7 +23,10 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
-        .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // What every module shares: where input went wrong (Provenance, InputError), one-line
+        // text, and the file system calls that read a model folder.
+        .target(name: "Basics"),
+        .target(name: "Rules", dependencies: ["Basics", .product(name: "Yams", package: "Yams")]),
         .target(name: "Resolver", dependencies: ["Rules", "CZ3"]),
         .target(name: "Planner", dependencies: ["Rules", "Resolver", .product(name: "Yams", package: "Yams")]),
         // Plan → LLB, and a BuildKit client: gRPC over HTTP/2 (SwiftNIO) with our own small framing.
