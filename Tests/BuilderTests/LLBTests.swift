@@ -1,6 +1,6 @@
 @testable import Builder
 import Foundation
-import Planner
+import PlanFormat
 import XCTest
 
 final class LLBTests: XCTestCase {

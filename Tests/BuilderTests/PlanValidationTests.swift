@@ -1,7 +1,6 @@
 @testable import Builder
 import Foundation
-import Planner
-import Rules
+import PlanFormat
 import XCTest
 
 /// A plan read from a file is checked before the compiler turns its values into integers,

@@ -1,5 +1,5 @@
 import Foundation
-import Planner
+import PlanFormat
 
 /// Plan → LLB `Definition`, for BuildKit v0.8: image and local sources, exec ops with their
 /// mounts, file ops with the `-1` sentinels, the platform on every op, readable names, and caps
