@@ -5,7 +5,7 @@ import Foundation
 /// the same project gives byte-identical JSON (see docs/plan.md).
 public struct Plan: Sendable, Hashable, Codable {
     /// Bumped when the JSON changes in a way an older builder would misread.
-    public static let currentFormat = "cogpack.plan/1"
+    public static let currentFormat = "cogpack.plan/2"
 
     public var format: String
     public var platform: Platform

@@ -38,7 +38,7 @@ struct FrameworkBlock: Block {
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + indexArgs + specs
         try composer.addStage("framework", phase: .frameworkDeps, block: name, name: "framework: " + why.joined(separator: ", "),
                               operations: [.exec(.init(argv, label: "uv pip install " + specs.joined(separator: " "),
-                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)],
+                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.wheelhouse],
                                                        network: true))],
                               provides: Self.packages.filter { resolved.value($0) != nil })
     }
