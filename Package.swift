@@ -24,14 +24,20 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
-        .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // What every module shares: where input went wrong (Provenance, InputError), one-line
+        // text, and the file system calls that read a model folder.
+        .target(name: "Basics"),
+        // The plan: the builder's only input, its JSON, its validation, and .dockerignore patterns.
+        // A leaf: the builder reads plans without linking the rules, the resolver or Z3.
+        .target(name: "PlanFormat", dependencies: ["Basics"]),
+        .target(name: "Rules", dependencies: ["Basics", .product(name: "Yams", package: "Yams")]),
         .target(name: "Resolver", dependencies: ["Rules", "CZ3"]),
-        .target(name: "Planner", dependencies: ["Rules", "Resolver", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Planner", dependencies: ["PlanFormat", "Rules", "Resolver", .product(name: "Yams", package: "Yams")]),
         // Plan → LLB, and a BuildKit client: gRPC over HTTP/2 (SwiftNIO) with our own small framing.
         .target(
             name: "Builder",
             dependencies: [
-                "Planner",
+                "PlanFormat",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,12 +62,13 @@ let package = Package(
         ),
         // Prints the speed figures of the resolver and the planner; run through scripts/bench.sh.
         .executableTarget(name: "cogpack-bench", dependencies: ["Rules", "Resolver", "Planner"], path: "Benchmarks/Bench"),
+        .testTarget(name: "PlanFormatTests", dependencies: ["PlanFormat"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Snapshots"]),
         .testTarget(
             name: "BuilderTests",
-            dependencies: ["Builder", "Planner", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
+            dependencies: ["Builder", "PlanFormat", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
         ),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules"]),

@@ -37,20 +37,20 @@ NICE=(nice -n 10)
 
 # 1. The package's parser modules, instrumented. `swift build` cannot link a libFuzzer binary
 # (it adds its own main), but building only the Planner target links nothing: it leaves the
-# object files and modules of Planner, Resolver, Rules, Yams and CYaml, which the entries below
-# link themselves. -sanitize=fuzzer on compile-only Swift jobs adds the coverage counters and
-# comparison tracing; C (libyaml) gets the same from -fsanitize=fuzzer-no-link. A separate
-# scratch path keeps these objects away from the ordinary build.
+# object files and modules of Planner, PlanFormat, Basics, Resolver, Rules, Yams and CYaml,
+# which the entries below link themselves. -sanitize=fuzzer on compile-only Swift jobs adds the
+# coverage counters and comparison tracing; C (libyaml) gets the same from -fsanitize=fuzzer-no-link.
+# A separate scratch path keeps these objects away from the ordinary build.
 echo "== building the instrumented modules (swift build -c release --target Planner)"
 "${NICE[@]}" swift build -c release --scratch-path "$SCRATCH" --target Planner \
     -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
 REL="$SCRATCH/release"
 OBJECTS=()
-for module in Planner Resolver Rules Yams CYaml; do
+for module in Planner PlanFormat Basics Resolver Rules Yams CYaml; do
     while IFS= read -r o; do OBJECTS+=("$o"); done < <(find "$REL/$module.build" -name '*.o' | sort)
 done
 # Honest coverage: refuse to fuzz objects that carry no counters (a flag that did not reach them).
-for module in Planner Rules CYaml; do
+for module in Planner PlanFormat Basics Rules CYaml; do
     # (grep -c reads to the end: with -q, nm's broken pipe would fail the pipeline.)
     counters=$(find "$REL/$module.build" -name '*.o' -exec nm {} + 2>/dev/null | grep -c __sanitizer_cov_ || true)
     if [ "${counters:-0}" = 0 ]; then

@@ -34,7 +34,7 @@ struct BaseCommand: AsyncParsableCommand {
         }
         for suite in suites {
             if !force, let existing = try? await LocalBaseImages(engine: engine).discover().first(where: { $0.reference.hasPrefix("cogpack/base:\(suite)-") }) {
-                print("\(existing.reference) is already in the engine (python \(existing.python?.text ?? "?")); --force makes it again")
+                print("\(existing.reference) is already in the engine (python \(existing.python ?? "?")); --force makes it again")
                 continue
             }
             var maker = BaseImageMaker(engine: engine, suite: suite, mirror: mirror)

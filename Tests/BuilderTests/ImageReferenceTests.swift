@@ -1,5 +1,5 @@
 import Builder
-import Planner
+import PlanFormat
 import XCTest
 
 /// The distribution reference grammar: what parses (and how it is qualified), and what is refused

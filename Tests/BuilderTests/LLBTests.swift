@@ -1,6 +1,6 @@
 @testable import Builder
 import Foundation
-import Planner
+import PlanFormat
 import XCTest
 
 final class LLBTests: XCTestCase {
@@ -35,9 +35,10 @@ final class LLBTests: XCTestCase {
         return try Plan.decode(data, display: name)
     }
 
-    private func compile(_ plan: Plan, ca: Bool = false) throws -> PlanCompiler.Compiled {
+    private func compile(_ plan: Plan, ca: Bool = false, wheelhouse: Bool = false) throws -> PlanCompiler.Compiled {
         var inputs = PlanCompiler.Inputs()
         inputs.hasCABundle = ca
+        inputs.hasWheelhouse = wheelhouse
         for image in PlanCompiler.images(in: plan) { inputs.imageEnv[image] = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"] }
         var c = PlanCompiler(plan: plan, inputs: inputs)
         return try c.compile()
@@ -114,6 +115,43 @@ final class LLBTests: XCTestCase {
         for case .exec(let e)? in opsWithout.map(\.op) {
             XCTAssertFalse(e.mounts.contains { $0.dest.hasSuffix("cogpack-ca.pem") })
             XCTAssertFalse(e.meta.env.contains { $0.hasPrefix("SSL_CERT_FILE=") })
+        }
+    }
+
+    /// A `wheelhouse` mount becomes a read-only bind of the `cogpack-wheelhouse` context, with uv
+    /// and pip pointed at it, when the build has a wheelhouse; otherwise it is left out.
+    func testWheelhouseMountsBindTheWheelhouseOnlyWhenTheBuildHasOne() throws {
+        let plan = try plan("cpu-torch")
+        var planned = 0
+        for stage in plan.stages {
+            for case .exec(let e) in stage.operations where e.mounts.contains(.wheelhouse(target: "/opt/cogpack/wheelhouse")) { planned += 1 }
+        }
+        XCTAssertGreaterThan(planned, 0)
+
+        let with = try compile(plan, wheelhouse: true)
+        let ops = try with.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }
+        let digests = with.definition.def.map { Digest.sha256(Array($0)) }
+        let wheelhouseSource = try XCTUnwrap(ops.indices.first { i in
+            if case .source(let s) = ops[i].op { return s.identifier == "local://cogpack-wheelhouse" } else { return false }
+        })
+        var mounted = 0
+        for op in ops {
+            guard case .exec(let e) = op.op, let m = e.mounts.first(where: { $0.dest == "/opt/cogpack/wheelhouse" }) else { continue }
+            mounted += 1
+            XCTAssertTrue(m.readonly)
+            XCTAssertEqual(m.output, -1)
+            XCTAssertEqual(op.inputs[Int(m.input)].digest, digests[wheelhouseSource])
+            XCTAssertTrue(e.meta.env.contains("UV_FIND_LINKS=/opt/cogpack/wheelhouse"), "\(e.meta.env)")
+            XCTAssertTrue(e.meta.env.contains("PIP_FIND_LINKS=/opt/cogpack/wheelhouse"), "\(e.meta.env)")
+        }
+        XCTAssertEqual(mounted, planned)
+        XCTAssertTrue(with.localContexts.contains("cogpack-wheelhouse"))
+
+        let without = try compile(plan, wheelhouse: false)
+        XCTAssertFalse(without.localContexts.contains("cogpack-wheelhouse"))
+        for case .exec(let e)? in try without.definition.def.map({ try Pb_Op(serializedBytes: Array($0)).op }) {
+            XCTAssertFalse(e.mounts.contains { $0.dest == "/opt/cogpack/wheelhouse" })
+            XCTAssertFalse(e.meta.env.contains { $0.hasPrefix("UV_FIND_LINKS=") || $0.hasPrefix("PIP_FIND_LINKS=") })
         }
     }
 

@@ -1,7 +1,6 @@
 @testable import Builder
 import Foundation
-import Planner
-import Rules
+import PlanFormat
 import XCTest
 
 /// A plan read from a file is checked before the compiler turns its values into integers,
@@ -74,6 +73,9 @@ final class PlanValidationTests: XCTestCase {
             ("exec without argv", appending(["type": "exec", "argv": [String](), "env": [String](), "mounts": [Any](), "network": false, "label": "x"]), "argv must name a program"),
             ("exec with a relative mount", appending(["type": "exec", "argv": ["/bin/true"], "env": [String](), "network": false, "label": "x",
                                                       "mounts": [["type": "tmpfs", "target": "tmp"]]]), "must be an absolute path"),
+            ("exec with a relative wheelhouse mount", appending(["type": "exec", "argv": ["/bin/true"], "env": [String](), "network": false, "label": "x",
+                                                                 "mounts": [["type": "wheelhouse", "target": "wheels"]]]), "must be an absolute path"),
+            ("a plan of the first format", { o in o["format"] = "cogpack.plan/1" }, "is not cogpack.plan/2; write it again"),
             ("exec with an env without key", appending(["type": "exec", "argv": ["/bin/true"], "env": ["=x"], "mounts": [Any](), "network": false, "label": "x"]), "must be KEY=VALUE"),
             ("generated mode 2^40", generatedFile("f", mode: 1 << 40), "has mode 1099511627776"),
             ("generated mode setuid", generatedFile("f", mode: 0o4755), "between 0 and 511"),
@@ -124,7 +126,7 @@ final class PlanValidationTests: XCTestCase {
     }
 
     func testBrokenJSONNamesItsLine() throws {
-        let text = "{\n  \"format\" : \"cogpack.plan/1\",\n  oops\n}\n"
+        let text = "{\n  \"format\" : \"cogpack.plan/2\",\n  oops\n}\n"
         XCTAssertThrowsError(try Plan.decode(Data(text.utf8), display: "plan.json")) { error in
             guard let e = error as? InputError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.source.line, 3, "\(e)")

@@ -116,7 +116,7 @@ struct HostileCorpus {
         plans.append(("generated file escapes", try Self.edit(snapshot, "contexts.requirements.files.\\.\\./\\.\\./sentinel\\.txt", ["content": "x", "mode": 420])))
         plans.append(("generated file absolute", try Self.edit(snapshot, "contexts.requirements.files./etc/passwd", ["content": "x", "mode": 420])))
         plans.append(("deeply nested arrays", Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)))
-        plans.append(("deeply nested value", Data(text.replacingOccurrences(of: "\"format\" : \"cogpack.plan/1\"",
+        plans.append(("deeply nested value", Data(text.replacingOccurrences(of: "\"format\" : \"cogpack.plan/2\"",
                                                                            with: "\"format\" : " + String(repeating: "{\"a\":", count: 5000) + "1" + String(repeating: "}", count: 5000)).utf8)))
         plans.append(("megabyte of content", try Self.edit(snapshot, "contexts.requirements.files.constraints\\.txt.content", String(repeating: "x", count: 1 << 20))))
         plans.append(("the sentinel itself", try Data(contentsOf: fixture.sentinel)))

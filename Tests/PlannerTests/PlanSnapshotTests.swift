@@ -119,6 +119,27 @@ final class PlanSnapshotTests: XCTestCase {
         }
     }
 
+    /// The plan says which steps read a `--wheelhouse`: the package installs through uv, each
+    /// with the mount last; no other step (apt, uv's own install, run commands) has it.
+    func testPackageInstallsThroughUvCarryTheWheelhouseMount() throws {
+        for example in Self.examples {
+            let plan = try plan(example)
+            var installs = 0
+            for stage in plan.stages {
+                for case .exec(let e) in stage.operations {
+                    let install = e.argv.contains("/opt/cogpack/uv/bin/uv") && e.argv.contains("pip") && e.argv.contains("install")
+                    let wheelhouse = e.mounts.filter { if case .wheelhouse = $0 { return true } else { return false } }
+                    XCTAssertEqual(wheelhouse.count, install ? 1 : 0, "\(example) \(stage.id): \(e.label)")
+                    if install {
+                        installs += 1
+                        XCTAssertEqual(e.mounts.last, .wheelhouse(target: "/opt/cogpack/wheelhouse"), "\(example) \(stage.id)")
+                    }
+                }
+            }
+            XCTAssertGreaterThan(installs, 0, example)
+        }
+    }
+
     func testRunCommandsKeepTheirSecretsAndCogYAMLSettings() throws {
         let plan = try plan("system-run")
         guard case .exec(let second) = plan.stage("run")?.operations.last else { return XCTFail("no run commands") }

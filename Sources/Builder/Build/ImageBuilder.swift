@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import Planner
+import PlanFormat
 import Synchronization
 import SwiftProtobuf
 

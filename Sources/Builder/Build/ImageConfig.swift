@@ -1,5 +1,5 @@
 import Foundation
-import Planner
+import PlanFormat
 
 /// The OCI image config the exporter writes: the base image's config, with the plan's export
 /// settings over it and one history entry per layer the build added. The exporter itself adds

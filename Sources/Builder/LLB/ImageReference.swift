@@ -1,4 +1,4 @@
-import Planner
+import PlanFormat
 
 /// Image names as the engine and BuildKit's `docker-image://` source need them: fully qualified
 /// (`python:3.11-slim` → `docker.io/library/python:3.11-slim`). The grammar itself is the plan

@@ -1,5 +1,5 @@
 import Foundation
-import Planner
+import PlanFormat
 
 /// Plan → LLB `Definition`, for BuildKit v0.8: image and local sources, exec ops with their
 /// mounts, file ops with the `-1` sentinels, the platform on every op, readable names, and caps
@@ -13,14 +13,14 @@ struct PlanCompiler {
         var hasCABundle = false
         /// Secret ids the client can serve; a secret mount for another id is optional.
         var secrets: Set<String> = []
-        /// A folder of wheels served as the `cogpack-wheelhouse` context, mounted into install steps.
+        /// A folder of wheels is served as the `cogpack-wheelhouse` context; without one,
+        /// `wheelhouse` mounts are dropped.
         var hasWheelhouse = false
     }
 
     static let caContext = "cogpack-ca"
     static let caFile = "ca.pem"
     static let wheelhouseContext = "cogpack-wheelhouse"
-    static let wheelhouseTarget = "/opt/cogpack/wheelhouse"
 
     /// The filesystem after a stage, and what the image config needs to know about it.
     struct State {
@@ -322,18 +322,14 @@ struct PlanCompiler {
                 pm.input = -1
                 pm.mountType = .tmpfs
                 caps.append("exec.mount.tmpfs")
+            case .wheelhouse(let target):
+                guard inputs.hasWheelhouse else { continue }
+                pm.input = opInputs.index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
+                pm.readonly = true
+                caps.append("exec.mount.bind")
+                env.apply(["UV_FIND_LINKS=\(target)", "PIP_FIND_LINKS=\(target)"])
             }
             mounts.append(pm)
-        }
-        if inputs.hasWheelhouse, e.network, e.argv.contains(where: { $0.hasSuffix("/uv") }) {
-            var pm = Pb_Mount()
-            pm.input = opInputs.index(of: try localSource(Self.wheelhouseContext, includes: [], excludes: []))
-            pm.dest = Self.wheelhouseTarget
-            pm.output = -1
-            pm.readonly = true
-            mounts.append(pm)
-            caps.append("exec.mount.bind")
-            env.apply(["UV_FIND_LINKS=\(Self.wheelhouseTarget)", "PIP_FIND_LINKS=\(Self.wheelhouseTarget)"])
         }
         var meta = Pb_Meta()
         meta.args = e.argv

@@ -1,5 +1,6 @@
+import Basics
 import Foundation
-import Planner
+import PlanFormat
 #if canImport(Glibc)
 import Glibc
 #endif

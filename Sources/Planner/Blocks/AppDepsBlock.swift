@@ -96,7 +96,7 @@ struct AppDepsBlock: Block {
             // Fixed script; the install's arguments follow it as "$@".
             argv = ["/bin/sh", "-c", "cp -a \(Self.modelMountPoint)/. \(Self.workspace)/ && exec \"$@\"", "install"] + argv
         }
-        ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts, network: true)))
+        ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts + [Layout.wheelhouse], network: true)))
         try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements",
                               source: .phase(.frameworkDeps), operations: ops, provides: ["app-deps"])
     }

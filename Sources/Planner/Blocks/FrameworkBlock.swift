@@ -56,7 +56,7 @@ struct FrameworkBlock: Block {
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + indexArgs + all.specs
         try composer.addStage("framework", phase: .frameworkDeps, block: name, name: "framework: " + all.why.joined(separator: ", "),
                               operations: [.exec(.init(argv, label: "uv pip install " + all.specs.joined(separator: " "),
-                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle)],
+                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.wheelhouse],
                                                        network: true))],
                               provides: provides)
     }

@@ -54,6 +54,9 @@ enum Layout {
     static let pipCache = Mount.cache(target: "/root/.cache/pip", id: "cogpack-pip", sharing: .shared)
     static let aptCache = Mount.cache(target: "/var/cache/apt", id: "cogpack-apt-cache", sharing: .locked)
     static let aptLists = Mount.cache(target: "/var/lib/apt/lists", id: "cogpack-apt-lists", sharing: .locked)
+    /// The `--wheelhouse` folder, when the build has one, for the steps that install packages
+    /// with uv; last among a step's mounts.
+    static let wheelhouse = Mount.wheelhouse(target: "/opt/cogpack/wheelhouse")
     /// uv's settings for every install: copy out of the cache mount (another file system), and use
     /// the Python the plan chose. No byte-code compilation at build time (as Cog): for a framework
     /// it costs several seconds per build, and Python compiles what a model imports anyway.

@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The calls the planner makes to read a model folder, each failing with the OS's error code. A
-/// seam: tests run as root, whom the OS never refuses, so they stand in the refusals a user meets.
+/// The calls that read a model folder (the planner, and the builder sending it), each failing
+/// with the OS's error code. A seam: tests run as root, whom the OS never refuses, so they stand
+/// in the refusals a user meets.
 /// The errno of a failed call. The constants make `case .failure(.ENOENT)` read as in C.
 public struct SystemError: Error, Equatable, Sendable {
     public let code: POSIXErrorCode

@@ -1,5 +1,5 @@
+import Basics
 import Foundation
-import Rules
 
 /// What a plan read from a file must hold before the builder uses it. The builder turns modes
 /// and owners into fixed-width integers, image names into sources, context names and paths into

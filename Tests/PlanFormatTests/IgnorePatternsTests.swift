@@ -1,4 +1,4 @@
-import Planner
+import PlanFormat
 import XCTest
 
 final class IgnorePatternsTests: XCTestCase {

@@ -1,5 +1,5 @@
+import Basics
 import Foundation
-import Rules
 
 extension Plan {
     /// Sorted keys, no escaped slashes, a final newline: the same plan always gives the same bytes.

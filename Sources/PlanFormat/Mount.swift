@@ -11,6 +11,10 @@ public enum Mount: Sendable, Hashable, Codable {
     case caBundle(target: String)
     /// An empty scratch folder for the step (temporary files that must not reach the layer).
     case tmpfs(target: String)
+    /// The folder of wheels the build is given (`--wheelhouse`), read-only, for a step that
+    /// installs Python packages; the builder also points uv and pip at it (UV_FIND_LINKS,
+    /// PIP_FIND_LINKS). Without a wheelhouse the mount is left out.
+    case wheelhouse(target: String)
 
     public enum CacheSharing: String, Sendable, Hashable, Codable { case shared, locked, `private` }
 
@@ -18,7 +22,7 @@ public enum Mount: Sendable, Hashable, Codable {
 
     public var target: String {
         switch self {
-        case .cache(let t, _, _), .input(_, let t, _), .secret(_, let t), .caBundle(let t), .tmpfs(let t): return t
+        case .cache(let t, _, _), .input(_, let t, _), .secret(_, let t), .caBundle(let t), .tmpfs(let t), .wheelhouse(let t): return t
         }
     }
 
@@ -34,6 +38,7 @@ public enum Mount: Sendable, Hashable, Codable {
             try c.encode("secret", forKey: .type); try c.encode(id, forKey: .id)
         case .caBundle: try c.encode("ca_bundle", forKey: .type)
         case .tmpfs: try c.encode("tmpfs", forKey: .type)
+        case .wheelhouse: try c.encode("wheelhouse", forKey: .type)
         }
     }
 
@@ -48,6 +53,7 @@ public enum Mount: Sendable, Hashable, Codable {
         case "secret": self = .secret(id: try c.decode(String.self, forKey: .id), target: target)
         case "ca_bundle": self = .caBundle(target: target)
         case "tmpfs": self = .tmpfs(target: target)
+        case "wheelhouse": self = .wheelhouse(target: target)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown mount type '\(other)'")
         }

@@ -1,5 +1,5 @@
+import Basics
 import Foundation
-import Rules
 
 /// Where a value sits in a plan file, so that an error about it names the file and its line.
 /// The plan is JSON that cogpack wrote or a person edited: a value is found by its key and its

@@ -5,7 +5,7 @@ import Foundation
 /// the same project gives byte-identical JSON (see docs/plan.md).
 public struct Plan: Sendable, Hashable, Codable {
     /// Bumped when the JSON changes in a way an older builder would misread.
-    public static let currentFormat = "cogpack.plan/1"
+    public static let currentFormat = "cogpack.plan/2"
 
     public var format: String
     public var platform: Platform
@@ -14,9 +14,23 @@ public struct Plan: Sendable, Hashable, Codable {
     public var export: ExportConfig
     public var resolution: ResolutionRecord
 
+    public init(format: String, platform: Platform, stages: [Stage], contexts: [String: Context],
+                export: ExportConfig, resolution: ResolutionRecord) {
+        self.format = format
+        self.platform = platform
+        self.stages = stages
+        self.contexts = contexts
+        self.export = export
+        self.resolution = resolution
+    }
+
     public struct Platform: Sendable, Hashable, Codable {
         public var os: String
         public var arch: String
+        public init(os: String, arch: String) {
+            self.os = os
+            self.arch = arch
+        }
         public static let linuxAMD64 = Platform(os: "linux", arch: "amd64")
     }
 
@@ -33,6 +47,19 @@ public struct Plan: Sendable, Hashable, Codable {
         public var workdir: String?
         /// What the stage makes available to later stages (`python`, `venv`, `torch`).
         public var provides: [String]
+
+        public init(id: String, name: String, phase: PhaseKey, block: String, source: StageInput, operations: [Operation],
+                    env: [String], workdir: String?, provides: [String]) {
+            self.id = id
+            self.name = name
+            self.phase = phase
+            self.block = block
+            self.source = source
+            self.operations = operations
+            self.env = env
+            self.workdir = workdir
+            self.provides = provides
+        }
     }
 
     /// Files a build reads: the model folder itself, or files cogpack generated.
@@ -50,11 +77,23 @@ public struct Plan: Sendable, Hashable, Codable {
         public var excludes: [String]
         /// For generated contexts: path → file.
         public var files: [String: GeneratedFile]
+
+        public init(kind: Kind, block: String, description: String, excludes: [String], files: [String: GeneratedFile]) {
+            self.kind = kind
+            self.block = block
+            self.description = description
+            self.excludes = excludes
+            self.files = files
+        }
     }
 
     public struct GeneratedFile: Sendable, Hashable, Codable {
         public var content: String
         public var mode: Int
+        public init(content: String, mode: Int) {
+            self.content = content
+            self.mode = mode
+        }
     }
 
     public struct ExportConfig: Sendable, Hashable, Codable {
@@ -66,6 +105,17 @@ public struct Plan: Sendable, Hashable, Codable {
         public var user: String?
         public var exposedPorts: [String]
         public var labels: [String: String]
+
+        public init(entrypoint: [String], cmd: [String], env: [String], workingDir: String, user: String?,
+                    exposedPorts: [String], labels: [String: String]) {
+            self.entrypoint = entrypoint
+            self.cmd = cmd
+            self.env = env
+            self.workingDir = workingDir
+            self.user = user
+            self.exposedPorts = exposedPorts
+            self.labels = labels
+        }
 
         enum CodingKeys: String, CodingKey {
             case entrypoint, cmd, env, user, labels
@@ -79,16 +129,29 @@ public struct Plan: Sendable, Hashable, Codable {
     public struct ResolutionRecord: Sendable, Hashable, Codable {
         public var choices: [String: Choice]
         public var warnings: [String]
+        public init(choices: [String: Choice], warnings: [String]) {
+            self.choices = choices
+            self.warnings = warnings
+        }
 
         public struct Choice: Sendable, Hashable, Codable {
             public var value: String
             public var reasons: [Reason]
             public var alternatives: [String]
+            public init(value: String, reasons: [Reason], alternatives: [String]) {
+                self.value = value
+                self.reasons = reasons
+                self.alternatives = alternatives
+            }
         }
 
         public struct Reason: Sendable, Hashable, Codable {
             public var source: String
             public var text: String
+            public init(source: String, text: String) {
+                self.source = source
+                self.text = text
+            }
         }
     }
 
