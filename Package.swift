@@ -57,6 +57,7 @@ let package = Package(
             name: "cogpack",
             dependencies: [
                 "Rules", "Resolver", "Planner", "Builder", "DataRefresh", "Schema", "Maintenance",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,12 +6,18 @@ struct Cogpack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cogpack",
         abstract: "Package a Cog model into a container image, with every version choice explained.",
+        version: Version.release,
         subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, BaseCommand.self, DataCommand.self, SchemaCommand.self, RulesCommand.self]
     )
 
     /// Usage errors exit 2 like every other bad input, not with ArgumentParser's 64, in one line
     /// (or JSON, with `--json`).
     static func main() async {
+        // Before parsing: the digest of the knowledge is not a static string ArgumentParser can print.
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(Version.text())
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

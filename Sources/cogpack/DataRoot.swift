@@ -2,13 +2,17 @@ import Foundation
 import Planner
 import Rules
 
-/// Where `rules/` and `data/` live: `COGPACK_DATA` if set, else the nearest folder above the
-/// executable that holds them (the repository a developer built from), else the working folder.
+/// Where `rules/` and `data/` live: `COGPACK_DATA` if set; else `share/cogpack` next to the
+/// executable's `bin` folder (an installed cogpack: PREFIX/bin/cogpack and PREFIX/share/cogpack);
+/// else the nearest folder above the executable that holds them (the repository a developer built
+/// from); else the working folder.
 enum DataRoot {
     static func find() -> URL? {
         if let env = ProcessInfo.processInfo.environment["COGPACK_DATA"] { return URL(fileURLWithPath: env) }
         let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         var dir = exe.resolvingSymlinksInPath().deletingLastPathComponent()
+        let installed = dir.deletingLastPathComponent().appendingPathComponent("share/cogpack")
+        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("data/cuda-matrix.json").path) { return installed }
         for _ in 0..<8 {
             if FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/cuda-matrix.json").path) { return dir }
             dir = dir.deletingLastPathComponent()
