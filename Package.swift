@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         // Prints the speed figures of the resolver and the planner; run through scripts/bench.sh.
-        .executableTarget(name: "cogpack-bench", dependencies: ["Rules", "Resolver", "Planner"], path: "Benchmarks/Bench"),
+        .executableTarget(name: "cogpack-bench", dependencies: ["Rules", "Resolver", "Planner", "Maintenance"], path: "Benchmarks/Bench"),
         .testTarget(name: "PlanFormatTests", dependencies: ["PlanFormat"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),

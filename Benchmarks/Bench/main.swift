@@ -1,4 +1,5 @@
 import Foundation
+import Maintenance
 import Planner
 import Resolver
 import Rules
@@ -79,7 +80,7 @@ let exampleKB = try KnowledgeBase.load(root: repo)
 let example = try Project.load(repo.appendingPathComponent("examples/gpu-torch"), kb: exampleKB)
 report("  of which: resolving and explaining", median(try (0..<runs).map { _ -> Double in
     let start = now()
-    _ = try Resolver(kb: exampleKB).resolve(example.requests())
+    _ = try Resolver(kb: exampleKB).resolve(Planner(kb: exampleKB).requests(example))
     return now() - start
 }), target: "")
 
@@ -94,8 +95,8 @@ let tfReleases = kb.matrix.versions(of: "tensorflow")
 let pythons = ["3.10", "3.11", "3.12"]
 let extras = ["numpy<2", "opencv-python", "transformers>=4.40", "soundfile", "pillow"]
 var models: [URL] = []
-for i in 0..<100 {
-    let dir = scratch.appendingPathComponent("model-\(i)")
+for i in 0..<200 {
+    let dir = scratch.appendingPathComponent("models/model-\(i)")
     let gpu = i % 3 != 0
     var reqs: [String] = []
     switch i % 5 {
@@ -117,9 +118,9 @@ for i in 0..<100 {
 var tally = [0, 0]
 let batchStart = now()
 let batchKB = try KnowledgeBase.load(root: repo)
-for dir in models {
+for dir in models.prefix(100) {
     let project = try Project.load(dir, kb: batchKB)
-    switch try Resolver(kb: batchKB).resolve(project.requests()) {
+    switch try Resolver(kb: batchKB).resolve(Planner(kb: batchKB).requests(project)) {
     case .resolved: tally[0] += 1
     case .conflict: tally[1] += 1
     }
@@ -127,13 +128,31 @@ for dir in models {
 report("100 generated models, one process (\(tally[0]) ok, \(tally[1]) conflicts)", now() - batchStart, target: "<= 5000 ms")
 
 // Each resolution has its own Z3 context, so a batch spreads over the cores.
-let projects = try models.map { try Project.load($0, kb: batchKB) }
+let projects = try models.prefix(100).map { try Project.load($0, kb: batchKB) }
 let parallelStart = now()
 let parallelKB = try KnowledgeBase.load(root: repo)
 DispatchQueue.concurrentPerform(iterations: projects.count) { i in
-    _ = try? Resolver(kb: parallelKB).resolve(projects[i].requests())
+    _ = try? Resolver(kb: parallelKB).resolve(Planner(kb: parallelKB).requests(projects[i]))
 }
 report("  the same, on all \(ProcessInfo.processInfo.activeProcessorCount) cores", now() - parallelStart, target: "")
+
+// MARK: rules diff over a corpus
+
+// The review tool's case: 200 models, the knowledge loaded once per rule set, both cores. The
+// base is a copy of the rules with one objective flipped, so that choices really move.
+let baseCopy = scratch.appendingPathComponent("base-rules")
+for part in ["rules", "data"] {
+    try FileManager.default.createDirectory(at: baseCopy, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: repo.appendingPathComponent(part), to: baseCopy.appendingPathComponent(part))
+}
+let objectivesFile = baseCopy.appendingPathComponent("rules/objectives.yaml")
+try String(contentsOf: objectivesFile, encoding: .utf8)
+    .replacingOccurrences(of: "variable: cuda\n    prefer: newest", with: "variable: cuda\n    prefer: oldest")
+    .write(to: objectivesFile, atomically: true, encoding: .utf8)
+let diffStart = now()
+let diffReport = RulesDiff(old: try KnowledgeBase.load(root: baseCopy), new: try KnowledgeBase.load(root: repo))
+    .run(try ModelCorpus(roots: [scratch.appendingPathComponent("models")]))
+report("rules diff, \(diffReport.models) models, both rule sets (\(diffReport.changes.count) moved)", now() - diffStart, target: "<= 10000 ms")
 
 // MARK: the rule set grown ten times
 
@@ -178,7 +197,7 @@ let growthProject = try Project.load(growthModel, kb: batchKB)
 func timeResolve(_ kb: KnowledgeBase) throws -> Double {
     median(try (0..<runs).map { _ in
         let start = now()
-        guard case .resolved = try Resolver(kb: kb).resolve(growthProject.requests()) else {
+        guard case .resolved = try Resolver(kb: kb).resolve(Planner(kb: kb).requests(growthProject)) else {
             fatalError("the growth model must resolve")
         }
         return now() - start

@@ -77,15 +77,19 @@ public struct RulesDiff: Sendable {
     }
 
     /// `expect.yaml` next to a fixture may give the flags it is resolved with.
-    static func requests(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) throws -> [Request] {
-        let project = try Project.load(model.folder, kb: kb)
+    /// The model's requests under `kb`, and the knowledge they are resolved with (a fixture's
+    /// facts add the machine's base images).
+    static func requests(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) throws -> (KnowledgeBase, [Request]) {
         let scenario = try? Scenario(folder: model.folder, name: model.name)
-        return try Planner(kb: kb).requests(project, drivers: scenario?.drivers ?? [], gpus: scenario?.gpus ?? [])
+        let (known, extra) = scenario?.facts?.apply(to: kb) ?? (kb, [])
+        let project = try Project.load(model.folder, kb: known)
+        return (known, try Planner(kb: known).requests(project, drivers: scenario?.drivers ?? [], gpus: scenario?.gpus ?? []) + extra)
     }
 
     static func outcome(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) -> Outcome {
         do {
-            switch try Resolver(kb: kb).resolveValues(requests(model, kb)) {
+            let (known, requests) = try requests(model, kb)
+            switch try Resolver(kb: known).resolveValues(requests) {
             case .resolved(let r): return .resolved(values(r))
             case .conflict(let c): return .conflict(c.core.map(\.source))
             }
@@ -103,8 +107,7 @@ public struct RulesDiff: Sendable {
     /// For a model resolved under both: each moved value, explained under both rule sets.
     private func moves(_ model: ModelCorpus.Model, _ a: Outcome, _ b: Outcome) -> [Move] {
         guard case .resolved(let va) = a, case .resolved(let vb) = b,
-              case .resolved(let ra)? = try? Resolver(kb: old).resolve(Self.requests(model, old)),
-              case .resolved(let rb)? = try? Resolver(kb: new).resolve(Self.requests(model, new)) else { return [] }
+              let ra = Self.resolution(model, old), let rb = Self.resolution(model, new) else { return [] }
         var names: [String] = []
         for v in vb + va where !names.contains(v.variable) { names.append(v.variable) }
         return names.compactMap { name in
@@ -114,6 +117,13 @@ public struct RulesDiff: Sendable {
             let added = after.filter { !before.contains($0) }
             return Move(variable: name, old: x, new: y, because: added.isEmpty ? before.filter { !after.contains($0) } : added)
         }
+    }
+
+    /// The model resolved with reasons, when it resolves.
+    static func resolution(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) -> Resolution? {
+        guard let (known, requests) = try? requests(model, kb),
+              case .resolved(let r)? = try? Resolver(kb: known).resolve(requests) else { return nil }
+        return r
     }
 
     static func reasons(_ r: Resolution, _ name: String) -> [Reason] {

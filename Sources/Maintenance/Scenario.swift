@@ -1,4 +1,5 @@
 import Foundation
+import Planner
 import Rules
 
 /// A model folder with an `expect.yaml`: the outcome a maintainer states for it. Adding one is
@@ -12,6 +13,11 @@ import Rules
 ///     error: "python_version"       # words the input error must contain
 ///     warnings: ["cog.yaml:3: …"]   # words each of some warnings must contain
 ///     drivers: ["535.54"]           # --driver flags; gpus: ["sm_90"] for --gpu
+///     facts:                        # the machine it assumes (default: none, anything reachable)
+///       registry: false
+///       local_bases: [{reference: "cogpack/base:bookworm-python3.11", os: debian12, python: "3.11", size_mb: 162}]
+///       usable_images: [...]        # default: every image when a registry answers, else the local bases
+///       unreachable_index_hosts: [download.pytorch.org]
 public struct Scenario: Sendable {
     public enum Status: String, Sendable { case resolved, conflict, error }
 
@@ -26,9 +32,10 @@ public struct Scenario: Sendable {
     public let warnings: [String]
     public let drivers: [DottedVersion]
     public let gpus: [String]
+    public let facts: BuildFacts?
 
     public static let file = "expect.yaml"
-    static let keys = ["status", "choices", "absent", "core", "error", "drivers", "gpus", "correction", "warnings"]
+    static let keys = ["status", "choices", "absent", "core", "error", "drivers", "gpus", "correction", "warnings", "facts"]
 
     /// Reads `folder/expect.yaml`; `name` is how reports call it.
     public init(folder: URL, name: String) throws {
@@ -53,6 +60,22 @@ public struct Scenario: Sendable {
             return d
         }
         gpus = try e["gpus"]?.strings("gpus") ?? []
+        facts = try e["facts"].map { try Self.facts($0, display: display) }
+    }
+
+    static func facts(_ v: YAMLValue, display: String) throws -> BuildFacts {
+        let m = try v.mapping("facts", allowed: ["registry", "local_bases", "usable_images", "unreachable_index_hosts"])
+        let bases = try (m["local_bases"]?.sequence("facts.local_bases") ?? []).map { b -> BuildFacts.LocalBase in
+            let f = try b.mapping("a local base", allowed: ["reference", "os", "python", "size_mb"])
+            guard let reference = try f["reference"]?.string("reference"), let os = try f["os"]?.string("os") else {
+                throw b.fail("a local base needs a reference and an os")
+            }
+            return BuildFacts.LocalBase(reference: reference, os: os, python: try f["python"]?.versionText("python"),
+                                        sizeMB: try f["size_mb"]?.int("size_mb") ?? 160, packages: "python3 python3-venv tini ca-certificates")
+        }
+        return BuildFacts(origin: "facts of \(display)", localBases: bases, usableImages: try m["usable_images"]?.strings("facts.usable_images"),
+                          registry: try m["registry"]?.bool("facts.registry") ?? true,
+                          unreachableIndexHosts: try m["unreachable_index_hosts"]?.strings("facts.unreachable_index_hosts") ?? [])
     }
 
     /// Every folder with an `expect.yaml` directly under each of `roots`, sorted by name.

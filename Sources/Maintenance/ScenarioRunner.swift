@@ -24,9 +24,10 @@ public struct ScenarioRunner: Sendable {
         let outcome: Outcome
         let warnings: [String]
         do {
-            let project = try Project.load(s.folder, kb: kb)
+            let (known, extra) = s.facts?.apply(to: kb) ?? (kb, [])
+            let project = try Project.load(s.folder, kb: known)
             warnings = project.warnings.map(\.description)
-            outcome = try Resolver(kb: kb).resolve(Planner(kb: kb).requests(project, drivers: s.drivers, gpus: s.gpus))
+            outcome = try Resolver(kb: known).resolve(Planner(kb: known).requests(project, drivers: s.drivers, gpus: s.gpus) + extra)
         } catch let error as InputError {
             if s.status != .error { fail("expected \(s.status.rawValue), got the input error: \(error)") }
             if let want = s.error, !error.description.contains(want) { fail("the error lacks '\(want)': \(error)") }

@@ -129,9 +129,12 @@ public struct Plan: Sendable, Hashable, Codable {
     public struct ResolutionRecord: Sendable, Hashable, Codable {
         public var choices: [String: Choice]
         public var warnings: [String]
-        public init(choices: [String: Choice], warnings: [String]) {
+        /// The facts of the machine the resolution assumed; nil: none (any catalog image, every index).
+        public var facts: BuildFacts?
+        public init(choices: [String: Choice], warnings: [String], facts: BuildFacts? = nil) {
             self.choices = choices
             self.warnings = warnings
+            self.facts = facts
         }
 
         public struct Choice: Sendable, Hashable, Codable {

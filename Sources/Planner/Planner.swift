@@ -15,9 +15,17 @@ public struct Planner: Sendable {
 
     public init(kb: KnowledgeBase) { self.kb = kb }
 
-    /// `extra` are requests from outside the project, such as which base images are available.
-    public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], extra: [Request] = [],
+    /// `facts` are what the machine has and reaches (base images, registry, indexes); the plan
+    /// records them.
+    public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], facts: BuildFacts? = nil,
                      cache: ResolutionCache? = nil) throws -> PlanOutcome {
+        guard let facts else { return try plan(directory, drivers: drivers, gpus: gpus, extra: [], recorded: nil, cache: cache) }
+        let (known, extra) = facts.apply(to: kb)
+        return try Planner(kb: known).plan(directory, drivers: drivers, gpus: gpus, extra: extra, recorded: facts, cache: cache)
+    }
+
+    private func plan(_ directory: URL, drivers: [DottedVersion], gpus: [String], extra: [Request], recorded: BuildFacts?,
+                      cache: ResolutionCache?) throws -> PlanOutcome {
         let folder = try ModelFolder(directory)
         let project = try Project.load(folder, kb: kb)
         let source = try SourceInfo.read(folder)
@@ -33,7 +41,9 @@ public struct Planner: Sendable {
             let composer = Composer()
             for w in project.warnings { composer.warn(w.description) }
             for block in blocks { try block.plan(input, resolved, composer) }
-            return .planned(try composer.compose(resolution: Self.record(resolution)))
+            var record = Self.record(resolution)
+            record.facts = recorded
+            return .planned(try composer.compose(resolution: record))
         }
     }
 

@@ -179,7 +179,7 @@ struct Edit {
                                                   source: r.source, text: text(e)))
         case .driver, .computeCapability:
             return Edit(edit: .dropFleetMember, request: nil)
-        case .systemPackages, .runCommand, .availableBaseImages, .wheelIndex, .constraint:
+        case .systemPackages, .runCommand, .availableBaseImages, .wheelIndex, .constraint, .unreachableIndexes:
             return nil
         }
     }

@@ -242,6 +242,22 @@ final class Encoding {
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need \(needs.joined(separator: " and ")) (\(row.source))", f)
             case .systemPackages, .runCommand:
                 continue
+            case .unreachableIndexes(let hosts):
+                let blocked = Set(hosts)
+                var parts: [Z3Context.Term] = []
+                for package in packages where m(package).contains(where: { !Self.installable($0, unreachable: blocked) }) {
+                    guard let v = variables[.package(package)] else { continue }
+                    for version in kb.matrix.versions(of: package) {
+                        let rows = m(package).filter { $0.version == version && Self.installable($0, unreachable: blocked) }
+                        let isV = z3.eq(v.term, v.index(ofLabel: version.description)!)
+                        // On a GPU build, a variant whose wheels can be fetched; on a CPU build,
+                        // any fetchable wheel of the release (a CUDA wheel runs on a CPU).
+                        parts.append(z3.implies(z3.and([isV, gpu]), among(.cuda) { c in rows.contains { $0.cuda != nil && $0.fits(cuda: c.dotted) } }))
+                        if rows.isEmpty { parts.append(z3.not(isV)) }
+                    }
+                }
+                guard !parts.isEmpty else { continue }
+                track(.request(i), r.source, r.text, z3.and(parts))
             case .availableBaseImages(let refs, let offline):
                 var parts = [among(.baseImage) { v in v.image.map { refs.contains($0.reference) } ?? false }]
                 if offline, let base = variables[.baseImage] {
@@ -280,6 +296,20 @@ final class Encoding {
         }
         let i = clean(index), u = clean(url)
         return u == i || u.hasPrefix(i + "/")
+    }
+
+    private func m(_ package: String) -> [PackageRow] { kb.matrix.rows(of: package) }
+
+    /// Whether a row's wheels can be fetched when `unreachable` hosts do not answer: the package
+    /// index's own variant always can (it is reachable, or nothing installs at all).
+    static func installable(_ row: PackageRow, unreachable: Set<String>) -> Bool {
+        guard let index = row.extraIndex, let host = URL(string: index)?.host else { return true }
+        return !unreachable.contains(host)
+    }
+
+    /// Hosts the requests say do not answer.
+    var unreachableHosts: Set<String> {
+        Set(requests.flatMap { r -> [String] in if case .unreachableIndexes(let h) = r.kind { return h } else { return [] } })
     }
 
     /// Whether `extra` is the GPU extra of one of the package's variants (`{variant}` extras).

@@ -27,6 +27,9 @@ public struct Request: Sendable {
         /// Only these base images can be used (those present in the engine or pullable). With
         /// `offline`, a Python cannot be downloaded either: the base image must ship it.
         case availableBaseImages([String], offline: Bool)
+        /// Wheel index hosts that did not answer (download.pytorch.org): rows whose wheels only
+        /// come from there cannot be installed; the package index's default wheel can.
+        case unreachableIndexes(hosts: [String])
     }
 
     public let kind: Kind

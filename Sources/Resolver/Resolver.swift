@@ -200,8 +200,15 @@ final class Session {
         let cuda = chosen(.cuda)?.dotted
         let packages = enc.packages.compactMap { name -> ChosenPackage? in
             guard let version = chosen(.package(name))?.pep else { return nil }
-            // The row of the variant installed: the one built for the chosen CUDA, or the CPU one.
-            let row = kb.matrix.rows(of: name).first { $0.version == version && $0.fits(cuda: cuda) }
+            // The row of the variant installed: the one built for the chosen CUDA, or the CPU one;
+            // when its index does not answer, the package index's own wheel (CPU builds run it).
+            let blocked = enc.unreachableHosts
+            let rows = kb.matrix.rows(of: name).filter { $0.version == version && Encoding.installable($0, unreachable: blocked) }
+            let row = rows.first { $0.fits(cuda: cuda) } ?? (cuda == nil ? rows.first { $0.onPyPI } : nil)
+            if cuda == nil, let row, let built = row.cuda,
+               let cpu = kb.matrix.rows(of: name).first(where: { $0.version == version && $0.cuda == nil }), let index = cpu.extraIndex {
+                warnings.append("\(name) \(version): the CPU wheels' index \(index) does not answer, so the package index's wheel is installed; it is built for CUDA \(built.text) and runs on a CPU, but is larger")
+            }
             return ChosenPackage(name: name, version: version, row: row)
         }
         let order = kb.objectives.map(\.variable)

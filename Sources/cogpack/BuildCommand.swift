@@ -54,9 +54,9 @@ struct BuildCommand: AsyncParsableCommand {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                let (kb, available) = try await EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
-                switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, extra: [available],
-                                                cache: DataRoot.resolutionCache()) {
+                let kb = try DataRoot.knowledgeBase()
+                let machine = try await MachineFacts.fromEngine(address, kb: kb)
+                switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, facts: machine, cache: DataRoot.resolutionCache()) {
                 case .planned(let p):
                     thePlan = p
                     for w in p.resolution.warnings { Console.error("warning: \(w)") }

@@ -14,18 +14,15 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Print the normalized plan as JSON: the exact input of `cogpack build --plan`.") var json = false
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
-    @Flag(help: "Choose only base images the Docker engine has or can pull, as `cogpack build` does.") var engine = false
+    @Option(help: "Plan with the facts of this file (from `cogpack facts --json`) instead of the engine's.") var facts: String?
+    @Flag(name: .customLong("no-engine"), help: "Assume nothing of this machine: any catalog image, every wheel index.") var noEngine = false
+    @Flag(help: "Require the engine's facts (the default when an engine answers): fail when none answers.") var engine = false
 
     func run() async throws {
         do {
-            var kb = try DataRoot.knowledgeBase()
-            var extra: [Request] = []
-            if engine {
-                let (restricted, available) = try await EngineImages.restrict(kb, address: Flags.builder(nil))
-                kb = restricted
-                extra.append(available)
-            }
-            let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu, extra: extra)
+            let kb = try DataRoot.knowledgeBase()
+            let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: kb)
+            let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu, facts: machine)
             switch outcome {
             case .planned(let plan):
                 if json {

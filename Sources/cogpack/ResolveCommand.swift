@@ -4,7 +4,7 @@ import Planner
 import Resolver
 import Rules
 
-struct ResolveCommand: ParsableCommand {
+struct ResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
         abstract: "Print the versions and base image a build will use, each with its reasons.")
@@ -14,13 +14,18 @@ struct ResolveCommand: ParsableCommand {
     @Option(name: .customLong("why-not"), help: "Explain why VAR did not take VALUE (VAR=VALUE).") var whyNot: String?
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
+    @Option(help: "Resolve with the facts of this file (from `cogpack facts --json`) instead of the engine's.") var facts: String?
+    @Flag(name: .customLong("no-engine"), help: "Assume nothing of this machine: any catalog image, every wheel index.") var noEngine = false
+    @Flag(help: "Require the engine's facts (the default when an engine answers): fail when none answers.") var engine = false
 
-    func run() throws {
+    func run() async throws {
         do {
             let drivers = try Flags.drivers(driver)
-            let kb = try DataRoot.knowledgeBase()
+            let loaded = try DataRoot.knowledgeBase()
+            let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: loaded)
+            let (kb, extra) = machine?.apply(to: loaded) ?? (loaded, [])
             let project = try Project.load(URL(fileURLWithPath: directory), kb: kb)
-            let requests = try Planner(kb: kb).requests(project, drivers: drivers, gpus: gpu)
+            let requests = try Planner(kb: kb).requests(project, drivers: drivers, gpus: gpu) + extra
             let resolver = Resolver(kb: kb)
             if let whyNot {
                 let parts = whyNot.split(separator: "=", maxSplits: 1).map(String.init)
@@ -37,7 +42,8 @@ struct ResolveCommand: ParsableCommand {
             case .resolved(let r):
                 // What the model's files said that cogpack read differently than written.
                 let read = project.warnings.map { Quote.escaped($0.description) }
-                print(json ? ExplanationJSON.resolution(r, warnings: read) : ExplanationText.resolution(r, warnings: read))
+                print(json ? ExplanationJSON.resolution(r, warnings: read, facts: try MachineFacts.json(machine))
+                           : ExplanationText.resolution(r, warnings: read, facts: MachineFacts.summary(machine)))
             case .conflict(let c):
                 print(json ? ExplanationJSON.conflict(c) : ExplanationText.conflict(c))
                 throw ExitCode(1)

@@ -3,14 +3,14 @@ import XCTest
 
 final class PlanCommandTests: XCTestCase {
     func testJSONIsTheReviewedSnapshot() throws {
-        let r = try CLI.run(["plan", "examples/gpu-torch", "--json"])
+        let r = try CLI.run(["plan", "examples/gpu-torch", "--json", "--no-engine"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let snapshot = try String(contentsOf: CLI.repo.appendingPathComponent("Tests/PlannerTests/Snapshots/gpu-torch.json"), encoding: .utf8)
         XCTAssertEqual(r.stdout, snapshot)
     }
 
     func testTextShowsPhasesInOrder() throws {
-        let r = try CLI.run(["plan", "examples/gpu-torch"])
+        let r = try CLI.run(["plan", "examples/gpu-torch", "--no-engine"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let phases = r.stdout.split(separator: "\n").filter { $0.hasPrefix("build.") || $0.hasPrefix("export.") }.map(String.init)
         XCTAssertEqual(phases, phases.sorted())
@@ -36,7 +36,7 @@ final class PlanCommandTests: XCTestCase {
     }
 
     func testConflictExitsOneAndBadInputTwo() throws {
-        let conflict = try CLI.run(["plan", "examples/conflict"])
+        let conflict = try CLI.run(["plan", "examples/conflict", "--no-engine"])
         XCTAssertEqual(conflict.status, 1)
         XCTAssertTrue(conflict.stdout.contains("cannot all hold"))
         let missing = try CLI.run(["plan", "no-such-folder", "--json"])

@@ -3,7 +3,7 @@ import XCTest
 
 final class ResolveCommandTests: XCTestCase {
     func testResolvedJSONHasTheDocumentedShape() throws {
-        let r = try CLI.run(["resolve", "examples/gpu-torch", "--json"])
+        let r = try CLI.run(["resolve", "examples/gpu-torch", "--json", "--no-engine"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try r.json()
         XCTAssertEqual(json["status"] as? String, "resolved")
@@ -25,13 +25,13 @@ final class ResolveCommandTests: XCTestCase {
     }
 
     func testJSONIsTheSameEveryRun() throws {
-        let a = try CLI.run(["resolve", "examples/gpu-torch", "--json"])
-        let b = try CLI.run(["resolve", "examples/gpu-torch", "--json"])
+        let a = try CLI.run(["resolve", "examples/gpu-torch", "--json", "--no-engine"])
+        let b = try CLI.run(["resolve", "examples/gpu-torch", "--json", "--no-engine"])
         XCTAssertEqual(a.stdout, b.stdout)
     }
 
     func testConflictExitsOneWithCoreAndCorrections() throws {
-        let r = try CLI.run(["resolve", "examples/conflict", "--json"])
+        let r = try CLI.run(["resolve", "examples/conflict", "--json", "--no-engine"])
         XCTAssertEqual(r.status, 1)
         let json = try r.json()
         XCTAssertEqual(json["status"] as? String, "conflict")
@@ -45,7 +45,7 @@ final class ResolveCommandTests: XCTestCase {
         XCTAssertNotNil(changes.first?["from"] as? String)
         XCTAssertTrue(changes.first?.keys.contains("to") ?? false)
 
-        let text = try CLI.run(["resolve", "examples/conflict"])
+        let text = try CLI.run(["resolve", "examples/conflict", "--no-engine"])
         XCTAssertEqual(text.status, 1)
         XCTAssertTrue(text.stdout.contains("cannot all hold"), text.stdout)
     }
@@ -93,7 +93,7 @@ final class ResolveCommandTests: XCTestCase {
     }
 
     func testWhyNotNamesWhatExcludesTheValue() throws {
-        let r = try CLI.run(["resolve", "examples/gpu-torch", "--why-not", "cuda=12.4"])
+        let r = try CLI.run(["resolve", "examples/gpu-torch", "--why-not", "cuda=12.4", "--no-engine"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("requirements.txt:1"), r.stdout)
     }

@@ -92,6 +92,7 @@ public final class Composer {
         }
         return Plan(format: Plan.currentFormat, platform: platform, stages: stages, contexts: contexts,
                     export: export, resolution: Plan.ResolutionRecord(choices: resolution.choices,
-                                                                      warnings: resolution.warnings + warnings))
+                                                                      warnings: resolution.warnings + warnings,
+                                                                      facts: resolution.facts))
     }
 }

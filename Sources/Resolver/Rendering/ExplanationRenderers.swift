@@ -5,8 +5,8 @@ import Rules
 public enum ExplanationText {
     static let labels: [ResolverVariable: String] = [.baseImage: "base image", .driverMin: "driver"]
 
-    /// `warnings` come before the resolver's own.
-    public static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
+    /// `warnings` come before the resolver's own; `facts` (what the machine has) close the text.
+    public static func resolution(_ r: Resolution, warnings: [String] = [], facts: [String] = []) -> String {
         var lines: [String] = []
         func entry(_ label: String, _ value: String, _ reasons: [Reason]) {
             lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)")
@@ -17,6 +17,7 @@ public enum ExplanationText {
         }
         if !r.apt.packages.isEmpty { entry("apt", r.apt.packages.joined(separator: " "), r.apt.reasons) }
         for w in warnings + r.warnings { lines.append("warning: \(w)") }
+        for f in facts { lines.append("facts: \(f)") }
         return lines.joined(separator: "\n")
     }
 
@@ -48,7 +49,8 @@ public enum ExplanationJSON {
 
     static func reasons(_ rs: [Reason]) -> [[String: String]] { rs.map { ["source": $0.source, "text": $0.text] } }
 
-    public static func resolution(_ r: Resolution, warnings: [String] = []) -> String {
+    /// `facts`: the facts of the machine as JSON can carry them (`BuildFacts` encoded), if any.
+    public static func resolution(_ r: Resolution, warnings: [String] = [], facts: Any? = nil) -> String {
         var choices: [String: Any] = [:]
         for c in r.choices {
             var entry: [String: Any] = ["value": c.value.description, "reasons": reasons(c.reasons),
@@ -70,7 +72,7 @@ public enum ExplanationJSON {
         if !r.apt.packages.isEmpty {
             choices["apt_packages"] = ["value": r.apt.packages, "reasons": reasons(r.apt.reasons), "alternatives": [String]()] as [String: Any]
         }
-        return render(["status": "resolved", "choices": choices, "warnings": warnings + r.warnings])
+        return render(["status": "resolved", "choices": choices, "warnings": warnings + r.warnings, "facts": facts ?? NSNull()])
     }
 
     public static func conflict(_ c: Conflict) -> String {
