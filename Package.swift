@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Z3 4.8 from Debian's libz3-dev, found through pkg-config.
@@ -50,7 +51,15 @@ let package = Package(
         // Maintainer tools: rules lint, the scenario runner, and the diff of a rules change over a corpus.
         .target(name: "Maintenance", dependencies: ["Rules", "Resolver", "Planner"]),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
-        .target(name: "DataRefresh", dependencies: ["Rules"]),
+        // zlib (through CompressNIO) inflates the METADATA read out of a wheel.
+        .target(
+            name: "DataRefresh",
+            dependencies: [
+                "Rules",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The OpenAPI document of a predictor, read statically from its Python source (as Cog's pkg/schema).
         .target(name: "Schema", dependencies: ["Rules"]),
         .executableTarget(

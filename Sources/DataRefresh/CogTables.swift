@@ -7,8 +7,15 @@ struct CogTables {
         let Torch: String
         let Torchvision: String
         let Torchaudio: String
+        let FindLinks: String?
         let ExtraIndexURL: String
         let CUDA: String?
+
+        /// A row with no variant label and no wheel index of its own (`1.8.0`, CUDA 10.2): the
+        /// build the package index serves.
+        var isPackageIndexBuild: Bool {
+            PEP440Version(Torch)?.local.isEmpty == true && ExtraIndexURL.isEmpty && (FindLinks ?? "").isEmpty
+        }
     }
 
     struct TensorflowRow: Decodable {
@@ -25,9 +32,13 @@ struct CogTables {
         let Ubuntu: String
     }
 
+    /// The torch table, and for the releases it no longer lists (before 1.11) the rows of its
+    /// older version, `torch_compatibility_matrix.json`, where Cog's table listed them.
     let torch: [TorchRow]
     let tensorflow: [TensorflowRow]
     let cudaImages: [CudaImageRow]
+
+    static let olderTorchTable = "cogpack-branch/torch_compatibility_matrix.json"
 
     init(directory: URL) throws {
         func read<T: Decodable>(_ name: String) throws -> T {
@@ -37,9 +48,25 @@ struct CogTables {
             }
             return try JSONDecoder().decode(T.self, from: data)
         }
-        torch = try read("torch_compatibility.json")
+        let current: [TorchRow] = try read("torch_compatibility.json")
+        var older: [TorchRow] = []
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.olderTorchTable).path) {
+            older = try read(Self.olderTorchTable)
+        }
+        torch = Self.merge(current: current, older: older)
         tensorflow = try read("tf_compatibility.json")
         cudaImages = try read("cuda_compatibility.json")
+    }
+
+    init(torch: [TorchRow], tensorflow: [TensorflowRow], cudaImages: [CudaImageRow]) {
+        (self.torch, self.tensorflow, self.cudaImages) = (torch, tensorflow, cudaImages)
+    }
+
+    /// The current table's rows, then the older table's rows of releases the current one lacks:
+    /// the current table is the newer word on every release it lists.
+    static func merge(current: [TorchRow], older: [TorchRow]) -> [TorchRow] {
+        let listed = Set(current.compactMap { PEP440Version($0.Torch)?.public_ })
+        return current + older.filter { PEP440Version($0.Torch).map { !listed.contains($0.public_) } ?? false }
     }
 }
 
@@ -53,9 +80,9 @@ struct CogTableRows {
     let log: @Sendable (String) -> Void
 
     static let sources: [(String, String)] = [
-        ("torch", "pairings and CUDA variants: Cog pkg/config/torch_compatibility.json; pythons and the default wheel's CUDA: the package index (PEP 691 file lists, PEP 658 metadata)"),
-        ("torchvision, torchaudio", "the torch release each is built for: Cog pkg/config/torch_compatibility.json; pythons: the package index"),
-        ("tensorflow", "CUDA and cuDNN: Cog pkg/config/tf_compatibility.json; pythons: the package index"),
+        ("torch", "pairings and CUDA variants: Cog pkg/config/torch_compatibility.json, and for the releases before 1.11 it no longer lists, its older version pkg/config/torch_compatibility_matrix.json; pythons and the default wheel's CUDA: the package index (PEP 691 file lists, PEP 658 metadata or the wheel's own METADATA), or for wheels whose metadata names no CUDA runtime, the table's row without a variant index"),
+        ("torchvision, torchaudio", "the torch release each is built for: Cog pkg/config/torch_compatibility.json and its older version; pythons: the package index"),
+        ("tensorflow", "releases and pythons: the package index, every final release of a minor that Cog pkg/config/tf_compatibility.json lists; CUDA and cuDNN: that minor's row (a patch release keeps its minor's CUDA and cuDNN)"),
     ]
 
     func rows() async throws -> [MatrixDocument.Row] {
@@ -105,14 +132,26 @@ struct CogTableRows {
             guard !py.isEmpty else {
                 throw PackageIndex.Failure(description: "torch \(v): no Linux x86_64 wheels on the package index")
             }
-            if defaults[v] == nil { log("warning: torch \(v): no wheel metadata names its CUDA runtime; no variant is marked as the package index's") }
+            // The wheel's metadata names its CUDA runtime from 1.13 on; before, the table's row
+            // without a variant index says which CUDA the package index's build has.
+            let tableDefault = byVersion[v]!.first(where: \.isPackageIndexBuild)?.CUDA.flatMap(DottedVersion.init)?.truncated(to: 2)
+            if let d = defaults[v], let t = tableDefault, d != t {
+                log("warning: torch \(v): the wheel metadata names CUDA \(d.text), the table \(t.text); the metadata is kept")
+            }
+            let pypiCUDA = defaults[v] ?? tableDefault
+            if pypiCUDA == nil { log("warning: torch \(v): neither its wheel metadata nor the table names the default wheel's CUDA; no variant is marked as the package index's") }
             var cudas = byVersion[v]!.map { $0.CUDA.flatMap(DottedVersion.init)?.truncated(to: 2) }
-            if let d = defaults[v], !cudas.contains(d) { cudas.append(d) }
+            if let d = pypiCUDA, !cudas.contains(d) { cudas.append(d) }
             let none = DottedVersion(parts: [0])
             for cuda in Set(cudas).sorted(by: { ($0 ?? none) < ($1 ?? none) }) {
                 out.append(.init(package: "torch", version: v.description, variant: cuda.map { "cu\($0.major)\($0.minor)" } ?? "cpu",
-                                 cuda: cuda?.text, pypi: cuda != nil && cuda == defaults[v], pythons: py.map(\.text)))
+                                 cuda: cuda?.text, pypi: cuda != nil && cuda == pypiCUDA, pythons: py.map(\.text)))
             }
+        }
+        let tabled = Set(versions)
+        let untabled = index.releases(files).filter { !tabled.contains($0) }
+        if !untabled.isEmpty {
+            log("torch: on the package index but in no Cog table, so without rows (their CUDA variants are unknown): \(untabled.map(\.description).joined(separator: ", "))")
         }
         return out
     }
@@ -151,23 +190,36 @@ struct CogTableRows {
         return out
     }
 
+    /// Every final release on the package index of a minor that Cog's table lists, with that
+    /// minor's CUDA and cuDNN: the table lists one release a minor (2.16.1, 2.11.0), and patch
+    /// releases keep their minor's build toolchain.
     private func tensorflow(files: [PackageIndex.File]) -> [MatrixDocument.Row] {
-        let rows = cog.tensorflow.compactMap { row -> (PEP440Version, CogTables.TensorflowRow)? in
-            guard let v = PEP440Version(row.TF) else {
-                log("warning: tf table: unreadable version \(row.TF); left out")
-                return nil
-            }
-            return (v, row)
-        }.sorted { $0.0 < $1.0 }
-        var out: [MatrixDocument.Row] = []
-        for (v, row) in rows {
-            let py = index.pythons(of: files, version: v)
-            guard !py.isEmpty, let cuda = DottedVersion(row.CUDA), let cudnn = DottedVersion(row.CuDNN) else {
-                log("warning: tensorflow \(v) has no Linux x86_64 wheels or an unreadable CUDA; left out")
+        var byMinor: [[Int]: (PEP440Version, CogTables.TensorflowRow)] = [:]
+        for row in cog.tensorflow {
+            guard let v = PEP440Version(row.TF), DottedVersion(row.CUDA) != nil, DottedVersion(row.CuDNN) != nil else {
+                log("warning: tf table: unreadable row \(row.TF); left out")
                 continue
             }
-            out.append(.init(package: "tensorflow", version: v.description, cuda: cuda.truncated(to: 2).text, cudnn: cudnn.text,
-                             pythons: py.map(\.text)))
+            let minor = Array(v.release.prefix(2))
+            if let seen = byMinor[minor], seen.1.CUDA != row.CUDA || seen.1.CuDNN != row.CuDNN {
+                log("warning: tf table: \(seen.0) and \(v) differ in CUDA or cuDNN; \(max(seen.0, v)) is kept for the minor")
+                if seen.0 > v { continue }
+            }
+            byMinor[minor] = (v, row)
+        }
+        var out: [MatrixDocument.Row] = []
+        for v in index.releases(files) {
+            guard let (_, row) = byMinor[Array(v.release.prefix(2))] else { continue }
+            let py = index.pythons(of: files, version: v)
+            guard !py.isEmpty else {
+                log("warning: tensorflow \(v) has no Linux x86_64 wheels; left out")
+                continue
+            }
+            out.append(.init(package: "tensorflow", version: v.description, cuda: DottedVersion(row.CUDA)!.truncated(to: 2).text,
+                             cudnn: DottedVersion(row.CuDNN)!.text, pythons: py.map(\.text)))
+        }
+        for (minor, (v, _)) in byMinor where !out.contains(where: { $0.version == v.description }) {
+            log("warning: tensorflow \(v) (the table's \(minor.map(String.init).joined(separator: ".")) row) has no Linux x86_64 wheels on the index")
         }
         return out
     }

@@ -73,6 +73,18 @@ public struct MatrixRefresh {
         options.log("cog: \(sdk.count) releases")
         doc.packages += sdk.map { .init(package: CogSDKRows.project, version: $0.version.description, pythons: $0.pythons.map(\.text)) }
         doc.packageSources.append((CogSDKRows.project, CogSDKRows.source))
+        // A GPU row whose CUDA no driver fact covers could never be chosen (`rules lint` says
+        // so): such rows (CUDA 9.2 and 10.0 variants of old torch releases) are left out.
+        let floors = Set(facts.toolkit.map { $0.cuda.truncated(to: 2) }), majors = Set(facts.compat.map(\.major))
+        let uncovered = doc.packages.filter { row in
+            guard let cuda = row.cuda.flatMap(DottedVersion.init) else { return false }
+            return !floors.contains(cuda.truncated(to: 2)) && !majors.contains(cuda.major)
+        }
+        if !uncovered.isEmpty {
+            options.log("left out, as no driver fact in \(options.gpuFacts.lastPathComponent) covers their CUDA: "
+                + uncovered.map { "\($0.package) \($0.version) (\($0.variant ?? $0.cuda!))" }.joined(separator: ", "))
+            doc.packages.removeAll { uncovered.contains($0) }
+        }
         doc.images = cog.images()
         doc.toolkitDrivers = facts.toolkit.map { .init(cuda: $0.cuda.text, driver: $0.driver.text, checked: $0.checked) }
         doc.compatDrivers = facts.compat.map { .init(major: $0.major, driver: $0.driver.text) }

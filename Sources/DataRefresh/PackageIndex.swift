@@ -184,13 +184,18 @@ func requiresPython(_ metadata: String) -> PEP440SpecifierSet? {
     return nil
 }
 
+/// The oldest Python a row may name: Cog was first released in 2021, after CPython 3.5's end of
+/// life, and never built for Python 2 (old torch releases have cp27 and cp35 wheels).
+let oldestPython = DottedVersion(parts: [3, 6])
+
 extension PackageSource {
-    /// The CPython minors with a Linux x86_64 wheel of this release (free-threaded builds aside).
+    /// The CPython minors with a Linux x86_64 wheel of this release (free-threaded builds aside),
+    /// from `oldestPython` on.
     func pythons(of files: [PackageIndex.File], version: PEP440Version) -> [DottedVersion] {
         var out = Set<DottedVersion>()
         for f in files where !f.yanked {
             guard let w = WheelFilename(f.filename), w.version == version, w.isLinuxX86_64, !w.freeThreaded else { continue }
-            out.formUnion(w.cpythons)
+            out.formUnion(w.cpythons.filter { $0 >= oldestPython })
         }
         return out.sorted()
     }

@@ -370,17 +370,34 @@ final class Encoding {
                           z3.implies(isV, among(.package(req.package)) { !$0.isNone && $0.pep.map(req.versions.contains) == true }))
                 }
             }
-            // A release the tables lack: fine on a CPU build (with a warning). On a GPU build, which
-            // CUDA its wheels use (or, for packages installed with a framework, which release of the
-            // framework it pairs with) is unknown, and guessing would break the install.
+            // A release the tables lack: fine on a CPU build (with a warning). On a GPU build, a
+            // package whose wheels are built per CUDA installs the package index's default wheel,
+            // whose CUDA is taken to be that of the nearest release the tables know (with a
+            // warning); when no release has a wheel on the package index, or for a package
+            // installed with a framework, which release of the framework it pairs with, the
+            // release is refused: guessing the variant index or the pairing would break the install.
             let pairsWith = Array(Set(rows.flatMap(\.requires).map(\.package))).sorted()
             guard byCUDA || (kb.framework(of: package) != nil && !pairsWith.isEmpty) else { continue }
-            let why = byCUDA ? "which CUDA its wheels use is unknown"
-                : "the \(pairsWith.joined(separator: " and ")) release it pairs with is unknown"
             for (i, value) in v.values.enumerated() where value.unknown {
+                let isValue = z3.and([z3.eq(v.term, i), gpu])
+                if byCUDA, let version = value.pep, let assumed = m.assumedRows(of: package, for: version) {
+                    let options = assumed.rows.map { row -> Z3Context.Term in
+                        var parts = [among(.cuda) { !$0.isNone && row.fits(cuda: $0.dotted) }]
+                        if let c = row.cudnn { parts.append(among(.cudnn) { $0.dotted == c.truncated(to: 1) }) }
+                        return z3.and(parts)
+                    }
+                    let cudas = Array(Set(assumed.rows.map { $0.cuda!.text + ($0.minorCompatible ? "+" : "") })).sorted().joined(separator: " or ")
+                    track(.table, assumed.rows[0].source,
+                          "\(package) \(value.label) is not in \(m.file): a GPU build installs the package index's default wheel, "
+                            + "taken to be built for CUDA \(cudas) as that of \(assumed.release), the nearest release the data knows",
+                          z3.implies(isValue, z3.or(options)))
+                    continue
+                }
+                let why = byCUDA ? "which CUDA its wheels use is unknown"
+                    : "the \(pairsWith.joined(separator: " and ")) release it pairs with is unknown"
                 track(.table, Provenance(file: m.file, line: nil),
                       "\(package) \(value.label) is not in \(m.file), so \(why); refresh the data with `cogpack data refresh`",
-                      z3.implies(z3.and([z3.eq(v.term, i), gpu]), z3.no))
+                      z3.implies(isValue, z3.no))
             }
         }
     }

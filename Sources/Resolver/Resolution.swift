@@ -34,6 +34,16 @@ public struct ChosenPackage: Sendable, Equatable, Codable {
     /// The row of the variant the build installs; nil for a release the tables lack or a package
     /// whose rows do not fit the chosen CUDA (a companion that follows its framework's variant).
     public let row: PackageRow?
+    /// For a release the tables lack on a GPU build: the package-index row of the nearest known
+    /// release whose CUDA (and GPU extra) the build takes it to have.
+    public let assumed: PackageRow?
+
+    public init(name: String, version: PEP440Version, row: PackageRow?, assumed: PackageRow? = nil) {
+        self.name = name
+        self.version = version
+        self.row = row
+        self.assumed = assumed
+    }
 }
 
 /// System packages the image gets, and why each group is there.

@@ -172,6 +172,7 @@ final class Session {
     func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true) -> Resolution {
         var choices: [Choice] = []
         var warnings: [String] = []
+        var unknown: [(Variable, Variable.Value)] = []
         var fixedBefore: [Z3Context.Term] = []
         for step in steps {
             defer { fixedBefore.append(step.fixed.literal) }
@@ -189,15 +190,30 @@ final class Session {
                 let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).map(\.label).joined(separator: ", "))"
                 reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
             }
-            if value.unknown {
-                warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
-            }
+            if value.unknown { unknown.append((v, value)) }
             choices.append(Choice(variable: v.id, value: value.typed, reasons: reasons, alternatives: alternatives.map(\.typed)))
         }
         func chosen(_ id: ResolverVariable) -> Variable.Value? {
             steps.first { $0.variable.id == id }.map { $0.variable.values[$0.chosen] }.flatMap { $0.isNone ? nil : $0 }
         }
         let cuda = chosen(.cuda)?.dotted
+        /// On a GPU build, the row of a known release whose CUDA an unknown one is taken to have.
+        func assumed(_ name: String, _ version: PEP440Version) -> (release: PEP440Version, row: PackageRow)? {
+            guard cuda != nil, kb.matrix.isCUDAVariant(name), !kb.matrix.versions(of: name).contains(version),
+                  let a = kb.matrix.assumedRows(of: name, for: version), let row = a.rows.first(where: { $0.fits(cuda: cuda) }) else { return nil }
+            return (a.release, row)
+        }
+        for (v, value) in unknown {
+            if case .package(let name) = v.id, let version = value.pep, let a = assumed(name, version) {
+                warnings.append("\(name) \(value.label) is not in \(kb.matrix.file), so which CUDA its wheels use is not known: "
+                    + "the package index's default wheel is installed, and the build takes its CUDA to be \(cuda!.text), "
+                    + "that of the package index's wheel of \(a.release), the nearest release the data knows. The wheel's own CUDA "
+                    + "is the one its `nvidia-*` requirements pin (or, for wheels without them, the one the package index says it "
+                    + "is built for); its Python support is not checked either. Refresh the data with `cogpack data refresh`")
+            } else {
+                warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
+            }
+        }
         let packages = enc.packages.compactMap { name -> ChosenPackage? in
             guard let version = chosen(.package(name))?.pep else { return nil }
             // The row of the variant installed: the one built for the chosen CUDA, or the CPU one;
@@ -209,7 +225,7 @@ final class Session {
                let cpu = kb.matrix.rows(of: name).first(where: { $0.version == version && $0.cuda == nil }), let index = cpu.extraIndex {
                 warnings.append("\(name) \(version): the CPU wheels' index \(index) does not answer, so the package index's wheel is installed; it is built for CUDA \(built.text) and runs on a CPU, but is larger")
             }
-            return ChosenPackage(name: name, version: version, row: row)
+            return ChosenPackage(name: name, version: version, row: row, assumed: row == nil ? assumed(name, version)?.row : nil)
         }
         let order = kb.objectives.map(\.variable)
         let sortedPackages = packages.sorted { a, b in

@@ -25,24 +25,26 @@ final class WheelMetadataReaderTests: XCTestCase {
         XCTAssertEqual(count, 2)
     }
 
-    func testInflateFixedDynamicAndStoredBlocks() throws {
+    func testInflatesFixedDynamicAndStoredBlocks() throws {
         let fixed = try XCTUnwrap(Data(base64Encoded: "y0jNyclXyECQigA="))
-        XCTAssertEqual(String(decoding: try Inflate.raw([UInt8](fixed)), as: UTF8.self), "hello hello hello!")
+        XCTAssertEqual(String(decoding: try WheelMetadataReader.inflate([UInt8](fixed), size: 18), as: UTF8.self), "hello hello hello!")
         let stored = try XCTUnwrap(Data(base64Encoded: "AQwA8/9zdG9yZWQgYnl0ZXM="))
-        XCTAssertEqual(String(decoding: try Inflate.raw([UInt8](stored)), as: UTF8.self), "stored bytes")
+        XCTAssertEqual(String(decoding: try WheelMetadataReader.inflate([UInt8](stored), size: 12), as: UTF8.self), "stored bytes")
         // 300 words drawn from twenty Greek letters, deflated by zlib at level 9 (a dynamic block).
         let dynamic = try XCTUnwrap(Data(base64Encoded: """
             bVQJjsMgDPwKX6PbqEEbEtQGqcrrF3tsGNqVEkKwPR5fbDHf7jEs5ZW2Yw97DbfljOERc47hlR5tvS9bO8k1nNGkz/UI8iXVd5IH+3P9hGgi1RUEwEGnI8pGXvcPsW6B4AR/YymK5wfMURCggNNL7IdI3gWh4BBaRtqpVAOWfUkjgA2ZOnL6eTax6Ps+u1vQvkYEAxsKkrnyhQWZO4YNGIp+862I21yqknpaOdXiyzTt09jVYcO8YYc1HYgXfwprMZEBTlqRGmbcyho5BRdnD/SLERxozh7p2bXi3asiOGITICJl5nbvxKftLysE4JYpgxcfWb/pCuaWC9VSMBCE8MsdJZEy7GpSJhffOAgYI0w8PTHe6qOAbEita74mfEjAVdv6n2kgylAcXuoYd7fUFJBJ1roAqXN2dm3bHiTMUKe6G2XvqcsvDUuu/eVP3hCLiKEVxfQvm18UElZYRcHcQshz3LvN+uTsk9gbGaszRs8RSp6mvT181fGV1ox5WHHiKHM94J7Hfa9uoYGOWwdKe+XpoC6fWn3uYB7f5YMGXQtftZivXcX8Aw==
             """, options: .ignoreUnknownCharacters))
         XCTAssertEqual(dynamic[0] >> 1 & 3, 2)
-        let text = String(decoding: try Inflate.raw([UInt8](dynamic)), as: UTF8.self)
+        let text = String(decoding: try WheelMetadataReader.inflate([UInt8](dynamic), size: 1580), as: UTF8.self)
         XCTAssertEqual(text.utf8.count, 1580)
         XCTAssertTrue(text.hasPrefix("lambda epsilon nu beta gamma sigma delta mu tau beta rho eta"))
         let letters = Set("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon".split(separator: " "))
         let words = text.split(separator: " ")
         XCTAssertEqual(words.count, 300)
         XCTAssertTrue(words.allSatisfy(letters.contains))
-        XCTAssertThrowsError(try Inflate.raw([0x07]))
+        XCTAssertThrowsError(try WheelMetadataReader.inflate([0x07], size: 10))
+        // A size that disagrees with what the stream holds is an error, not a short METADATA.
+        XCTAssertThrowsError(try WheelMetadataReader.inflate([UInt8](fixed), size: 17))
     }
 }
 

@@ -24,7 +24,9 @@ struct FrameworkBlock: Block {
         let lead = chosen.first { $0.name == framework.lead }
         for package in chosen {
             var extras = Set(input.project.activeRequirements.filter { $0.name == package.name }.flatMap(\.extras))
-            if resolved.gpu, package.name == framework.lead, let row = package.row, let extra = framework.extra(for: row) {
+            // A release the tables lack takes the extra of the known row its CUDA is assumed from.
+            if resolved.gpu, package.name == framework.lead, let row = package.row ?? package.assumed,
+               let extra = framework.extra(for: row, version: package.version) {
                 extras.insert(extra)
             }
             let extraText = extras.isEmpty ? "" : "[" + extras.sorted().joined(separator: ",") + "]"

@@ -70,8 +70,20 @@ public struct CudaMatrix: Sendable {
     public func versions(of package: String) -> [PEP440Version] { Array(Set(rows(of: package).map(\.version))).sorted() }
 
     /// Whether the package's wheels are built per CUDA version: then which CUDA a release uses is
-    /// table knowledge, and a release the tables lack cannot be placed on a GPU build.
+    /// table knowledge, and a release the tables lack is placed on a GPU build only by assuming
+    /// the CUDA of a known one (`assumedRows`).
     public func isCUDAVariant(_ package: String) -> Bool { rows(of: package).contains { $0.cuda != nil } }
+
+    /// For a release the tables lack: the GPU rows the package index serves (the default wheel,
+    /// which is what a plain `package==version` installs) of the nearest release the tables know
+    /// that has such rows: the newest one not newer than `version`, else the oldest newer one.
+    /// A GPU build takes the unknown release's CUDA to be theirs. Nil when no release has one.
+    public func assumedRows(of package: String, for version: PEP440Version) -> (release: PEP440Version, rows: [PackageRow])? {
+        let served = rows(of: package).filter { $0.cuda != nil && $0.extraIndex == nil }
+        let releases = Array(Set(served.map(\.version))).sorted()
+        guard let nearest = releases.last(where: { $0 <= version }) ?? releases.first else { return nil }
+        return (nearest, served.filter { $0.version == nearest })
+    }
 
     /// Every CUDA minor version that some wheel or image in the tables uses.
     public var cudaMinors: [DottedVersion] {

@@ -37,10 +37,12 @@ public struct Framework: Sendable, Hashable, Codable {
         return indexTemplate.replacingOccurrences(of: "{variant}", with: variant)
     }
 
-    /// The extra a GPU build installs the lead package with, for the chosen row.
-    public func extra(for row: PackageRow) -> String? {
+    /// The extra a GPU build installs the lead package with, for the chosen row; `version`, when
+    /// the release installed is not the row's (a release the tables lack, taken to be built as a
+    /// known one's row).
+    public func extra(for row: PackageRow, version: PEP440Version? = nil) -> String? {
         guard let gpuExtra else { return nil }
-        if let versions = gpuExtra.versions, !versions.contains(row.version) { return nil }
+        if let versions = gpuExtra.versions, !versions.contains(version ?? row.version) { return nil }
         if gpuExtra.extra.contains("{variant}") {
             guard let variant = row.variant else { return nil }
             return gpuExtra.extra.replacingOccurrences(of: "{variant}", with: variant)
