@@ -73,7 +73,7 @@ public struct RulesLint: Sendable {
                 out.append(InputError(rule.source, "rule '\(rule.id)' can never fire: no release of \(p) in \(kb.matrix.file) is \(spec)"))
             }
             switch rule.consequence {
-            case .needsToolkit, .driverFloor:
+            case .needsToolkit, .driverFloor, .toolkitMatchesWheelsMajor, .prefer:
                 if w.gpu == false {
                     out.append(InputError(rule.source, "rule '\(rule.id)' can never matter: it is about CUDA, and its condition says gpu: false"))
                 }

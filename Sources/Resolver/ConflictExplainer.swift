@@ -95,8 +95,8 @@ extension Session {
             let wanted = v.values.indices.filter { !v.values[$0].isNone && v.values[$0].pep.map(spec.contains) == true }
             return wanted.first.map { (v.id, $0) }
         case .cuda(let c):
-            guard let v = enc.variable(.cuda), let i = v.index(ofLabel: c.truncated(to: 2).text) else { return nil }
-            return (.cuda, i)
+            guard let v = enc.variable(.cudaToolkit), let i = v.index(ofLabel: c.truncated(to: 2).text) else { return nil }
+            return (.cudaToolkit, i)
         case .python(let p):
             guard let v = enc.variable(.python), let i = v.index(ofLabel: p.truncated(to: 2).text) else { return nil }
             return (.python, i)
@@ -154,7 +154,8 @@ struct Edit {
             let e = RequestEdit.setPython(p)
             return Edit(edit: e, request: Request(.python(p), source: r.source, text: text(e)))
         case .cuda(let old):
-            guard let c = chosen(.cuda), let d = c.dotted else { return nil }
+            // The pin asks for the image's toolkit.
+            guard let c = chosen(.cudaToolkit), let d = c.dotted else { return nil }
             let e = RequestEdit.setCUDA(d, was: old)
             return Edit(edit: e, request: Request(.cuda(d), source: r.source, text: text(e)))
         case .cudnn:

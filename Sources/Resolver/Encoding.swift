@@ -12,7 +12,12 @@ final class Encoding {
     private(set) var order: [ResolverVariable] = []
     private(set) var constraints: [Constraint] = []
     let gpu: Z3Context.Term
+    /// The image needs a CUDA toolkit (a rule says so); which one is the `cuda_toolkit` variable.
     let toolkit: Z3Context.Term
+    /// Some present package's GPU wheels bring their own CUDA runtime (data: brings_cuda_runtime).
+    private(set) var wheelsRuntime: Z3Context.Term
+    /// …and their own cuDNN (those rows name one).
+    private(set) var wheelsCuDNN: Z3Context.Term
     /// Normalized names of every package a requirement names.
     let requestedPackages: Set<String>
     /// The packages this problem has a variable for: those requested that the tables or the pin
@@ -29,10 +34,18 @@ final class Encoding {
         self.requests = requests
         solver = Z3Solver(z3)
         gpu = z3.boolVar("gpu")
-        toolkit = z3.boolVar("cuda_toolkit")
+        toolkit = z3.boolVar("needs_cuda_toolkit")
+        wheelsRuntime = z3.no
+        wheelsCuDNN = z3.no
         requestedPackages = Set(requests.compactMap(\.packageName))
         (packages, dependents) = Self.scope(kb: kb, requested: requestedPackages)
         buildVariables()
+        wheelsRuntime = runtimeFromWheels(except: nil)
+        wheelsCuDNN = z3.or(packages.flatMap { package in
+            kb.matrix.versions(of: package).filter { version in
+                kb.matrix.rows(of: package).contains { $0.version == version && $0.bringsCUDARuntime && $0.cudnn != nil }
+            }.compactMap { isVersion(package, $0) }
+        })
         encodeStructure()
         encodeRequests()
         encodeTables()
@@ -107,9 +120,11 @@ final class Encoding {
             add(.package(package), optional: true, pepValues(known.sorted(), package: package))
         }
 
+        // The runtime CUDA and the image's toolkit share one domain, so that the two can be compared.
         var cudas = Set(m.cudaMinors)
         for r in requests { if case .cuda(let v) = r.kind { cudas.insert(v.truncated(to: 2)) } }
         add(.cuda, optional: true, cudas.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
+        add(.cudaToolkit, optional: true, cudas.sorted().map { .init(label: $0.text, rank: $0.rank, dotted: $0) })
 
         var cudnns = Set<DottedVersion>()
         for img in kb.catalog.images { if let c = img.cudnn { cudnns.insert(c.truncated(to: 1)) } }
@@ -136,6 +151,30 @@ final class Encoding {
     }
 
     // MARK: - helpers
+
+    /// `package` is at `version` (nil when the package has no variable or no such value).
+    func isVersion(_ package: String, _ version: PEP440Version) -> Z3Context.Term? {
+        guard let v = variables[.package(package)], let i = v.index(ofLabel: version.description) else { return nil }
+        return z3.eq(v.term, i)
+    }
+
+    /// Some present package other than `except` is at a release whose GPU wheels bring their own
+    /// CUDA runtime.
+    func runtimeFromWheels(except: String?) -> Z3Context.Term {
+        z3.or(packages.filter { $0 != except }.flatMap { package in
+            kb.matrix.versions(of: package).filter { version in
+                kb.matrix.rows(of: package).contains { $0.version == version && $0.cuda != nil && $0.bringsCUDARuntime }
+            }.compactMap { isVersion(package, $0) }
+        })
+    }
+
+    /// The runtime CUDA and the toolkit have the same CUDA major.
+    func sameMajor() -> Z3Context.Term {
+        let t = variables[.cudaToolkit]!
+        return z3.or(t.values.enumerated().filter { !$0.element.isNone }.map { i, tv in
+            z3.and([z3.eq(t.term, i), among(.cuda) { $0.dotted?.major == tv.dotted!.major }])
+        })
+    }
 
     func present(_ id: ResolverVariable) -> Z3Context.Term {
         guard let v = variables[id] else { return z3.no }
@@ -177,9 +216,13 @@ final class Encoding {
             solver.assert(by.isEmpty ? isNone(.package(name)) : z3.implies(present(.package(name)), z3.or(by.map { present(.package($0)) })))
         }
         // A model without GPU has no CUDA, no cuDNN from a GPU stack and no driver floor.
-        solver.assert(z3.implies(z3.not(gpu), z3.and([isNone(.cuda), isNone(.driverMin)])))
+        solver.assert(z3.implies(z3.not(gpu), z3.and([isNone(.cuda), isNone(.cudaToolkit), isNone(.driverMin)])))
         solver.assert(z3.implies(gpu, z3.and([present(.cuda), present(.driverMin)])))
         solver.assert(z3.implies(isNone(.cuda), isNone(.cudnn)))
+        // Code runs on the CUDA runtime the wheels bring; without such wheels, on the image's toolkit.
+        track(.rule("cuda.runtime-from-toolkit"), Provenance(file: Framework.file, line: nil),
+              "without wheels that bring their own CUDA runtime (brings_cuda_runtime), the code runs on the image's CUDA toolkit",
+              z3.implies(z3.and([present(.cudaToolkit), z3.not(wheelsRuntime)]), z3.eq(term(.cuda), term(.cudaToolkit))))
     }
 
     // MARK: - requests
@@ -220,13 +263,20 @@ final class Encoding {
                 let variants = Set(rows.compactMap(\.variant)).sorted().joined(separator: ", ")
                 track(.request(i), r.source, "\(r.text): the \(variants) wheels (\(rows[0].source))", z3.and(parts))
             case .cuda(let v):
-                var parts = [among(.cuda) { $0.dotted == v.truncated(to: 2) }]
+                // The toolkit in the image; the wheels may bring another runtime. Without a GPU
+                // the pin is ignored (with a warning), as Cog ignores it.
+                var parts = [among(.cudaToolkit) { $0.dotted == v.truncated(to: 2) }]
                 if v.parts.count > 2 {
                     parts.append(among(.baseImage) { $0.image?.cuda.map(v.isPrefix(of:)) ?? true })
                 }
-                track(.request(i), r.source, r.text, z3.and(parts))
+                track(.request(i), r.source, r.text, z3.implies(gpu, z3.and(parts)))
             case .cudnn(let v):
-                track(.request(i), r.source, r.text, among(.cudnn) { $0.dotted == v.truncated(to: 1) })
+                // The cuDNN the code uses, and the one of the CUDA image when there is one.
+                let want = v.truncated(to: 1)
+                track(.request(i), r.source, r.text, z3.implies(gpu, z3.and([
+                    among(.cudnn) { $0.dotted == want },
+                    among(.baseImage) { $0.image?.cuda == nil || $0.image?.cudnn?.truncated(to: 1) == want },
+                ])))
             case .driver(let d):
                 track(.request(i), r.source, r.text, among(.driverMin) { $0.isNone || $0.dotted! <= d })
             case .computeCapability(let arch):
@@ -348,10 +398,20 @@ final class Encoding {
                 }
                 if byCUDA {
                     let gpuRows = these.filter { $0.cuda != nil }
-                    let options = gpuRows.map { row -> Z3Context.Term in
+                    let options = gpuRows.flatMap { row -> [Z3Context.Term] in
                         var parts = [among(.cuda) { !$0.isNone && row.fits(cuda: $0.dotted) }]
                         if let c = row.cudnn { parts.append(among(.cudnn) { $0.dotted == c.truncated(to: 1) }) }
-                        return z3.and(parts)
+                        // Wheels that load CUDA from the system need the image's toolkit to match.
+                        if !row.bringsCUDARuntime { parts.append(among(.cudaToolkit) { !$0.isNone && row.fits(cuda: $0.dotted) }) }
+                        var out = [z3.and(parts)]
+                        // One wheel for every CUDA (no variants) that brings its runtime also runs on
+                        // the runtime another package's wheels bring, of the same major.
+                        if row.bringsCUDARuntime, row.variant == nil, let c = row.cuda {
+                            var shared = [among(.cuda) { $0.dotted?.major == c.major }, runtimeFromWheels(except: package)]
+                            if let d = row.cudnn { shared.append(among(.cudnn) { $0.dotted == d.truncated(to: 1) }) }
+                            out.append(z3.and(shared))
+                        }
+                        return out
                     }
                     // `12.1+`: any later CUDA 12 minor too.
                     var seen = Set<String>()
@@ -452,7 +512,9 @@ final class Encoding {
             case .needsToolkit:
                 track(.rule(rule.id), rule.source, rule.message, z3.implies(when, toolkit))
             case .driverFloor(let floor):
-                let cuda = variables[.cuda]!
+                // The compat floor is the runtime's (the wheels' CUDA); the toolkit floor, the
+                // image's toolkit's. The driver must clear every floor that applies.
+                let cuda = variables[floor == .compat ? .cuda : .cudaToolkit]!
                 var parts: [Z3Context.Term] = []
                 for (i, v) in cuda.values.enumerated() where !v.isNone {
                     let d: DottedVersion?
@@ -464,9 +526,15 @@ final class Encoding {
                         parts.append(z3.not(z3.eq(cuda.term, i)))
                         continue
                     }
-                    parts.append(z3.implies(z3.eq(cuda.term, i), among(.driverMin) { $0.dotted == d }))
+                    parts.append(z3.implies(z3.eq(cuda.term, i), among(.driverMin) { $0.dotted.map { $0 >= d } ?? false }))
                 }
                 track(.rule(rule.id), rule.source, rule.message, z3.implies(z3.and([gpu, when]), z3.and(parts)))
+            case .toolkitMatchesWheelsMajor:
+                // Compiling needs the toolkit, of the wheels' CUDA major.
+                track(.rule(rule.id), rule.source, rule.message,
+                      z3.implies(z3.and([gpu, when]), z3.and([toolkit, present(.cudaToolkit), sameMajor()])))
+            case .prefer:
+                continue // a default for an objective, not a constraint
             }
         }
     }
@@ -482,16 +550,18 @@ final class Encoding {
             let img = v.image!
             var parts = [among(.os) { $0.label == img.os }]
             if let c = img.cuda {
-                parts.append(among(.cuda) { $0.dotted == c.truncated(to: 2) })
-                parts.append(among(.cudnn) { $0.dotted == img.cudnn?.truncated(to: 1) })
+                parts.append(among(.cudaToolkit) { $0.dotted == c.truncated(to: 2) })
+                // The image's cuDNN, unless the wheels bring their own.
+                parts.append(z3.or([among(.cudnn) { $0.dotted == img.cudnn?.truncated(to: 1) }, wheelsCuDNN]))
             } else {
+                parts.append(isNone(.cudaToolkit))
                 // Without a CUDA image, cuDNN comes only with wheels that bring their own.
                 parts.append(z3.implies(z3.and(bringCuDNN.map { isNone(.package($0)) }), isNone(.cudnn)))
             }
             solver.assert(z3.implies(z3.eq(base.term, i), z3.and(parts)))
         }
         track(.rule("cuda.toolkit"), kb.catalog.source,
-              "a build that needs a CUDA toolkit needs a devel CUDA base image of the chosen CUDA",
+              "a build that needs a CUDA toolkit needs a devel CUDA base image (its CUDA is the toolkit's)",
               z3.implies(toolkit, among(.baseImage) { $0.image?.cuda != nil && $0.image?.flavor == "devel" }))
     }
 }

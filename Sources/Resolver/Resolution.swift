@@ -56,7 +56,10 @@ public struct AptSelection: Sendable, Equatable, Codable {
 /// read the values; only renderers read the explanation.
 public struct Resolution: Sendable, Codable {
     public let python: DottedVersion
+    /// The CUDA runtime the code runs on: the wheels' own, or the toolkit's.
     public let cuda: DottedVersion?
+    /// The CUDA toolkit in the image; nil on a base without one.
+    public let cudaToolkit: DottedVersion?
     public let cudnn: DottedVersion?
     public let os: String
     public let baseImage: BaseImage

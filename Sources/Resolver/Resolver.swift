@@ -39,6 +39,9 @@ final class Session {
         let allowed: [Int]
         let chosen: Int
         let fixed: Constraint
+        /// Why the objective's own preference gave way: the settled value it kept near, or the
+        /// default rule it followed.
+        var nearWhy: Reason? = nil
     }
 
     init(kb: KnowledgeBase, requests: [Request]) throws {
@@ -85,12 +88,20 @@ final class Session {
         return found.sorted()
     }
 
-    func best(_ indices: [Int], of v: Variable, objective: Objective, chosenPython: DottedVersion?) -> Int {
+    func best(_ indices: [Int], of v: Variable, objective: Objective, chosenPython: DottedVersion?, near target: DottedVersion? = nil) -> Int {
         func key(_ i: Int) -> [Int] {
             let value = v.values[i]
+            if let target {
+                // Nothing needs a value (a toolkit on a slim base): none wins. Otherwise the same
+                // major first, then the nearest minor; ties go to the newer.
+                guard let d = value.dotted else { return [2] }
+                let distance = abs((d.major * 100 + d.minor) - (target.major * 100 + target.minor))
+                return [d.major == target.major ? 1 : 0, -distance] + value.rank
+            }
             switch objective.prefer {
             case .newest: return value.rank
-            case .oldest: return value.rank.map { -$0 }
+            // Padded, so that 580 is older than 580.65.06 once negated.
+            case .oldest: return (value.rank + Array(repeating: 0, count: max(0, 4 - value.rank.count))).map { -$0 }
             case .smallest:
                 guard let img = value.image else { return value.rank }
                 let install = (img.python != nil && img.python == chosenPython) ? 0 : kb.catalog.pythonInstallMB
@@ -121,7 +132,7 @@ final class Session {
         // The search needs no cores: with the base literals asserted in a scope, each check
         // carries only the values fixed so far, which is several times faster than ~400
         // assumptions. The choices are tracked (for explanations) once the scope is gone.
-        var picks: [(objective: Objective, variable: Variable, allowed: [Int], chosen: Int)] = []
+        var picks: [(objective: Objective, variable: Variable, allowed: [Int], chosen: Int, nearWhy: Reason?)] = []
         solver.push()
         for literal in base { solver.assert(literal) }
         for objective in objectives {
@@ -129,25 +140,58 @@ final class Session {
             let allowed = allowedValues(v, under: fixed)
             guard !allowed.isEmpty else { break }
             let chosen: Int
+            var nearWhy: Reason?
             if let near, near.variable == v.id {
                 chosen = allowed.min { a, b in
                     let (da, db) = (abs(a - near.index), abs(b - near.index))
                     return da == db ? a > b : da < db
                 }!
+            } else if let (target, why) = nearTarget(objective, fixed: fixed, picks: picks.map { ($0.variable, $0.chosen) }) {
+                chosen = best(allowed, of: v, objective: objective, chosenPython: python, near: target)
+                nearWhy = why
             } else {
                 chosen = best(allowed, of: v, objective: objective, chosenPython: python)
             }
             if v.id == .python { python = v.values[chosen].dotted }
             fixed.append(z3.eq(v.term, chosen))
-            picks.append((objective, v, allowed, chosen))
+            picks.append((objective, v, allowed, chosen, nearWhy))
         }
         solver.pop()
         for pick in picks {
             let text = "\(pick.variable.name) \(pick.variable.values[pick.chosen].label) chosen as \(pick.objective.message)"
             let c = enc.track(.choice(variable: pick.variable.id), pick.objective.source, text, z3.eq(pick.variable.term, pick.chosen))
-            steps.append(Step(objective: pick.objective, variable: pick.variable, allowed: pick.allowed, chosen: pick.chosen, fixed: c))
+            steps.append(Step(objective: pick.objective, variable: pick.variable, allowed: pick.allowed, chosen: pick.chosen, fixed: c,
+                              nearWhy: pick.nearWhy))
         }
         return steps
+    }
+
+    /// The value an objective keeps near instead of its own preference: its `near` variable's,
+    /// when an earlier objective chose it or the requests leave it one value; else the value of a
+    /// `prefer` rule whose condition every allowed answer meets. Called inside the search scope.
+    func nearTarget(_ objective: Objective, fixed: [Z3Context.Term], picks: [(Variable, Int)]) -> (DottedVersion, Reason)? {
+        if let nearID = objective.near, let nv = enc.variable(nearID) {
+            if let pick = picks.first(where: { $0.0.id == nearID }) {
+                if let d = nv.values[pick.1].dotted {
+                    return (d, Reason(source: objective.source.description, text: "kept nearest the chosen \(nearID.name) \(d.text)"))
+                }
+            } else {
+                let allowed = allowedValues(nv, under: fixed)
+                if allowed.count == 1, let d = nv.values[allowed[0]].dotted {
+                    let by = enc.requests.first { if case .cuda = $0.kind { return nearID == .cudaToolkit } else { return false } }
+                    let said = by.map { " (\($0.text), \($0.source))" } ?? ""
+                    return (d, Reason(source: objective.source.description, text: "kept nearest \(nearID.name) \(d.text)\(said): the same major first, then the nearest minor"))
+                }
+            }
+        }
+        for rule in kb.rules {
+            guard case .prefer(let variable, let value) = rule.consequence, variable == objective.variable else { continue }
+            // The default applies when no allowed answer escapes its condition.
+            if solver.check(fixed + [z3.not(enc.condition(rule.when))]) == .unsat {
+                return (value, Reason(source: rule.source.description, text: "\(rule.message) (\(rule.id)); the allowed value nearest \(value.text)"))
+            }
+        }
+        return nil
     }
 
     // MARK: - solve
@@ -189,6 +233,7 @@ final class Session {
             if step.allowed.count > 1 {
                 let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).map(\.label).joined(separator: ", "))"
                 reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
+                if let why = step.nearWhy { reasons.append(why) }
             }
             if value.unknown { unknown.append((v, value)) }
             choices.append(Choice(variable: v.id, value: value.typed, reasons: reasons, alternatives: alternatives.map(\.typed)))
@@ -197,6 +242,8 @@ final class Session {
             steps.first { $0.variable.id == id }.map { $0.variable.values[$0.chosen] }.flatMap { $0.isNone ? nil : $0 }
         }
         let cuda = chosen(.cuda)?.dotted
+        let cudaToolkit = chosen(.cudaToolkit)?.dotted
+        let driverMin = chosen(.driverMin)?.dotted
         /// On a GPU build, the row of a known release whose CUDA an unknown one is taken to have.
         func assumed(_ name: String, _ version: PEP440Version) -> (release: PEP440Version, row: PackageRow)? {
             guard cuda != nil, kb.matrix.isCUDAVariant(name), !kb.matrix.versions(of: name).contains(version),
@@ -231,9 +278,47 @@ final class Session {
         let sortedPackages = packages.sorted { a, b in
             (order.firstIndex(of: .package(a.name)) ?? .max, a.name) < (order.firstIndex(of: .package(b.name)) ?? .max, b.name)
         }
-        return Resolution(python: chosen(.python)!.dotted!, cuda: cuda, cudnn: chosen(.cudnn)?.dotted, os: chosen(.os)!.label,
-                          baseImage: chosen(.baseImage)!.image!, driverMin: chosen(.driverMin)?.dotted, packages: sortedPackages,
+        warnings += cudaWarnings(cuda: cuda, toolkit: cudaToolkit, driver: driverMin, packages: sortedPackages)
+        return Resolution(python: chosen(.python)!.dotted!, cuda: cuda, cudaToolkit: cudaToolkit, cudnn: chosen(.cudnn)?.dotted,
+                          os: chosen(.os)!.label, baseImage: chosen(.baseImage)!.image!, driverMin: driverMin, packages: sortedPackages,
                           apt: aptSelection(), choices: choices, warnings: warnings)
+    }
+
+    /// Where the image and the wheels differ about CUDA, and why the build still runs; and the
+    /// CUDA settings a CPU build ignores.
+    private func cudaWarnings(cuda: DottedVersion?, toolkit: DottedVersion?, driver: DottedVersion?, packages: [ChosenPackage]) -> [String] {
+        var out: [String] = []
+        let m = kb.matrix
+        func pinText(_ r: Request) -> String { "\(r.text) (\(r.source))" }
+        guard let cuda else {
+            for r in enc.requests {
+                switch r.kind {
+                case .cuda, .cudnn: out.append("\(pinText(r)) is ignored: the model does not use a GPU, so the image has no CUDA (Cog ignores it too)")
+                default: break
+                }
+            }
+            return out
+        }
+        // Releases that run on another package's runtime (one wheel for every CUDA).
+        let bringers = packages.filter { $0.row?.bringsCUDARuntime == true && $0.row?.cuda != nil }
+        for p in packages where p.row == nil {
+            let rows = m.rows(of: p.name).filter { $0.version == p.version && $0.cuda != nil && $0.bringsCUDARuntime && $0.variant == nil }
+            guard let row = rows.first, let built = row.cuda, let other = bringers.first else { continue }
+            out.append("\(p.name) \(p.version) is built for CUDA \(built.text) and runs on the CUDA \(cuda.text) runtime that the wheels of \(other.name) \(other.version) bring (the same major), so it is installed without CUDA libraries of its own")
+        }
+        guard let toolkit, toolkit != cuda else { return out }
+        let pin = enc.requests.first { if case .cuda = $0.kind { return true } else { return false } }
+        let asked = pin.map { " asked for by \(pinText($0))" } ?? ""
+        let wheels = bringers.map { p -> String in
+            let none = m.rows(of: p.name).contains { $0.version == p.version && $0.fits(cuda: toolkit) } ? "" : " (no wheels for CUDA \(toolkit.text))"
+            return "\(p.name) \(p.version)\(p.row?.variant.map { " \($0)" } ?? "")\(none)"
+        }.joined(separator: ", ")
+        var floors: [String] = []
+        if let d = m.toolkitDriver(for: toolkit)?.driver { floors.append("the CUDA \(toolkit.text) image needs \(d.text)") }
+        if let d = (m.compatDriver(for: cuda)?.driver ?? m.toolkitDriver(for: cuda)?.driver) { floors.append("CUDA \(cuda.text) wheels need \(d.text)") }
+        let driverText = driver.map { "; driver \($0.text) or newer runs both (\(floors.joined(separator: ", ")))" } ?? ""
+        out.append("the image has the CUDA \(toolkit.text) toolkit\(asked), but the wheels of \(wheels) bring their own CUDA \(cuda.text) runtime (nvidia-* wheels) and run on it; the toolkit is used only by code compiled against it during the build\(driverText)")
+        return out
     }
 
     /// Table rows that each rule out one other value say little one by one: keep the rows about

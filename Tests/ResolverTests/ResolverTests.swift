@@ -61,10 +61,11 @@ final class ResolverTests: XCTestCase {
         XCTAssertEqual(chosen, newest)
     }
 
+    /// TensorFlow before 2.15 loads CUDA from the system: the toolkit the pin asks for must be its own.
     func testClashingPinsGiveACoreAndVerifiedCorrections() throws {
         let requests = [gpu(true), python("3.11"),
                         Request(.cuda(DottedVersion("12.4")!), source: Provenance(file: "cog.yaml", line: 4), text: "cuda: \"12.4\""),
-                        package("torch", "==2.1.0", line: 1)]
+                        package("tensorflow", "==2.14.0", line: 1)]
         guard case .conflict(let c) = try resolver().resolve(requests) else { return XCTFail("expected a conflict") }
         XCTAssertTrue(c.core.contains { $0.source == "cog.yaml:4" })
         XCTAssertTrue(c.core.contains { $0.source == "requirements.txt:1" })
@@ -73,6 +74,21 @@ final class ResolverTests: XCTestCase {
         for correction in c.corrections {
             XCTAssertFalse(correction.changes.isEmpty, CorrectionRenderer.text(correction))
         }
+    }
+
+    /// torch wheels bring their own CUDA runtime: a pinned toolkit they have no wheels for gets the
+    /// nearest variant, with a warning that says why it runs.
+    func testCudaPinBesideWheelsOfAnotherCUDAResolvesWithAWarning() throws {
+        let requests = [gpu(true), python("3.11"),
+                        Request(.cuda(DottedVersion("12.4")!), source: Provenance(file: "cog.yaml", line: 4), text: "cuda: \"12.4\""),
+                        package("torch", "==2.1.0", line: 1)]
+        guard case .resolved(let r) = try resolver().resolve(requests) else { return XCTFail("expected a resolution") }
+        XCTAssertEqual(r.cuda, DottedVersion("12.1"))
+        XCTAssertEqual(r.cudaToolkit, DottedVersion("12.4"))
+        XCTAssertEqual(r.baseImage.cuda?.truncated(to: 2), DottedVersion("12.4"))
+        XCTAssertEqual(r.package("torch")?.row?.variant, "cu121")
+        XCTAssertEqual(r.driverMin, DottedVersion("550.54.14"))
+        XCTAssertTrue(r.warnings.contains { $0.contains("bring their own CUDA 12.1 runtime") && $0.contains("cog.yaml:4") }, "\(r.warnings)")
     }
 
     func testWhyNotNamesTheBlockingRequest() throws {

@@ -42,7 +42,8 @@ struct ConfigBlock: Block {
         if !c.pythonPackages.isEmpty { build["python_packages"] = c.pythonPackages.map(\.value) }
         if let s = c.systemPackages { build["system_packages"] = s.value }
         if !c.run.isEmpty { build["run"] = c.run.map(\.command) }
-        if let cuda = resolved.resolution.cuda { build["cuda"] = cuda.text }
+        // Cog's `cuda` is the base image's toolkit; without one, the wheels' CUDA.
+        if let cuda = resolved.resolution.cudaToolkit ?? resolved.resolution.cuda { build["cuda"] = cuda.text }
         if let cudnn = resolved.resolution.cudnn { build["cudnn"] = cudnn.text }
         if let sdk = c.sdkVersion { build["sdk_version"] = sdk.value }
         var config: [String: Any] = ["build": build]

@@ -32,10 +32,10 @@ public enum CudaMatrixLoader {
         for f in frameworks { for p in f.packages { frameworkOf[p] = f } }
         let packages = try section("packages").map { row -> PackageRow in
             let m = try row.mapping("a package row", allowed: ["package", "version", "variant", "cuda", "minor_compatible", "cudnn", "pythons",
-                                                               "pypi", "requires"])
+                                                               "pypi", "requires", "brings_cuda_runtime"])
             let package = PackageName.normalize(try need(m, "package", row).string("package"))
             let variant = try m["variant"].flatMap { $0.kind == .null ? nil : try $0.string("variant") }
-            return PackageRow(
+            var r = PackageRow(
                 package: package,
                 version: try pep440(need(m, "version", row), "version"),
                 variant: variant,
@@ -47,6 +47,10 @@ public enum CudaMatrixLoader {
                 requires: try m["requires"].map(requirements) ?? [],
                 index: frameworkOf[package]?.index(variant: variant),
                 source: row.provenance)
+            let framework = frameworkOf[package]
+            r.bringsCUDARuntime = try m["brings_cuda_runtime"]?.bool("brings_cuda_runtime")
+                ?? (framework?.lead == package && framework?.cudaRuntime?.contains(r.version) == true)
+            return r
         }
 
         let images = try section("cuda_images").map { row -> CudaMatrix.CudaImage in

@@ -18,14 +18,20 @@ public struct Framework: Sendable, Hashable, Codable {
     /// The wheel index of a variant; `{variant}` stands for the row's variant.
     public let indexTemplate: String?
     public let gpuExtra: GPUExtra?
+    /// The lead package's releases whose GPU wheels bring their own CUDA runtime (nvidia-* wheels
+    /// or libraries inside the wheel): the image's toolkit is then only for code compiled
+    /// against it. nil: none do (the CUDA libraries come from the system).
+    public let cudaRuntime: PEP440SpecifierSet?
     public let source: Provenance
 
-    public init(id: String, message: String, packages: [String], indexTemplate: String?, gpuExtra: GPUExtra?, source: Provenance) {
+    public init(id: String, message: String, packages: [String], indexTemplate: String?, gpuExtra: GPUExtra?,
+                cudaRuntime: PEP440SpecifierSet? = nil, source: Provenance) {
         self.id = id
         self.message = message
         self.packages = packages
         self.indexTemplate = indexTemplate
         self.gpuExtra = gpuExtra
+        self.cudaRuntime = cudaRuntime
         self.source = source
     }
 

@@ -23,6 +23,9 @@ public struct PackageRow: Sendable, Hashable, Codable {
     public let requires: [PackageRequirement]
     /// The wheel index of this variant, from the framework's template; nil: the package index.
     public let index: String?
+    /// The GPU wheels bring their own CUDA runtime (nvidia-* wheels): the code runs on it, not
+    /// on the image's toolkit. From the row (`brings_cuda_runtime`) or its framework's releases.
+    public var bringsCUDARuntime: Bool = false
     public let source: Provenance
 
     public init(package: String, version: PEP440Version, variant: String?, cuda: DottedVersion?, minorCompatible: Bool = false,

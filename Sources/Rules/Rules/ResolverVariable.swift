@@ -3,14 +3,18 @@
 /// variables with this type; the text form (`base_image`, `torch`) is only for files and people.
 public enum ResolverVariable: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     case python
+    /// The CUDA runtime the code runs on: the one the frameworks' wheels are built for (and
+    /// bring, as nvidia-* wheels), or the image's toolkit when no wheel brings one.
     case cuda
+    /// The CUDA toolkit in the image (the CUDA of an nvidia/cuda base); none on a slim base.
+    case cudaToolkit
     case cudnn
     case os
     case baseImage
     case driverMin
     case package(String)
 
-    public static let fixed: [ResolverVariable] = [.python, .cuda, .cudnn, .os, .baseImage, .driverMin]
+    public static let fixed: [ResolverVariable] = [.python, .cuda, .cudaToolkit, .cudnn, .os, .baseImage, .driverMin]
 
     /// `base_image` → `.baseImage`; any other name that is not a fixed variable names a package.
     public init(name: String) {
@@ -21,6 +25,7 @@ public enum ResolverVariable: Hashable, Sendable, Comparable, CustomStringConver
         switch self {
         case .python: "python"
         case .cuda: "cuda"
+        case .cudaToolkit: "cuda_toolkit"
         case .cudnn: "cudnn"
         case .os: "os"
         case .baseImage: "base_image"

@@ -11,6 +11,13 @@ public struct Rule: Sendable {
         case needsToolkit
         /// Which driver floor applies.
         case driverFloor(DriverFloor)
+        /// Code compiled at build time against the image's toolkit and the wheels: the image needs
+        /// a toolkit, and its CUDA major must be the wheels' (torch refuses to build an extension
+        /// otherwise).
+        case toolkitMatchesWheelsMajor
+        /// A default, not a constraint: the objective of `variable` picks the allowed value
+        /// nearest `value` instead of its own preference.
+        case prefer(variable: ResolverVariable, value: DottedVersion)
     }
 
     public enum DriverFloor: String, Sendable { case compat, toolkit }

@@ -9,7 +9,8 @@ enum RuleFileParser {
     }
 
     static func rule(_ v: YAMLValue) throws -> Rule {
-        let m = try v.mapping("a rule", allowed: ["id", "message", "when", "apt", "require", "python", "needs_toolkit", "floor"])
+        let m = try v.mapping("a rule", allowed: ["id", "message", "when", "apt", "require", "python", "needs_toolkit", "floor",
+                                                          "toolkit_major", "prefer"])
         guard let id = try m["id"]?.string("id"), !id.isEmpty else { throw v.fail("a rule needs an 'id'") }
         guard let message = try m["message"]?.string("message") else { throw v.fail("rule '\(id)' needs a 'message'") }
         let when = try m["when"].map(Condition.parse) ?? Condition()
@@ -37,8 +38,27 @@ enum RuleFileParser {
             guard let floor = Rule.DriverFloor(rawValue: text) else { throw f.fail("floor must be compat or toolkit") }
             consequences.append(.driverFloor(floor))
         }
+        if let t = m["toolkit_major"] {
+            guard try t.string("toolkit_major") == "wheels" else {
+                throw t.fail("toolkit_major can only be wheels (the toolkit's CUDA major is the wheels' CUDA major)")
+            }
+            consequences.append(.toolkitMatchesWheelsMajor)
+        }
+        if let p = m["prefer"] {
+            let pm = try p.mapping("prefer", allowed: ["variable", "value"])
+            guard let name = try pm["variable"]?.string("prefer.variable"), let valueNode = pm["value"] else {
+                throw p.fail("prefer needs a variable and a value, such as {variable: cuda, value: \"11.8\"}")
+            }
+            let variable = ResolverVariable(name: name)
+            guard [.cuda, .cudaToolkit, .python].contains(variable) else {
+                throw p.fail("prefer.variable '\(name)' must be cuda, cuda_toolkit or python")
+            }
+            let text = try valueNode.versionText("prefer.value")
+            guard let value = DottedVersion(text) else { throw valueNode.fail("prefer.value '\(text)' is not a version such as \"11.8\"") }
+            consequences.append(.prefer(variable: variable, value: value))
+        }
         guard consequences.count == 1, let consequence = consequences.first else {
-            throw v.fail("rule '\(id)' must say exactly one of apt, require, python, needs_toolkit, floor")
+            throw v.fail("rule '\(id)' must say exactly one of apt, require, python, needs_toolkit, floor, toolkit_major, prefer")
         }
         if case .apt = consequence, (when.package == nil) == (when.command == nil) {
             throw v.fail("apt rule '\(id)' must name either when.package (a Python package needs them) or when.command (a run: line calls it)")
@@ -65,7 +85,7 @@ enum RuleFileParser {
         let top = try doc.mapping("the objectives file", allowed: ["objectives"])
         guard let list = top["objectives"] else { throw doc.fail("the objectives file needs an 'objectives:' list") }
         return try list.sequence("objectives").map { v in
-            let m = try v.mapping("an objective", allowed: ["id", "variable", "prefer", "message"])
+            let m = try v.mapping("an objective", allowed: ["id", "variable", "prefer", "message", "near"])
             guard let id = try m["id"]?.string("id"), let variable = try m["variable"]?.string("variable"),
                   let preferText = try m["prefer"]?.string("prefer"), let message = try m["message"]?.string("message") else {
                 throw v.fail("an objective needs id, variable, prefer and message")
@@ -73,7 +93,12 @@ enum RuleFileParser {
             guard let prefer = Objective.Preference(rawValue: preferText) else {
                 throw m["prefer"]!.fail("prefer must be newest, oldest or smallest")
             }
-            return Objective(id: id, variable: ResolverVariable(name: variable), prefer: prefer, message: message, source: v.provenance)
+            let near = try m["near"].map { ResolverVariable(name: try $0.string("near")) }
+            if let near, ![.cuda, .cudaToolkit, .python].contains(near) {
+                throw m["near"]!.fail("near must be cuda, cuda_toolkit or python")
+            }
+            return Objective(id: id, variable: ResolverVariable(name: variable), prefer: prefer, message: message, near: near,
+                             source: v.provenance)
         }
     }
 
@@ -82,7 +107,7 @@ enum RuleFileParser {
         guard let list = top["frameworks"] else { throw doc.fail("the frameworks file needs a 'frameworks:' list") }
         var owner: [String: String] = [:]
         return try list.sequence("frameworks").map { v in
-            let m = try v.mapping("a framework", allowed: ["id", "message", "packages", "index", "gpu_extra"])
+            let m = try v.mapping("a framework", allowed: ["id", "message", "packages", "index", "gpu_extra", "brings_cuda_runtime"])
             guard let id = try m["id"]?.string("id"), !id.isEmpty, let message = try m["message"]?.string("message"),
                   let packagesNode = m["packages"] else {
                 throw v.fail("a framework needs id, message and packages")
@@ -111,7 +136,16 @@ enum RuleFileParser {
                 }
                 extra = .init(extra: name, versions: versions)
             }
-            return Framework(id: id, message: message, packages: packages, indexTemplate: index, gpuExtra: extra, source: v.provenance)
+            var runtime: PEP440SpecifierSet?
+            if let r = m["brings_cuda_runtime"] {
+                let text = try r.string("brings_cuda_runtime")
+                guard let set = PEP440SpecifierSet(text) else {
+                    throw r.fail("brings_cuda_runtime '\(text)' is not a specifier such as \">=2.0\" (the releases whose GPU wheels bring their CUDA runtime)")
+                }
+                runtime = set
+            }
+            return Framework(id: id, message: message, packages: packages, indexTemplate: index, gpuExtra: extra, cudaRuntime: runtime,
+                             source: v.provenance)
         }
     }
 
