@@ -65,6 +65,9 @@ public struct RulesLint: Sendable {
         var out: [InputError] = []
         for rule in kb.rules {
             let w = rule.when
+            if let key = w.configKey, kb.cogYAML.key(key) == nil {
+                out.append(InputError(rule.source, "rule '\(rule.id)' can never fire: '\(key)' is not a cog.yaml key of \(CogYAMLSchema.file)"))
+            }
             if let p = w.package, w.without.contains(p) {
                 out.append(InputError(rule.source, "rule '\(rule.id)' can never fire: it asks for \(p) and for its absence"))
             }

@@ -253,11 +253,23 @@ final class Encoding {
                 // Only an index the tables know: any other serves packages the resolver does not model.
                 let rows = kb.matrix.packages.filter { row in row.index.map { Self.index($0, covers: url) } ?? false }
                 var parts: [Z3Context.Term] = []
-                for package in Set(rows.map(\.package)).sorted() where variables[.package(package)] != nil {
-                    let these = rows.filter { $0.package == package }
-                    let allowed = among(.cuda) { v in these.contains { $0.fits(cuda: v.dotted) } }
-                    // A CPU build runs a CUDA wheel fine: only a GPU build is held to the variant.
-                    parts.append(z3.implies(z3.and([present(.package(package)), gpu]), allowed))
+                for package in Set(rows.map(\.package)).sorted() {
+                    guard let v = variables[.package(package)] else { continue }
+                    // The index decides the release and its variant: one it serves, built for the
+                    // chosen CUDA. A release pinned exactly that the index lacks is what pip then
+                    // finds on the package index, and is allowed (with a warning). A CPU build runs
+                    // a CUDA wheel fine: only a GPU build is held to the variant.
+                    let served = Set(rows.filter { $0.package == package }.map(\.version))
+                    var options: [Z3Context.Term] = []
+                    for version in served.sorted() {
+                        guard let index = v.index(ofLabel: version.description) else { continue }
+                        let these = rows.filter { $0.package == package && $0.version == version }
+                        options.append(z3.and([z3.eq(v.term, index), among(.cuda) { c in these.contains { $0.fits(cuda: c.dotted) } }]))
+                    }
+                    for pin in exactPins(package) where !served.contains(pin) {
+                        if let index = v.index(ofLabel: pin.description) { options.append(z3.eq(v.term, index)) }
+                    }
+                    parts.append(z3.implies(z3.and([present(.package(package)), gpu]), z3.or(options)))
                 }
                 guard !parts.isEmpty else { continue }
                 let variants = Set(rows.compactMap(\.variant)).sorted().joined(separator: ", ")
@@ -290,7 +302,7 @@ final class Encoding {
                 ])
                 let needs = row.requires.map { "\($0.package) \($0.versions)" } + ["CUDA >= \(row.cudaMin)"]
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need \(needs.joined(separator: " and ")) (\(row.source))", f)
-            case .systemPackages, .runCommand:
+            case .systemPackages, .runCommand, .configKey:
                 continue
             case .unreachableIndexes(let hosts):
                 let blocked = Set(hosts)
@@ -349,6 +361,14 @@ final class Encoding {
     }
 
     private func m(_ package: String) -> [PackageRow] { kb.matrix.rows(of: package) }
+
+    /// The releases requirements pin exactly (`torch==2.4.0`).
+    func exactPins(_ package: String) -> [PEP440Version] {
+        requests.compactMap { r in
+            if case .package(package, let spec, _, _) = r.kind { return spec.exactPin?.public_ }
+            return nil
+        }
+    }
 
     /// Whether a row's wheels can be fetched when `unreachable` hosts do not answer: the package
     /// index's own variant always can (it is reachable, or nothing installs at all).
@@ -486,6 +506,10 @@ final class Encoding {
         if let cmd = c.command {
             let called = requests.contains { if case .runCommand(cmd) = $0.kind { return true } else { return false } }
             parts.append(called ? z3.yes : z3.no)
+        }
+        if let key = c.configKey {
+            let set = requests.contains { if case .configKey(key) = $0.kind { return true } else { return false } }
+            parts.append(set ? z3.yes : z3.no)
         }
         if let rc = c.baseSetsRequireCuda {
             parts.append(among(.baseImage) { $0.image?.setsRequireCuda == rc })

@@ -24,6 +24,8 @@ public struct Request: Sendable {
         case systemPackages([String])
         /// A program a cog.yaml `run:` line calls (`curl` in `curl -L … | tar x`).
         case runCommand(String)
+        /// A cog.yaml key the model sets (`concurrency.max`): rules may depend on it.
+        case configKey(String)
         /// Only these base images can be used (those present in the engine or pullable). With
         /// `offline`, a Python cannot be downloaded either: the base image must ship it.
         case availableBaseImages([String], offline: Bool)

@@ -274,6 +274,16 @@ final class Session {
             }
             return ChosenPackage(name: name, version: version, row: row, assumed: row == nil ? assumed(name, version)?.row : nil)
         }
+        // An index the requirements name that lacks the chosen release: pip takes the package index's.
+        for r in enc.requests {
+            guard case .wheelIndex(let url) = r.kind else { continue }
+            for p in packages {
+                let served = kb.matrix.rows(of: p.name).filter { $0.index.map { Encoding.index($0, covers: url) } ?? false }
+                guard !served.isEmpty, !served.contains(where: { $0.version == p.version }) else { continue }
+                let variant = p.row?.variant.map { " (\($0))" } ?? ""
+                warnings.append("\(r.source): \(url) has no \(p.name) \(p.version); pip installs the package index's wheel\(variant) instead, as it searches every index")
+            }
+        }
         let order = kb.objectives.map(\.variable)
         let sortedPackages = packages.sorted { a, b in
             (order.firstIndex(of: .package(a.name)) ?? .max, a.name) < (order.firstIndex(of: .package(b.name)) ?? .max, b.name)

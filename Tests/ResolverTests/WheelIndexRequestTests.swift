@@ -36,11 +36,22 @@ final class WheelIndexRequestTests: XCTestCase {
         XCTAssertEqual(r.cuda?.text, "11.3")
     }
 
-    func testAVariantTorchDoesNotHaveIsAConflictNamingTheIndex() throws {
-        guard case .conflict(let c) = try resolve([gpu(true), python("3.11"), torch("==2.3.1"), index("https://download.pytorch.org/whl/cu117")]) else {
-            return XCTFail("torch 2.3.1 has no cu117 wheels")
+    /// pip searches every index: a pinned release the index lacks comes from the package index,
+    /// which works, so it resolves, with a warning naming the index.
+    func testAPinnedReleaseTheIndexLacksComesFromThePackageIndex() throws {
+        guard case .resolved(let r) = try resolve([gpu(true), python("3.11"), torch("==2.3.1"), index("https://download.pytorch.org/whl/cu117")]) else {
+            return XCTFail("pip would install the package index's torch 2.3.1")
         }
-        XCTAssertTrue(c.core.contains { $0.source == "requirements.txt:1" }, "\(c.core)")
+        XCTAssertEqual(r.package("torch")?.row?.onPyPI, true)
+        XCTAssertTrue(r.warnings.contains { $0.contains("has no torch 2.3.1") }, "\(r.warnings)")
+    }
+
+    /// An unpinned torch with a variant index gets a release that index serves, in its variant.
+    func testAnUnpinnedTorchFollowsTheIndex() throws {
+        guard case .resolved(let r) = try resolve([gpu(true), python("3.11"), torch(""), index("https://download.pytorch.org/whl/cu117")]) else {
+            return XCTFail("expected a resolution")
+        }
+        XCTAssertEqual(r.cuda?.text, "11.7")
     }
 
     func testACPUBuildIsNotHeldToACUDAIndex() throws {

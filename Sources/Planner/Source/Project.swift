@@ -124,6 +124,11 @@ public struct Project: Sendable {
                 out.append(Request(.runCommand(program), source: line.source, text: "run: \(line.command)"))
             }
         }
+        // Keys rules may depend on; the request carries the line that sets it.
+        // Concurrency above one changes how the model is served; one is the default.
+        if let m = c.concurrencyMax, m.value > 1 {
+            out.append(Request(.configKey("concurrency.max"), source: m.source, text: "concurrency: max: \(m.value)"))
+        }
         if let s = c.systemPackages, !s.value.isEmpty {
             out.append(Request(.systemPackages(s.value), source: s.source, text: "system_packages: \(s.value.joined(separator: ", "))"))
         }

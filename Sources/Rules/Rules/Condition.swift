@@ -11,10 +11,12 @@ public struct Condition: Sendable {
     public var baseSetsRequireCuda: Bool?
     /// A cog.yaml `run:` line calls this program (its name, without a folder).
     public var command: String?
+    /// cog.yaml sets this key (`concurrency.max`).
+    public var configKey: String?
 
     public init() {}
 
-    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda", "command"]
+    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda", "command", "config_key"]
 
     static func parse(_ value: YAMLValue) throws -> Condition {
         let m = try value.mapping("when", allowed: keys)
@@ -36,6 +38,13 @@ public struct Condition: Sendable {
                 throw cmd.fail("when.command '\(name)' must be a program name such as curl (no folder, no spaces)")
             }
             c.command = name
+        }
+        if let k = m["config_key"] {
+            let key = try k.string("when.config_key")
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else {
+                throw k.fail("when.config_key '\(key)' must be a cog.yaml key path such as concurrency.max")
+            }
+            c.configKey = key
         }
         return c
     }
