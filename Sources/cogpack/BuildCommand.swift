@@ -54,37 +54,15 @@ struct BuildCommand: AsyncParsableCommand {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                let (kb, available) = try await EngineImages.restrict(try DataRoot.knowledgeBase(), address: address)
-                switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, extra: [available],
-                                                cache: DataRoot.resolutionCache()) {
-                case .planned(let p):
-                    thePlan = p
-                    for w in p.resolution.warnings { Console.error("warning: \(w)") }
-                case .conflict(let c):
-                    print(ExplanationText.conflict(c))
-                    throw ExitCode(1)
-                }
+                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu)
             }
         } catch let e as InputError {
             Failure.report(e, json: false)
         }
 
-        let builder = ImageBuilder(plan: thePlan, options: options)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signal(SIGINT, SIG_IGN)
-        interrupt.setEventHandler { builder.cancel() }
-        interrupt.resume()
-        do {
-            let result = try await builder.build()
-            let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
-            print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
-        } catch BuildError.cancelled {
-            Console.error("build cancelled")
-            throw ExitCode(130)
-        } catch let e as BuildError {
-            Console.error("error: \(e)")
-            throw ExitCode(1)
-        }
+        let result = try await ModelImage.build(thePlan, options: options)
+        let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
+        print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
     }
 
     /// `--ca-cert`, else the first of the variables installers read; the error names the one used.
