@@ -46,7 +46,7 @@ struct BuildCommand: AsyncParsableCommand {
             }
             let drivers = try Flags.drivers(driver)
             var o = BuildOptions(tag: name.description, projectDirectory: dir, address: address, progress: mode,
-                                 caBundle: try caBundle(), secrets: try SecretFlag.parse(secret),
+                                 caBundle: try Flags.caBundle(caCert), secrets: try SecretFlag.parse(secret),
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
             options = o
@@ -63,13 +63,5 @@ struct BuildCommand: AsyncParsableCommand {
         let result = try await ModelImage.build(thePlan, options: options)
         let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
         print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
-    }
-
-    /// `--ca-cert`, else the first of the variables installers read; the error names the one used.
-    private func caBundle() throws -> URL? {
-        let env = ProcessInfo.processInfo.environment
-        let given = [("--ca-cert", caCert)] + ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"].map { ($0, env[$0]) }
-        guard let (setting, path) = given.first(where: { $0.1.map { !$0.isEmpty } ?? false }), let path else { return nil }
-        return try InputFiles.check(path, flag: setting, what: "CA bundle", kind: .file(limit: Self.maxCABundleBytes))
     }
 }

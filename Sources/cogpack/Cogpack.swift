@@ -6,7 +6,7 @@ struct Cogpack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cogpack",
         abstract: "Package a Cog model into a container image, with every version choice explained.",
-        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, BaseCommand.self, DataCommand.self, SchemaCommand.self, RulesCommand.self]
+        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, PredictCommand.self, ServeCommand.self, BaseCommand.self, DataCommand.self, SchemaCommand.self, RulesCommand.self]
     )
 
     /// Usage errors exit 2 like every other bad input, not with ArgumentParser's 64, in one line
