@@ -78,6 +78,10 @@ final class ModelContainer: @unchecked Sendable {
     let id: String
     private let lock = NSLock()
     private var removed = false
+    private var stopping = false
+
+    /// Whether Ctrl-C is stopping the container.
+    var interrupted: Bool { lock.withLock { stopping } }
 
     private init(engine: EngineAPI, id: String) {
         self.engine = engine
@@ -116,6 +120,7 @@ final class ModelContainer: @unchecked Sendable {
     /// Ctrl-C removes the container and exits 130.
     func removeOnInterrupt() -> DispatchSourceSignal {
         Interrupt.handle { [self] in
+            lock.withLock { stopping = true }
             Task {
                 Console.error("\ninterrupted: removing the container")
                 try? await self.engine.stopContainer(self.id, seconds: 2)

@@ -41,11 +41,21 @@ enum ModelImage {
 }
 
 /// Ctrl-C (SIGINT) as an event instead of the end of the process, while `handle`'s
-/// source lives.
+/// source lives. The default action is turned off once, before the first source starts:
+/// libdispatch installs its own handler then, once per process, and a later `SIG_IGN` would
+/// replace it for good (the next source, that of a container after a build, would never fire).
 enum Interrupt {
+    nonisolated(unsafe) private static var defaultActionOff = false
+    private static let lock = NSLock()
+
     static func handle(_ action: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signal(SIGINT, SIG_IGN)
+        lock.withLock {
+            if !defaultActionOff {
+                signal(SIGINT, SIG_IGN)
+                defaultActionOff = true
+            }
+        }
         source.setEventHandler(handler: action)
         source.resume()
         return source

@@ -76,6 +76,8 @@ struct PredictCommand: AsyncParsableCommand {
             Console.error("error: \(f.message)")
             return 1
         } catch {
+            // Ctrl-C closed the connection by removing the container: the interrupt ends the command.
+            if container.interrupted { try? await Task.sleep(nanoseconds: 60_000_000_000) }
             Console.error("error: \(error)")
             return 1
         }
@@ -194,6 +196,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Console.error("error: \(error)")
         }
+        // Ctrl-C stops the container, which ends its log: the interrupt finishes the command.
+        if container.interrupted { try await Task.sleep(nanoseconds: 60_000_000_000) }
         let state = try? await container.engine.inspectContainer(container.id)
         interrupt.cancel()
         await container.remove()
