@@ -29,7 +29,9 @@ public struct Planner: Sendable {
         let folder = try ModelFolder(directory)
         let project = try Project.load(folder, kb: kb)
         let source = try SourceInfo.read(folder)
-        let input = BlockInput(project: project, source: source, kb: kb)
+        var input = BlockInput(project: project, source: source, kb: kb)
+        // A predictor the schema cannot describe fails here, before anything is resolved.
+        input.signatures = try ModelSignatures.read(project)
         let blocks = stack.active(input)
         let requests = Self.requests(input, blocks: blocks, drivers: drivers, gpus: gpus) + extra
         let resolver = Resolver(kb: kb)

@@ -46,7 +46,7 @@ struct BuildCommand: AsyncParsableCommand {
             }
             let drivers = try Flags.drivers(driver)
             var o = BuildOptions(tag: name.description, projectDirectory: dir, address: address, progress: mode,
-                                 caBundle: try caBundle(), secrets: try SecretFlag.parse(secret),
+                                 caBundle: try Flags.caBundle(caCert), secrets: try SecretFlag.parse(secret),
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
             options = o
@@ -54,44 +54,14 @@ struct BuildCommand: AsyncParsableCommand {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                let kb = try DataRoot.knowledgeBase()
-                let machine = try await MachineFacts.fromEngine(address, kb: kb)
-                switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpu, facts: machine, cache: DataRoot.resolutionCache()) {
-                case .planned(let p):
-                    thePlan = p
-                    for w in p.resolution.warnings { Console.error("warning: \(w)") }
-                case .conflict(let c):
-                    print(ExplanationText.conflict(c))
-                    throw ExitCode(1)
-                }
+                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu)
             }
         } catch let e as InputError {
             Failure.report(e, json: false)
         }
 
-        let builder = ImageBuilder(plan: thePlan, options: options)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signal(SIGINT, SIG_IGN)
-        interrupt.setEventHandler { builder.cancel() }
-        interrupt.resume()
-        do {
-            let result = try await builder.build()
-            let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
-            print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
-        } catch BuildError.cancelled {
-            Console.error("build cancelled")
-            throw ExitCode(130)
-        } catch let e as BuildError {
-            Console.error("error: \(e)")
-            throw ExitCode(1)
-        }
-    }
-
-    /// `--ca-cert`, else the first of the variables installers read; the error names the one used.
-    private func caBundle() throws -> URL? {
-        let env = ProcessInfo.processInfo.environment
-        let given = [("--ca-cert", caCert)] + ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"].map { ($0, env[$0]) }
-        guard let (setting, path) = given.first(where: { $0.1.map { !$0.isEmpty } ?? false }), let path else { return nil }
-        return try InputFiles.check(path, flag: setting, what: "CA bundle", kind: .file(limit: Self.maxCABundleBytes))
+        let result = try await ModelImage.build(thePlan, options: options)
+        let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
+        print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
     }
 }

@@ -7,7 +7,8 @@ struct Cogpack: AsyncParsableCommand {
         commandName: "cogpack",
         abstract: "Package a Cog model into a container image, with every version choice explained.",
         version: Version.release,
-        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, BaseCommand.self, DataCommand.self, SchemaCommand.self, RulesCommand.self, FactsCommand.self]
+        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, PredictCommand.self, ServeCommand.self, BaseCommand.self,
+                      DataCommand.self, SchemaCommand.self, RulesCommand.self, FactsCommand.self]
     )
 
     /// Usage errors exit 2 like every other bad input, not with ArgumentParser's 64, in one line

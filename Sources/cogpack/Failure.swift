@@ -69,4 +69,12 @@ enum Flags {
     static func engine() throws -> BuilderAddress.Endpoint {
         try builder(nil).endpoint
     }
+
+    /// `--ca-cert`, else the first of the variables installers read; the error names the one used.
+    static func caBundle(_ caCert: String?) throws -> URL? {
+        let env = ProcessInfo.processInfo.environment
+        let given = [("--ca-cert", caCert)] + ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"].map { ($0, env[$0]) }
+        guard let (setting, path) = given.first(where: { $0.1.map { !$0.isEmpty } ?? false }), let path else { return nil }
+        return try InputFiles.check(path, flag: setting, what: "CA bundle", kind: .file(limit: BuildCommand.maxCABundleBytes))
+    }
 }

@@ -24,7 +24,9 @@ struct PlanCommand: AsyncParsableCommand {
             let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: kb)
             let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu, facts: machine)
             switch outcome {
-            case .planned(let plan):
+            case .planned(var plan):
+                // The labels `cogpack build` adds: the plan is what it builds.
+                plan.export.labels.merge(VersionControl.labels(for: URL(fileURLWithPath: directory))) { own, _ in own }
                 if json {
                     Console.output(try plan.jsonData())
                 } else {

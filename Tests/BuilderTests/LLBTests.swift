@@ -75,7 +75,8 @@ final class LLBTests: XCTestCase {
         let includes = ops.compactMap { op -> String? in
             if case .source(let s) = op.op { return s.attrs["local.includepattern"] } else { return nil }
         }
-        XCTAssertEqual(includes, [#"["weights/w\\[ab\\].bin"]"#])
+        // The weights file, and the generated schema file (its own context).
+        XCTAssertEqual(includes, [#"["weights/w\\[ab\\].bin"]"#, #"["openapi_schema.json"]"#])
         let copies = ops.flatMap { op -> [Pb_FileActionCopy] in
             guard case .file(let f) = op.op else { return [] }
             return f.actions.compactMap { if case .copy(let c) = $0.action { return c } else { return nil } }

@@ -25,6 +25,20 @@ enum Engine {
     /// Runs `image`, waits until Cog's server is ready and posts one prediction; the container
     /// goes when the test ends.
     static func predict(image: String, input: [String: Any], test: XCTestCase) throws -> [String: Any] {
+        let port = try serve(image: image, test: test)
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["input": input]), as: UTF8.self)
+        let prediction = try CLI.shell("curl -fsS -X POST -H 'Content-Type: application/json' -d '\(body)' http://127.0.0.1:\(port)/predictions")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(prediction.stdout.utf8)) as? [String: Any], prediction.stdout)
+    }
+
+    /// Runs `image` and GETs `path` once the server is ready.
+    static func get(image: String, path: String, test: XCTestCase) throws -> String {
+        let port = try serve(image: image, test: test)
+        return try CLI.shell("curl -fsS http://127.0.0.1:\(port)\(path)").stdout
+    }
+
+    /// Starts `image` with its port 5000 published and waits for READY; the port.
+    private static func serve(image: String, test: XCTestCase) throws -> Int {
         let name = "cogpack-it-\(UUID().uuidString.prefix(8))"
         let port = 15000 + Int.random(in: 0..<1000)
         XCTAssertEqual(try CLI.shell("docker run -d --name \(name) -p \(port):5000 \(image)").status, 0)
@@ -35,8 +49,6 @@ enum Engine {
             if !ready { Thread.sleep(forTimeInterval: 0.5) }
         }
         XCTAssertTrue(ready, "the server of \(image) did not become ready")
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["input": input]), as: UTF8.self)
-        let prediction = try CLI.shell("curl -fsS -X POST -H 'Content-Type: application/json' -d '\(body)' http://127.0.0.1:\(port)/predictions")
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(prediction.stdout.utf8)) as? [String: Any], prediction.stdout)
+        return port
     }
 }

@@ -2,11 +2,31 @@ import Foundation
 import XCTest
 
 final class PlanCommandTests: XCTestCase {
+    /// Outside any repository (a copy in the temporary folder): the plan is the snapshot, byte
+    /// for byte.
     func testJSONIsTheReviewedSnapshot() throws {
-        let r = try CLI.run(["plan", "examples/gpu-torch", "--json", "--no-engine"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(at: CLI.repo.appendingPathComponent("examples/gpu-torch"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["plan", dir.path, "--json", "--no-engine"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let snapshot = try String(contentsOf: CLI.repo.appendingPathComponent("Tests/PlannerTests/Snapshots/gpu-torch.json"), encoding: .utf8)
         XCTAssertEqual(r.stdout, snapshot)
+    }
+
+    /// In a git repository, the plan carries Cog's OCI labels of its revision (and tag, if any).
+    func testAFolderInARepositoryGetsItsRevisionLabel() throws {
+        let head = try CLI.shell("git -C \(CLI.repo.path) rev-parse HEAD")
+        XCTAssertEqual(head.status, 0, "the tests run from a git checkout (as CI's clone): \(head.stderr)")
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_SHA"] = nil
+        env["GITHUB_REF_NAME"] = "v9.9.9"
+        let r = try CLI.run(["plan", "examples/hello", "--json", "--no-engine"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let labels = try XCTUnwrap((try r.json()["export"] as? [String: Any])?["labels"] as? [String: String])
+        XCTAssertEqual(labels["org.opencontainers.image.revision"], head.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(labels["org.opencontainers.image.version"], "v9.9.9")
+        XCTAssertNotNil(labels["run.cog.openapi_schema"])
     }
 
     func testTextShowsPhasesInOrder() throws {

@@ -11,7 +11,7 @@ final class AppDepsInstallTests: XCTestCase {
 
     private func model(_ requirements: String, files: [String: String] = [:]) throws -> TemporaryModel {
         let m = try TemporaryModel(cogYAML: cog)
-        try m.write("predict.py", "")
+        try m.write("predict.py", TemporaryModel.predictor)
         try m.write("requirements.txt", requirements)
         for (path, text) in files { try m.write(path, text) }
         return m

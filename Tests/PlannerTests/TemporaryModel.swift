@@ -14,8 +14,11 @@ final class TemporaryModel {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try write("cog.yaml", cogYAML)
-        try write("predict.py", "class Predictor: pass\n")
+        try write("predict.py", Self.predictor)
     }
+
+    /// The smallest predictor the schema reads: planning reads its signature.
+    static let predictor = "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"\"\n"
 
     deinit { try? FileManager.default.removeItem(at: root) }
 

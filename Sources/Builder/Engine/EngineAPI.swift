@@ -4,7 +4,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// The few Docker Engine API calls cogpack makes besides BuildKit's: listing and inspecting
-/// images, asking whether a registry image can be pulled, and importing a base image. HTTP/1.1
+/// images, asking whether a registry image can be pulled, importing a base image, and running a
+/// model's container (Containers.swift). HTTP/1.1
 /// on the engine socket through SwiftNIO's client, one connection per call.
 public struct EngineAPI: Sendable {
     public let endpoint: BuilderAddress.Endpoint
@@ -22,10 +23,10 @@ public struct EngineAPI: Sendable {
 
     /// `body` is streamed with chunked encoding when given as a file handle. The answer's body
     /// is read whole, up to `EngineHTTP.maxBody` bytes.
-    public func request(_ method: String, _ path: String, body: FileHandle? = nil, contentType: String? = nil,
+    public func request(_ method: String, _ path: String, body: FileHandle? = nil, data: Data? = nil, contentType: String? = nil,
                         timeout: TimeInterval = 30) async throws -> Response {
         let r = try await EngineHTTP.request(endpoint, group: group, method: HTTPMethod(rawValue: method), path: path,
-                                             contentType: contentType, body: body, timeout: .milliseconds(Int64(timeout * 1000)))
+                                             contentType: contentType, body: body, data: data, timeout: .milliseconds(Int64(timeout * 1000)))
         return Response(status: r.status, body: Data(r.body.readableBytesView))
     }
 

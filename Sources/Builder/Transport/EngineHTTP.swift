@@ -102,15 +102,15 @@ enum EngineHTTP {
     /// exchange must end within `timeout`.
     static func request(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                         method: HTTPMethod, path: String, contentType: String? = nil, body: FileHandle? = nil,
-                        timeout: TimeAmount, limit: Int = maxBody) async throws -> Response {
+                        data: Data? = nil, host: String = "docker", timeout: TimeAmount, limit: Int = maxBody) async throws -> Response {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.add(name: "Host", value: "docker")
+        head.headers.add(name: "Host", value: host)
         head.headers.add(name: "Connection", value: "close")
         if let contentType { head.headers.add(name: "Content-Type", value: contentType) }
-        if body == nil {
-            head.headers.add(name: "Content-Length", value: "0")
-        } else {
+        if body != nil {
             head.headers.add(name: "Transfer-Encoding", value: "chunked")
+        } else {
+            head.headers.add(name: "Content-Length", value: String(data?.count ?? 0))
         }
         let what = "\(method) \(path.split(separator: "?").first ?? "")"
         let answer = group.next().makePromise(of: Response.self)
@@ -124,6 +124,9 @@ enum EngineHTTP {
         defer { channel.close(promise: nil) }
         do {
             try await channel.writeAndFlush(HTTPClientRequestPart.head(head)).get()
+            if let data, !data.isEmpty {
+                try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: data)))).get()
+            }
             if let body {
                 while let chunk = try body.read(upToCount: 1 << 20), !chunk.isEmpty {
                     // One chunk on the wire at a time: the file is read no faster than the
@@ -139,6 +142,75 @@ enum EngineHTTP {
             channel.pipeline.fireUserInboundEventTriggered(ResponseCollector.SendFailed(reason: "\(error)"))
         }
         return try await answer.futureResult.get()
+    }
+}
+
+extension EngineHTTP {
+    /// One request whose answer is streamed: `onBody` gets each part of the body as it comes
+    /// (on an event loop), until the engine ends the answer or closes. No time limit: a
+    /// followed log ends when its container does. Returns the status.
+    static func stream(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                       method: HTTPMethod, path: String, onBody: @escaping @Sendable (ByteBuffer) -> Void) async throws -> Int {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        head.headers.add(name: "Host", value: "docker")
+        head.headers.add(name: "Connection", value: "close")
+        head.headers.add(name: "Content-Length", value: "0")
+        let what = "\(method) \(path.split(separator: "?").first ?? "")"
+        let answer = group.next().makePromise(of: Int.self)
+        let channel = try await dial(endpoint, group: group, pending: answer) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                try channel.pipeline.syncOperations.addHandler(StreamReader(peer: "\(endpoint)", what: what, onBody: onBody, promise: answer))
+            }
+        }
+        defer { channel.close(promise: nil) }
+        try await channel.writeAndFlush(HTTPClientRequestPart.head(head)).get()
+        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        return try await answer.futureResult.get()
+    }
+}
+
+/// Passes each part of an answer's body on as it comes; the status once the answer ends.
+final class StreamReader: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let peer: String
+    private let what: String
+    private let onBody: @Sendable (ByteBuffer) -> Void
+    private let promise: EventLoopPromise<Int>
+    private var status = 0
+    private var finished = false
+
+    init(peer: String, what: String, onBody: @escaping @Sendable (ByteBuffer) -> Void, promise: EventLoopPromise<Int>) {
+        self.peer = peer
+        self.what = what
+        self.onBody = onBody
+        self.promise = promise
+    }
+
+    private func finish(_ context: ChannelHandlerContext, _ result: Result<Int, Error>) {
+        guard !finished else { return }
+        finished = true
+        promise.completeWith(result)
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = Int(head.status.code)
+        case .body(let part): onBody(part)
+        case .end: finish(context, .success(status))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        finish(context, .failure(TransportError("\(peer) did not answer \(what) in HTTP/1.1 (\(error))")))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // A closed stream after its head is its end (the engine closes a followed log so).
+        finish(context, status == 0 ? .failure(TransportError("\(peer) closed the connection before answering \(what)")) : .success(status))
+        context.fireChannelInactive()
     }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// The final image's config: tini as init, Cog's server as the command, /src, port 5000, the
 /// predictor and trainer references, cog.yaml's environment, and labels that say what was built
-/// and why (`run.cog.config`, `run.cog.version`, and the resolution record).
+/// and why (`run.cog.config`, `run.cog.version`, and the resolution record; the schema block sets
+/// `run.cog.openapi_schema`).
 struct ConfigBlock: Block {
     let name = "config"
     /// `${PATH}` is the base image's own PATH, expanded by the builder.
@@ -19,6 +20,8 @@ struct ConfigBlock: Block {
         if let m = c.concurrencyMax { env.append("COG_MAX_CONCURRENCY=\(m.value)") }
         env += c.environment.map(\.value)
         let sdk = try CogRuntimeBlock.version(resolved).description
+        // Labels earlier blocks set (the OpenAPI schema) stay.
+        let earlier = composer.export.labels
         composer.export = Plan.ExportConfig(
             entrypoint: ["/usr/bin/tini", "--"],
             cmd: ["python", "-m", "cog.server.http"],
@@ -31,7 +34,7 @@ struct ConfigBlock: Block {
                 "run.cog.version": sdk,
                 "run.cog.has_init": "true",
                 Self.resolutionLabel: try Self.compactJSON(Self.resolutionSummary(resolved)),
-            ])
+            ].merging(earlier) { own, _ in own })
     }
 
     /// cog.yaml with what the resolution completed (python, cuda, cudnn), as Cog labels images.

@@ -21,6 +21,8 @@ public struct BlockInput: Sendable {
     public let project: Project
     public let source: SourceInfo
     public let kb: KnowledgeBase
+    /// The predictor's and trainer's signatures, read when a plan is made.
+    public var signatures = ModelSignatures()
 }
 
 /// The resolution as blocks need it: typed values, never text to parse again.

@@ -1,0 +1,202 @@
+import ArgumentParser
+import Builder
+import Foundation
+import Planner
+import Rules
+import Schema
+
+/// The image `predict` and `serve` run: a model folder built as `cogpack build` builds it (tagged
+/// with cog.yaml's `image:` or `cog-<folder>`), or an image the engine already has. Either way
+/// its OpenAPI document (when it carries one) types the inputs before anything starts.
+struct ModelToRun {
+    let image: String
+    let document: JSONValue?
+    let gpu: Bool
+
+    static let schemaLabel = "run.cog.openapi_schema"
+
+    /// Checks the arguments: a folder or `--image`, not both.
+    static func resolve(directory: String?, image: String?, caCert: String? = nil, endpoint: BuilderAddress.Endpoint) async throws -> (ModelToRun?, () async throws -> ModelToRun) {
+        if let image {
+            if directory != nil { throw InputError(.flag("--image"), "give a model folder or --image NAME, not both") }
+            let engine = EngineAPI(endpoint: endpoint)
+            guard await engine.ping() else {
+                throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
+            }
+            guard let inspect = try await engine.inspect(image: image) else {
+                throw InputError(.flag("--image"), "the engine has no image \(Quote.value(image)); build one with `cogpack build -t NAME` or pull it first")
+            }
+            let labels = (inspect["Config"] as? [String: Any])?["Labels"] as? [String: String] ?? [:]
+            let model = ModelToRun(image: image, document: labels[schemaLabel].flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                                   gpu: gpu(labels["run.cog.config"]))
+            return (model, { model })
+        }
+        let dir = try FolderArgument.url(directory ?? ".")
+        let ca = try Flags.caBundle(caCert)
+        let address = BuilderAddress.engine(endpoint)
+        let plan = try await ModelImage.plan(dir, address: address)
+        let config = plan.export.labels["run.cog.config"]
+        let tag = try Flags.tag([tag(config: config, folder: dir)]).description
+        let model = ModelToRun(image: tag, document: plan.export.labels[schemaLabel].flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                               gpu: gpu(config))
+        // The build runs once the inputs are known to be right.
+        return (model, {
+            let options = BuildOptions(tag: tag, projectDirectory: dir, address: address, progress: .auto, caBundle: ca)
+            let result = try await ModelImage.build(plan, options: options)
+            Console.error("built \(result.tag) in \(String(format: "%.1f", result.seconds)) s")
+            return model
+        })
+    }
+
+    /// cog.yaml's `image:`, else `cog-<folder>` in the characters an image name allows.
+    static func tag(config: String?, folder: URL) -> String {
+        if let config, let object = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
+           let image = object["image"] as? String, !image.isEmpty {
+            return image
+        }
+        let name = folder.lastPathComponent.lowercased().map { c -> Character in
+            c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "-"
+        }
+        let trimmed = String(name).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
+        return "cog-" + (trimmed.isEmpty ? "model" : trimmed)
+    }
+
+    static func gpu(_ config: String?) -> Bool {
+        guard let config, let object = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any] else { return false }
+        return (object["build"] as? [String: Any])?["gpu"] as? Bool ?? false
+    }
+}
+
+/// Something went wrong running the model (not the user's input): the message, exit 1.
+struct RunFailure: Error {
+    let message: String
+}
+
+/// A started container of the model, removed when the command ends, however it ends.
+final class ModelContainer: @unchecked Sendable {
+    let engine: EngineAPI
+    let id: String
+    private let lock = NSLock()
+    private var removed = false
+    private var stopping = false
+
+    /// Whether Ctrl-C is stopping the container.
+    var interrupted: Bool { lock.withLock { stopping } }
+
+    private init(engine: EngineAPI, id: String) {
+        self.engine = engine
+        self.id = id
+    }
+
+    static func start(_ model: ModelToRun, endpoint: BuilderAddress.Endpoint, hostPort: Int? = nil) async throws -> ModelContainer {
+        let engine = EngineAPI(endpoint: endpoint)
+        var spec = EngineAPI.ContainerSpec(image: model.image, name: "cogpack-\(UUID().uuidString.prefix(8).lowercased())")
+        spec.hostPort = hostPort
+        if case .tcp = endpoint { spec.hostIP = "0.0.0.0" }
+        spec.gpus = model.gpu
+        spec.labels = ["dev.cogpack.run": "1"]
+        let id: String
+        do { id = try await engine.createContainer(spec) } catch let e as TransportError { throw RunFailure(message: e.message) }
+        let container = ModelContainer(engine: engine, id: id)
+        do {
+            try await engine.startContainer(id)
+        } catch let e as TransportError {
+            await container.remove()
+            throw RunFailure(message: e.message)
+        }
+        return container
+    }
+
+    /// Removes the container once (later calls do nothing).
+    func remove() async {
+        let first = lock.withLock { () -> Bool in
+            defer { removed = true }
+            return !removed
+        }
+        guard first else { return }
+        try? await engine.removeContainer(id)
+    }
+
+    /// Ctrl-C removes the container and exits 130.
+    func removeOnInterrupt() -> DispatchSourceSignal {
+        Interrupt.handle { [self] in
+            lock.withLock { stopping = true }
+            Task {
+                Console.error("\ninterrupted: removing the container")
+                try? await self.engine.stopContainer(self.id, seconds: 2)
+                await self.remove()
+                Foundation.exit(130)
+            }
+        }
+    }
+
+    /// Where the model's server answers: the published port on the engine's host.
+    func server() async throws -> CogServer {
+        let state = try await engine.inspectContainer(id)
+        let host: String
+        if case .tcp(let h, _) = engine.endpoint { host = h } else { host = "127.0.0.1" }
+        if let port = state.hostPort { return CogServer(host: host, port: port) }
+        if let ip = state.ipAddress { return CogServer(host: ip, port: 5000) }
+        throw RunFailure(message: "the container has no published port and no address\(try await logTail())")
+    }
+
+    func logTail(_ lines: Int = 40) async throws -> String {
+        let logs = (try? await engine.containerLogs(id, tail: lines)) ?? ""
+        return logs.isEmpty ? "" : "\nthe container's last log lines:\n" + logs.trimmingCharacters(in: .newlines)
+    }
+
+    /// Polls `/health-check` until READY, with a status line on stderr. The setup failing or the
+    /// container exiting is a failure with the container's logs.
+    func waitUntilReady(_ server: CogServer, timeout: TimeInterval = 1800) async throws {
+        let line = StatusLine()
+        defer { line.finish() }
+        let start = Date()
+        while true {
+            let elapsed = Int(Date().timeIntervalSince(start))
+            if let health = await server.health() {
+                let status = health["status"] as? String ?? "UNKNOWN"
+                line.show("model \(status.lowercased()) (\(elapsed) s)")
+                if status == "READY" { return }
+                if status == "SETUP_FAILED" || status == "DEFUNCT" {
+                    let setupLogs = ((health["setup"] as? [String: Any])?["logs"] as? String).map { "\nsetup logs:\n" + $0.trimmingCharacters(in: .newlines) } ?? ""
+                    throw RunFailure(message: "the model's setup failed (\(status))\(setupLogs)\(try await logTail())")
+                }
+            } else {
+                line.show("starting the model's server (\(elapsed) s)")
+            }
+            let state = try await engine.inspectContainer(id)
+            if !state.running {
+                throw RunFailure(message: "the container exited with code \(state.exitCode) before the model was ready\(state.error.map { " (\($0))" } ?? "")\(try await logTail())")
+            }
+            if Date().timeIntervalSince(start) > timeout {
+                throw RunFailure(message: "the model was not ready after \(Int(timeout)) s\(try await logTail())")
+            }
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+    }
+}
+
+/// One line on stderr that says what is being waited for: rewritten in place on a terminal,
+/// a new line at each change otherwise.
+final class StatusLine: @unchecked Sendable {
+    private let tty = isatty(2) != 0
+    private var last = ""
+    private var shown = false
+
+    func show(_ text: String) {
+        if tty {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + Quote.escaped(text)).utf8))
+            shown = true
+        } else {
+            // Without the seconds: one line per change of state.
+            let state = text.replacingOccurrences(of: #" \(\d+ s\)$"#, with: "", options: .regularExpression)
+            if state != last { Console.error(state) }
+            last = state
+        }
+    }
+
+    func finish() {
+        if tty, shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        shown = false
+    }
+}
