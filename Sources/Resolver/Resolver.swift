@@ -36,7 +36,9 @@ final class Session {
     struct Step {
         let objective: Objective
         let variable: Variable
-        let allowed: [Int]
+        /// Every value of the variable, best first for its objective; the chosen one is the first
+        /// the requests and earlier choices allow.
+        let order: [Int]
         let chosen: Int
         let fixed: Constraint
         /// Why the objective's own preference gave way: the settled value it kept near, or the
@@ -76,19 +78,43 @@ final class Session {
         return core
     }
 
-    /// Values `v` can take under the given literals, found by blocking each one found.
-    func allowedValues(_ v: Variable, under literals: [Z3Context.Term]) -> [Int] {
+    static let alternativesShown = 6
+
+    /// Up to `limit` values of `order` the literals allow, in that order.
+    func nextAllowed(_ v: Variable, after order: ArraySlice<Int>, under literals: [Z3Context.Term], limit: Int) -> [Int] {
         var found: [Int] = []
-        solver.push()
-        defer { solver.pop() }
-        while solver.check(literals) == .sat, let x = solver.value(of: v.term) {
-            found.append(x)
-            solver.assert(z3.not(z3.eq(v.term, x)))
+        var rest = order
+        while found.count < limit, let next = firstAllowed(v, in: rest, under: literals) {
+            found.append(next)
+            rest = rest[(rest.firstIndex(of: next)! + 1)...]
         }
-        return found.sorted()
+        return found
     }
 
-    func best(_ indices: [Int], of v: Variable, objective: Objective, chosenPython: DottedVersion?, near target: DottedVersion? = nil) -> Int {
+    /// The first value of `order` the literals (with the scope's) allow, found by bisecting on
+    /// prefixes of the order: about log2(n) checks, however many values are allowed.
+    func firstAllowed(_ v: Variable, in order: ArraySlice<Int>, under literals: [Z3Context.Term]) -> Int? {
+        guard !order.isEmpty, solver.check(literals + [z3.among(v.term, Array(order))]) == .sat else { return nil }
+        // The model's value is allowed: the first allowed one is at or before it.
+        guard let x = solver.value(of: v.term), let at = order.firstIndex(of: x) else { return nil }
+        if at == order.startIndex { return x }
+        var (lo, hi) = (order.startIndex + 1, at + 1)  // the shortest allowed prefix ends in lo..<=hi
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if solver.check(literals + [z3.among(v.term, Array(order[order.startIndex..<mid]))]) == .sat { hi = mid } else { lo = mid + 1 }
+        }
+        return order[lo - 1]
+    }
+
+    /// The only value `v` can take, if the literals leave it one.
+    func onlyAllowed(_ v: Variable, under literals: [Z3Context.Term]) -> Int? {
+        guard solver.check(literals) == .sat, let x = solver.value(of: v.term) else { return nil }
+        return solver.check(literals + [z3.not(z3.eq(v.term, x))]) == .unsat ? x : nil
+    }
+
+    /// Every value index of `v`, best first for the objective (ties to the earlier value, which
+    /// keeps answers stable across runs).
+    func preference(of v: Variable, objective: Objective, chosenPython: DottedVersion?, near target: DottedVersion? = nil) -> [Int] {
         func key(_ i: Int) -> [Int] {
             let value = v.values[i]
             if let target {
@@ -109,11 +135,10 @@ final class Session {
                 return [-(img.sizeMB + install)] + value.rank.dropFirst()
             }
         }
-        // Ties go to the earlier value, which keeps the answer stable across runs.
-        return indices.max { a, b in
-            let (ka, kb) = (key(a), key(b))
-            return ka == kb ? a > b : ka.lexicographicallyPrecedes(kb)
-        }!
+        let keys = v.values.indices.map(key)
+        return v.values.indices.sorted { a, b in
+            keys[a] == keys[b] ? a < b : keys[b].lexicographicallyPrecedes(keys[a])
+        }
     }
 
     /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed value.
@@ -132,35 +157,35 @@ final class Session {
         // The search needs no cores: with the base literals asserted in a scope, each check
         // carries only the values fixed so far, which is several times faster than ~400
         // assumptions. The choices are tracked (for explanations) once the scope is gone.
-        var picks: [(objective: Objective, variable: Variable, allowed: [Int], chosen: Int, nearWhy: Reason?)] = []
+        var picks: [(objective: Objective, variable: Variable, order: [Int], chosen: Int, nearWhy: Reason?)] = []
         solver.push()
         for literal in base { solver.assert(literal) }
         for objective in objectives {
             let v = enc.variable(objective.variable)!
-            let allowed = allowedValues(v, under: fixed)
-            guard !allowed.isEmpty else { break }
-            let chosen: Int
+            let order: [Int]
             var nearWhy: Reason?
             if let near, near.variable == v.id {
-                chosen = allowed.min { a, b in
+                // A correction: the value nearest the one the request asked for.
+                order = v.values.indices.sorted { a, b in
                     let (da, db) = (abs(a - near.index), abs(b - near.index))
                     return da == db ? a > b : da < db
-                }!
+                }
             } else if let (target, why) = nearTarget(objective, fixed: fixed, picks: picks.map { ($0.variable, $0.chosen) }) {
-                chosen = best(allowed, of: v, objective: objective, chosenPython: python, near: target)
+                order = preference(of: v, objective: objective, chosenPython: python, near: target)
                 nearWhy = why
             } else {
-                chosen = best(allowed, of: v, objective: objective, chosenPython: python)
+                order = preference(of: v, objective: objective, chosenPython: python)
             }
+            guard let chosen = firstAllowed(v, in: order[...], under: fixed) else { break }
             if v.id == .python { python = v.values[chosen].dotted }
             fixed.append(z3.eq(v.term, chosen))
-            picks.append((objective, v, allowed, chosen, nearWhy))
+            picks.append((objective, v, order, chosen, nearWhy))
         }
         solver.pop()
         for pick in picks {
             let text = "\(pick.variable.name) \(pick.variable.values[pick.chosen].label) chosen as \(pick.objective.message)"
             let c = enc.track(.choice(variable: pick.variable.id), pick.objective.source, text, z3.eq(pick.variable.term, pick.chosen))
-            steps.append(Step(objective: pick.objective, variable: pick.variable, allowed: pick.allowed, chosen: pick.chosen, fixed: c,
+            steps.append(Step(objective: pick.objective, variable: pick.variable, order: pick.order, chosen: pick.chosen, fixed: c,
                               nearWhy: pick.nearWhy))
         }
         return steps
@@ -176,8 +201,7 @@ final class Session {
                     return (d, Reason(source: objective.source.description, text: "kept nearest the chosen \(nearID.name) \(d.text)"))
                 }
             } else {
-                let allowed = allowedValues(nv, under: fixed)
-                if allowed.count == 1, let d = nv.values[allowed[0]].dotted {
+                if let only = onlyAllowed(nv, under: fixed), let d = nv.values[only].dotted {
                     let by = enc.requests.first { if case .cuda = $0.kind { return nearID == .cudaToolkit } else { return false } }
                     let said = by.map { " (\($0.text), \($0.source))" } ?? ""
                     return (d, Reason(source: objective.source.description, text: "kept nearest \(nearID.name) \(d.text)\(said): the same major first, then the nearest minor"))
@@ -217,6 +241,21 @@ final class Session {
         var choices: [Choice] = []
         var warnings: [String] = []
         var unknown: [(Variable, Variable.Value)] = []
+        // The next values the requests allow after each choice, in the objective's order (a few:
+        // they are for people, and each costs a search). Searched with the base asserted in a
+        // scope, as the choices were: several times faster than passing it as assumptions.
+        var alternativesOf: [ResolverVariable: [Int]] = [:]
+        if wanted {
+            solver.push()
+            for literal in base { solver.assert(literal) }
+            for step in steps {
+                let position = step.order.firstIndex(of: step.chosen)!
+                alternativesOf[step.variable.id] = nextAllowed(step.variable, after: step.order[(position + 1)...], under: [],
+                                                               limit: Self.alternativesShown)
+                solver.assert(step.fixed.literal)
+            }
+            solver.pop()
+        }
         var fixedBefore: [Z3Context.Term] = []
         for step in steps {
             defer { fixedBefore.append(step.fixed.literal) }
@@ -224,16 +263,20 @@ final class Session {
             let value = v.values[step.chosen]
             if value.isNone { continue }
             var reasons: [Reason] = []
-            if wanted, step.allowed.count < v.values.count {
-                let outside = z3.not(z3.among(v.term, step.allowed))
-                let core = minimalCore([outside], among: base + fixedBefore)
-                reasons = summarize(core, chosen: "\(v.name) \(value.label) ")
-            }
-            let alternatives = step.allowed.filter { $0 != step.chosen }.map { v.values[$0] }
-            if step.allowed.count > 1 {
-                let also = alternatives.isEmpty ? "" : "; also allowed: \(alternatives.reversed().prefix(6).map(\.label).joined(separator: ", "))"
-                reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
-                if let why = step.nearWhy { reasons.append(why) }
+            var alternatives: [Variable.Value] = []
+            if wanted {
+                let position = step.order.firstIndex(of: step.chosen)!
+                // Why not a better value: what rules out every value the objective prefers.
+                if position > 0 {
+                    let better = z3.among(v.term, Array(step.order[..<position]))
+                    reasons = summarize(minimalCore([better], among: base + fixedBefore), chosen: "\(v.name) \(value.label) ")
+                }
+                alternatives = (alternativesOf[step.variable.id] ?? []).map { v.values[$0] }
+                if !alternatives.isEmpty {
+                    let also = "; also allowed: \(alternatives.map(\.label).joined(separator: ", "))"
+                    reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
+                    if let why = step.nearWhy { reasons.append(why) }
+                }
             }
             if value.unknown { unknown.append((v, value)) }
             choices.append(Choice(variable: v.id, value: value.typed, reasons: reasons, alternatives: alternatives.map(\.typed)))
