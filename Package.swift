@@ -49,13 +49,14 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // Maintainer tools: rules lint, the scenario runner, and the diff of a rules change over a corpus.
-        .target(name: "Maintenance", dependencies: ["Rules", "Resolver", "Planner"]),
+        .target(name: "Maintenance", dependencies: ["Rules", "Resolver", "Planner", "DataRefresh"]),
         // Maintainer tool: regenerates data/cuda-matrix.json from Cog's tables and the package index.
         // zlib (through CompressNIO) inflates the METADATA read out of a wheel.
         .target(
             name: "DataRefresh",
             dependencies: [
                 "Rules",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -33,6 +33,9 @@ struct MatrixDocument {
     struct Compat { let major: Int; let driver: String }
     struct Capability { let arch: String; let gpus: String; let requires: [(String, String)]; let cudaMin: String; let checked: Bool }
 
+    /// Files of the repository the rows were made with, and their SHA-256: `rules lint` says the
+    /// data is older than its sources when one has changed since.
+    var inputs: [(String, String)] = []
     /// Where each group of rows comes from, as `"key": "text"` lines of the sources block.
     var packageSources: [(String, String)] = []
     var packages: [Row] = []
@@ -69,6 +72,9 @@ struct MatrixDocument {
         out += "  \"sources\": {\n"
         out += (packageSources + Self.otherSources).map { "    \(q($0.0)): \(q($0.1))" }.joined(separator: ",\n")
         out += "\n  },\n"
+        if !inputs.isEmpty {
+            out += "  \"inputs\": {" + inputs.map { "\(q($0.0)): \(q($0.1))" }.joined(separator: ", ") + "},\n"
+        }
         out += "  \"pythons\": [\(sortedPythons.map(q).joined(separator: ", "))],\n"
         out += section("packages", packages.map(Self.render))
         out += section("cuda_images", images.map { r in

@@ -16,6 +16,8 @@ public struct MatrixRefresh {
         /// How each framework is installed (`rules/frameworks.yaml`): the written file is checked
         /// with them, and every framework's packages must have rows.
         public var frameworks: [Framework]
+        /// `rules/frameworks.yaml` itself, whose digest the data records.
+        public var frameworksFile: URL?
         /// Packages whose releases each pin one torch release.
         public var torchPinnedPackages: [String]
         public var log: @Sendable (String) -> Void
@@ -23,6 +25,7 @@ public struct MatrixRefresh {
         public init(referenceDirectory: URL, gpuFacts: URL, output: URL,
                     indexURL: URL = URL(string: "https://pypi.org/simple/")!,
                     frameworks: [Framework],
+                    frameworksFile: URL? = nil,
                     torchPinnedPackages: [String] = ["xformers"],
                     log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.referenceDirectory = referenceDirectory
@@ -30,6 +33,7 @@ public struct MatrixRefresh {
             self.output = output
             self.indexURL = indexURL
             self.frameworks = frameworks
+            self.frameworksFile = frameworksFile
             self.torchPinnedPackages = torchPinnedPackages
             self.log = log
         }
@@ -58,6 +62,9 @@ public struct MatrixRefresh {
         let index = PackageIndex(baseURL: options.indexURL)
 
         var doc = MatrixDocument()
+        if let file = options.frameworksFile {
+            doc.inputs = [(Framework.file, try InputDigest.sha256(of: file))]
+        }
         doc.packages = try await cog.rows()
         doc.packageSources = CogTableRows.sources
         for package in options.torchPinnedPackages {

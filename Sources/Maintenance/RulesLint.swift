@@ -1,3 +1,4 @@
+import DataRefresh
 import Foundation
 import Rules
 
@@ -12,7 +13,16 @@ public struct RulesLint: Sendable {
     public static func run(root: URL) -> [InputError] {
         let (kb, problems) = KnowledgeBase.loadAll(root: root)
         guard let kb else { return problems }
-        return (problems + RulesLint(kb: kb).problems()).sorted { $0.source < $1.source }
+        return (problems + RulesLint(kb: kb).problems() + staleData(kb, root: root)).sorted { $0.source < $1.source }
+    }
+
+    /// A data file older than its sources: a file it was made from has changed since.
+    static func staleData(_ kb: KnowledgeBase, root: URL) -> [InputError] {
+        kb.matrix.inputs.compactMap { input in
+            let now = try? InputDigest.sha256(of: root.appendingPathComponent(input.path))
+            guard now != input.digest else { return nil }
+            return InputError(input.source, "\(kb.matrix.file) was made from another \(input.path) than the one here (\(input.digest.prefix(19))…, now \(now.map { String($0.prefix(19)) + "…" } ?? "missing")); run `cogpack data refresh`")
+        }
     }
 
     public func problems() -> [InputError] {

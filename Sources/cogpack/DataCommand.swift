@@ -28,12 +28,14 @@ struct DataCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let indexURL = URL(string: index) else { throw ValidationError("--index is not a URL") }
+            let root = DataRoot.find() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let refresh = MatrixRefresh(.init(
                 referenceDirectory: URL(fileURLWithPath: reference),
                 gpuFacts: URL(fileURLWithPath: gpuFacts),
                 output: URL(fileURLWithPath: output),
                 indexURL: indexURL,
-                frameworks: try Framework.load(root: DataRoot.find() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
+                frameworks: try Framework.load(root: root),
+                frameworksFile: root.appendingPathComponent(Framework.file),
                 log: { line in Console.error(line) }))
             let summary = try await refresh.run()
             print("wrote \(output): \(summary)")

@@ -96,6 +96,18 @@ final class RulesCommandTests: XCTestCase {
         }
     }
 
+    /// The data records the digest of rules/frameworks.yaml it was made from: an edit of that file
+    /// without a refresh makes the data older than its sources.
+    func testLintFindsDataOlderThanItsSources() throws {
+        let data = try dataCopy()
+        try edit(data.appendingPathComponent("rules/frameworks.yaml")) { $0 + "# a maintainer's edit\n" }
+        let r = try CLI.run(["rules", "lint", "--data", data.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.range(of: #"data/cuda-matrix\.json:\d+: data/cuda-matrix\.json was made from another rules/frameworks\.yaml"#,
+                                     options: .regularExpression) != nil, r.stdout)
+        XCTAssertTrue(r.stdout.contains("run `cogpack data refresh`"), r.stdout)
+    }
+
     func testRulesTestRunsTheScenariosAndExplainsAFailure() throws {
         let passing = try CLI.run(["rules", "test"])
         XCTAssertEqual(passing.status, 0, passing.stdout + passing.stderr)

@@ -45,9 +45,14 @@ public struct CudaMatrix: Sendable {
     public let compatDrivers: [CompatDriver]
     public let computeCapabilities: [ComputeCapability]
 
+    /// Repository files the data was made from (`rules/frameworks.yaml`) and their SHA-256 then.
+    public let inputs: [(path: String, digest: String, source: Provenance)]
+
     public init(file: String, pythons: [DottedVersion], packages: [PackageRow], cudaImages: [CudaImage],
-                toolkitDrivers: [ToolkitDriver], compatDrivers: [CompatDriver], computeCapabilities: [ComputeCapability]) {
+                toolkitDrivers: [ToolkitDriver], compatDrivers: [CompatDriver], computeCapabilities: [ComputeCapability],
+                inputs: [(path: String, digest: String, source: Provenance)] = []) {
         self.file = file
+        self.inputs = inputs
         self.pythons = pythons
         self.packages = packages
         var byName: [String: [PackageRow]] = [:]

@@ -13,7 +13,7 @@ public enum CudaMatrixLoader {
     /// `frameworks` give each row its wheel index (the template of the framework it belongs to).
     public static func parse(_ doc: YAMLValue, frameworks: [Framework]) throws -> CudaMatrix {
         let top = try doc.mapping("the CUDA matrix", allowed: [
-            "format", "generated_by", "sources", "pythons", "packages",
+            "format", "generated_by", "sources", "inputs", "pythons", "packages",
             "cuda_images", "toolkit_drivers", "compat_drivers", "compute_capabilities",
         ])
         guard let format = top["format"] else { throw doc.fail("missing 'format'; regenerate the file with `cogpack data refresh`") }
@@ -93,8 +93,12 @@ public enum CudaMatrixLoader {
                 source: row.provenance)
         }
 
+        let inputs = try (top["inputs"]?.entries("inputs") ?? []).map { entry in
+            (path: entry.key, digest: try entry.value.string("inputs.\(entry.key)"), source: entry.keyProvenance)
+        }
         return CudaMatrix(file: doc.file, pythons: pythons, packages: packages, cudaImages: images, toolkitDrivers: toolkit,
-                          compatDrivers: compat, computeCapabilities: cc)
+                          compatDrivers: compat, computeCapabilities: cc,
+                          inputs: inputs)
     }
 
     /// `{"torch": "==2.3.1"}`: package → PEP 440 specifier.
