@@ -39,7 +39,13 @@ func timeCLI(_ args: [String]) throws -> Double {
     }
     var status: Int32 = 0
     waitpid(pid, &status, 0)
-    return now() - start
+    let elapsed = now() - start
+    // A resolution (0) or a conflict (1); anything else is a broken run, not a figure.
+    let code = (status >> 8) & 0xff
+    guard status & 0x7f == 0, code == 0 || code == 1 else {
+        throw NSError(domain: "bench", code: 2, userInfo: [NSLocalizedDescriptionKey: "cogpack \(args.joined(separator: " ")) failed (status \(status))"])
+    }
+    return elapsed
 }
 
 func report(_ name: String, _ seconds: Double, target: String) {

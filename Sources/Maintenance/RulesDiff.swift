@@ -122,7 +122,7 @@ public struct RulesDiff: Sendable {
     /// The model resolved with reasons, when it resolves.
     static func resolution(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) -> Resolution? {
         guard let (known, requests) = try? requests(model, kb),
-              case .resolved(let r)? = try? Resolver(kb: known).resolve(requests) else { return nil }
+              case .resolved(let r)? = try? Resolver(kb: known).resolve(requests, alternatives: false) else { return nil }
         return r
     }
 

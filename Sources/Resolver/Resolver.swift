@@ -6,9 +6,11 @@ public struct Resolver {
 
     public init(kb: KnowledgeBase) { self.kb = kb }
 
-    public func resolve(_ requests: [Request]) throws -> Outcome {
+    /// `alternatives`: also search the values every request allows beside each choice (for
+    /// people; a tool comparing reasons can do without them, at about half the cost).
+    public func resolve(_ requests: [Request], alternatives: Bool = true) throws -> Outcome {
         let session = try Session(kb: kb, requests: requests)
-        return session.solve()
+        return session.solve(alternatives: alternatives)
     }
 
     /// The same choices without their reasons, and a conflict's core without corrections: several
@@ -220,11 +222,11 @@ final class Session {
 
     // MARK: - solve
 
-    func solve(explaining: Bool = true) -> Outcome {
+    func solve(explaining: Bool = true, alternatives: Bool = true) -> Outcome {
         let literals = allLiterals
         switch solver.check(literals) {
         case .sat:
-            return .resolved(explain(optimize(literals), base: literals, reasons: explaining))
+            return .resolved(explain(optimize(literals), base: literals, reasons: explaining, alternatives: alternatives))
         default:
             return .conflict(conflict(literals, corrections: explaining))
         }
@@ -237,7 +239,7 @@ final class Session {
         }
     }
 
-    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true) -> Resolution {
+    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true, alternatives searched: Bool = true) -> Resolution {
         var choices: [Choice] = []
         var warnings: [String] = []
         var unknown: [(Variable, Variable.Value)] = []
@@ -245,7 +247,7 @@ final class Session {
         // they are for people, and each costs a search). Searched with the base asserted in a
         // scope, as the choices were: several times faster than passing it as assumptions.
         var alternativesOf: [ResolverVariable: [Int]] = [:]
-        if wanted {
+        if wanted, searched {
             solver.push()
             for literal in base { solver.assert(literal) }
             for step in steps {
