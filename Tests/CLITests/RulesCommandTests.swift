@@ -21,21 +21,10 @@ final class RulesCommandTests: XCTestCase {
         try changed.write(to: file, atomically: true, encoding: .utf8)
     }
 
-    func testLintPassesOnTheShippedRules() throws {
-        let r = try CLI.run(["rules", "lint"])
-        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("rules data is consistent"), r.stdout)
-    }
-
-    /// Every problem is reported, each with its file and line, and the exit code is 2.
-    func testLintNamesEveryProblemWithItsLine() throws {
-        let data = try dataCopy()
+    /// A pin rule no torch release can meet, and an objective on a variable that does not exist.
+    private func addRuleThatNeverFiresAndObjectiveOnNothing(_ data: URL) throws {
         try edit(data.appendingPathComponent("rules/pins.yaml")) { text in
             text + """
-              - id: pin.xformers-0.0.23.post1
-                message: the same id again
-                when: {package: xformers, version: "==0.0.24"}
-                require: {package: torch, version: "==2.2.0"}
               - id: lint.never-fires
                 message: no torch release is this old
                 when: {package: torch, version: "<0.1"}
@@ -49,6 +38,27 @@ final class RulesCommandTests: XCTestCase {
                 variable: nonesuch-package
                 prefer: newest
                 message: a variable that does not exist
+
+            """
+        }
+    }
+
+    func testLintPassesOnTheShippedRules() throws {
+        let r = try CLI.run(["rules", "lint"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("rules data is consistent"), r.stdout)
+    }
+
+    /// Every problem is reported, each with its file and line, and the exit code is 2.
+    func testLintNamesEveryProblemWithItsLine() throws {
+        let data = try dataCopy()
+        try addRuleThatNeverFiresAndObjectiveOnNothing(data)
+        try edit(data.appendingPathComponent("rules/pins.yaml")) { text in
+            text + """
+              - id: pin.xformers-0.0.23.post1
+                message: the same id again
+                when: {package: xformers, version: "==0.0.24"}
+                require: {package: torch, version: "==2.2.0"}
 
             """
         }
@@ -69,24 +79,7 @@ final class RulesCommandTests: XCTestCase {
 
     func testLintFindsRulesThatNeverFireAndUnknownVariables() throws {
         let data = try dataCopy()
-        try edit(data.appendingPathComponent("rules/pins.yaml")) { text in
-            text + """
-              - id: lint.never-fires
-                message: no torch release is this old
-                when: {package: torch, version: "<0.1"}
-                require: {package: xformers, version: ">=0"}
-
-            """
-        }
-        try edit(data.appendingPathComponent("rules/objectives.yaml")) { text in
-            text + """
-              - id: objective.nonesuch
-                variable: nonesuch-package
-                prefer: newest
-                message: a variable that does not exist
-
-            """
-        }
+        try addRuleThatNeverFiresAndObjectiveOnNothing(data)
         let r = try CLI.run(["rules", "lint", "--data", data.path])
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("rule 'lint.never-fires' can never fire: no release of torch"), r.stdout)
