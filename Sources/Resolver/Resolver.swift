@@ -319,6 +319,13 @@ final class Session {
             }
             return ChosenPackage(name: name, version: version, row: row, assumed: row == nil ? assumed(name, version)?.row : nil)
         }
+        // A patch release of Python is not something the image pins: say which Python it gets.
+        let base = chosen(.baseImage)?.image
+        for r in enc.requests {
+            guard case .python(let asked) = r.kind, asked.parts.count > 2 else { continue }
+            let from = base?.python.map { _ in "the Python \(base!.reference) ships" } ?? "the newest \(asked.truncated(to: 2).text) patch release uv installs"
+            warnings.append("\(r.source): python_version \"\(asked.text)\" names a patch release; the image has \(from), which may be another \(asked.truncated(to: 2).text).x: the resolver and the build work on the minor")
+        }
         // An index the requirements name that lacks the chosen release: pip takes the package index's.
         for r in enc.requests {
             guard case .wheelIndex(let url) = r.kind else { continue }

@@ -1,0 +1,6 @@
+from cog import BasePredictor, Input
+
+
+class Predictor(BasePredictor):
+    def predict(self, text: str = Input(description="Text to echo")) -> str:
+        return text
