@@ -53,12 +53,16 @@ public struct BuildFacts: Sendable, Hashable, Codable {
         self.unreachableIndexHosts = unreachableIndexHosts
     }
 
+    /// The first four images, for a line a person reads.
+    public static func shortList(_ images: [String]) -> String {
+        images.isEmpty ? "none" : images.prefix(4).joined(separator: ", ") + (images.count > 4 ? ", …" : "")
+    }
+
     /// One line each, for `resolve` and `plan` to say what they assumed.
     public var summary: [String] {
         var lines = ["from \(origin)"]
         if let usable = usableImages {
-            let shown = usable.isEmpty ? "none" : usable.prefix(4).joined(separator: ", ") + (usable.count > 4 ? ", …" : "")
-            lines.append("base images: \(usable.count) usable (\(shown))")
+            lines.append("base images: \(usable.count) usable (\(Self.shortList(usable)))")
         } else {
             lines.append("base images: any catalog image")
         }

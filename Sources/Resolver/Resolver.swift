@@ -306,11 +306,11 @@ final class Session {
                 warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
             }
         }
+        let blocked = enc.unreachableHosts
         let packages = enc.packages.compactMap { name -> ChosenPackage? in
             guard let version = chosen(.package(name))?.pep else { return nil }
             // The row of the variant installed: the one built for the chosen CUDA, or the CPU one;
             // when its index does not answer, the package index's own wheel (CPU builds run it).
-            let blocked = enc.unreachableHosts
             let rows = kb.matrix.rows(of: name).filter { $0.version == version && Encoding.installable($0, unreachable: blocked) }
             let row = rows.first { $0.fits(cuda: cuda) } ?? (cuda == nil ? rows.first { $0.onPyPI } : nil)
             if cuda == nil, let row, let built = row.cuda,

@@ -21,13 +21,17 @@ enum DataRoot {
         return FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/cuda-matrix.json").path) ? cwd : nil
     }
 
+    /// cogpack's folder in the user's cache (`XDG_CACHE_HOME`, else `~/.cache`).
+    static var cacheDirectory: URL {
+        let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("cogpack")
+    }
+
     /// Where rebuilds keep their resolutions, salted with the identity of the rules data and of
     /// this binary (sizes and modification times).
     static func resolutionCache() -> ResolutionCache? {
         guard let root = find() else { return nil }
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         var files = [Bundle.main.executableURL?.path ?? CommandLine.arguments[0], root.appendingPathComponent("data/cuda-matrix.json").path]
         let rules = root.appendingPathComponent("rules")
         files += ((try? FileManager.default.contentsOfDirectory(atPath: rules.path)) ?? []).sorted().map { rules.appendingPathComponent($0).path }
@@ -37,7 +41,7 @@ enum DataRoot {
             let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return "\(path):\(size):\(mtime)"
         }.joined(separator: "\n")
-        return ResolutionCache(directory: base.appendingPathComponent("cogpack/resolutions"), salt: salt)
+        return ResolutionCache(directory: cacheDirectory.appendingPathComponent("resolutions"), salt: salt)
     }
 
     static func knowledgeBase() throws -> KnowledgeBase {

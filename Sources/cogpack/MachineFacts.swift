@@ -21,12 +21,8 @@ enum MachineFacts {
             return try BuildFacts.decode(data, display: file)
         }
         if noEngine { return nil }
-        let address = try Flags.builder(nil)
-        guard case .engine(let endpoint) = address, await EngineAPI(endpoint: endpoint).ping() else {
-            // No engine: nothing is known of the machine; say so rather than guess.
-            return nil
-        }
-        return try await fromEngine(address, kb: kb)
+        // No engine: nothing is known of the machine; say so rather than guess.
+        return try await fromEngine(try Flags.builder(nil), kb: kb, orNone: true)
     }
 
     /// The lines `resolve` ends with; without facts, what that means.
@@ -44,15 +40,22 @@ enum MachineFacts {
 
     /// What a build on `address` can use. The engine must answer.
     static func fromEngine(_ address: BuilderAddress, kb: KnowledgeBase) async throws -> BuildFacts {
-        let unreachable = await IndexProbe.unreachableHosts(of: kb)
+        try await fromEngine(address, kb: kb, orNone: false)!
+    }
+
+    /// The same; with `orNone`, nil (instead of an error) when no engine answers there.
+    private static func fromEngine(_ address: BuilderAddress, kb: KnowledgeBase, orNone: Bool) async throws -> BuildFacts? {
         guard case .engine(let endpoint) = address else {
+            if orNone { return nil }
             // A standalone buildkitd pulls what it needs: every catalog image.
-            return BuildFacts(origin: "buildkitd \(address)", unreachableIndexHosts: unreachable)
+            return BuildFacts(origin: "buildkitd \(address)", unreachableIndexHosts: await IndexProbe.unreachableHosts(of: kb))
         }
         let engine = EngineAPI(endpoint: endpoint)
         guard await engine.ping() else {
+            if orNone { return nil }
             throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST")
         }
+        let unreachable = await IndexProbe.unreachableHosts(of: kb)
         let local = try await LocalBaseImages(engine: engine)
         let bases = local.discover().map {
             BuildFacts.LocalBase(reference: $0.reference, os: $0.os, python: $0.python, sizeMB: $0.sizeMB, packages: $0.packages)
@@ -73,10 +76,11 @@ enum IndexProbe {
         let hosts = Set(kb.matrix.packages.compactMap { $0.extraIndex.flatMap { URL(string: $0)?.host } }).sorted()
         var known = loadCache()
         let now = Date().timeIntervalSince1970
+        let stale = hosts.filter { known[$0].map { now - $0.checked > validity } ?? true }
+        // Within the ten minutes, nothing is asked and nothing written.
+        guard !stale.isEmpty else { return hosts.filter { known[$0]?.reachable == false } }
         await withTaskGroup(of: (String, Bool).self) { group in
-            for host in hosts where (known[host].map { now - $0.checked > validity } ?? true) {
-                group.addTask { (host, await answers(host)) }
-            }
+            for host in stale { group.addTask { (host, await answers(host)) } }
             for await (host, ok) in group { known[host] = .init(reachable: ok, checked: now) }
         }
         saveCache(known)
@@ -93,12 +97,7 @@ enum IndexProbe {
 
     struct Entry: Codable { let reachable: Bool; let checked: TimeInterval }
 
-    static var cacheFile: URL {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        return base.appendingPathComponent("cogpack/index-hosts.json")
-    }
+    static var cacheFile: URL { DataRoot.cacheDirectory.appendingPathComponent("index-hosts.json") }
 
     static func loadCache() -> [String: Entry] {
         guard let data = FileManager.default.contents(atPath: cacheFile.path) else { return [:] }

@@ -20,9 +20,8 @@ extension BuildFacts {
         if let usable {
             let what = registry ? "present in the engine or pullable"
                 : "present in the engine, with their own Python (no registry answers, so nothing can be downloaded; `cogpack base` makes one)"
-            let shown = usable.isEmpty ? "none" : usable.prefix(4).joined(separator: ", ") + (usable.count > 4 ? ", …" : "")
             requests.append(Request(.availableBaseImages(usable, offline: !registry), source: source,
-                                    text: "base images \(what): \(shown)", explicit: false))
+                                    text: "base images \(what): \(Self.shortList(usable))", explicit: false))
         }
         if !unreachableIndexHosts.isEmpty {
             requests.append(Request(.unreachableIndexes(hosts: unreachableIndexHosts), source: source,

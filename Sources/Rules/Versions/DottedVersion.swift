@@ -2,7 +2,7 @@ import Foundation
 
 /// A plain dotted version: CUDA (12.1.1), cuDNN (8), NVIDIA drivers (535.104.05), Ubuntu (22.04).
 /// Compared numerically part by part; a missing part counts as zero only for ordering.
-public struct DottedVersion: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct DottedVersion: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let parts: [Int]
     /// The text as written, so "22.04" prints as "22.04" and not "22.4".
     public let text: String
@@ -59,18 +59,8 @@ public struct DottedVersion: Hashable, Sendable, Comparable, CustomStringConvert
     }
 
     public var description: String { text }
+}
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let v = DottedVersion(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a dotted version: \(text)"))
-        }
-        self = v
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
+extension DottedVersion: TextCoded {
+    static var codedName: String { "a dotted version" }
 }
