@@ -28,6 +28,8 @@ struct MatrixDocument {
                 && a.requires.map(\.0) == b.requires.map(\.0) && a.requires.map(\.1) == b.requires.map(\.1)
         }
     }
+    /// A release the package index has (`IndexReleases`); nil pythons: any.
+    struct Release: Equatable { let package: String; let version: String; let pythons: [String]? }
     struct Image { let image: String; let cuda: String; let cudnn: String?; let os: String; let flavor: String }
     struct Toolkit { let cuda: String; let driver: String; let checked: Bool }
     struct Compat { let major: Int; let driver: String }
@@ -39,6 +41,9 @@ struct MatrixDocument {
     /// Where each group of rows comes from, as `"key": "text"` lines of the sources block.
     var packageSources: [(String, String)] = []
     var packages: [Row] = []
+    /// The index the releases were read from, and its releases of every tabled package.
+    var index: String? = nil
+    var releases: [Release] = []
     var images: [Image] = []
     var toolkitDrivers: [Toolkit] = []
     var compatDrivers: [Compat] = []
@@ -77,6 +82,10 @@ struct MatrixDocument {
         }
         out += "  \"pythons\": [\(sortedPythons.map(q).joined(separator: ", "))],\n"
         out += section("packages", packages.map(Self.render))
+        if let index {
+            out += "  \"index\": \(q(index)),\n"
+            out += section("index_releases", releases.map(Self.render))
+        }
         out += section("cuda_images", images.map { r in
             "{\"image\": \(q(r.image)), \"cuda\": \(q(r.cuda)), \"cudnn\": \(r.cudnn.map(q) ?? "null"), \"os\": \(q(r.os)), \"flavor\": \(q(r.flavor))}"
         })
@@ -103,6 +112,10 @@ struct MatrixDocument {
         if !r.requires.isEmpty { fields.append("\"requires\": \(object(r.requires))") }
         if let p = r.pythons { fields.append("\"pythons\": \(list(p))") }
         return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    static func render(_ r: Release) -> String {
+        "{\"package\": \(q(r.package)), \"version\": \(q(r.version)), \"pythons\": \(r.pythons.map(list) ?? "null")}"
     }
 
     private func section(_ name: String, _ rows: [String], last: Bool = false) -> String {

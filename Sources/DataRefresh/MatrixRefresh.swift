@@ -80,6 +80,12 @@ public struct MatrixRefresh {
         options.log("cog: \(sdk.count) releases")
         doc.packages += sdk.map { .init(package: CogSDKRows.project, version: $0.version.description, pythons: $0.pythons.map(\.text)) }
         doc.packageSources.append((CogSDKRows.project, CogSDKRows.source))
+        // Which releases exist at all, for every package with rows.
+        var names: [String] = []
+        for row in doc.packages where !names.contains(row.package) { names.append(row.package) }
+        doc.index = options.indexURL.absoluteString
+        doc.releases = try await IndexReleases(index: index, pythons: known, log: options.log).rows(of: names)
+        doc.packageSources.append(("index_releases", IndexReleases.source))
         // A GPU row whose CUDA no driver fact covers could never be chosen (`rules lint` says
         // so): such rows (CUDA 9.2 and 10.0 variants of old torch releases) are left out.
         let floors = Set(facts.toolkit.map { $0.cuda.truncated(to: 2) }), majors = Set(facts.compat.map(\.major))

@@ -21,6 +21,8 @@ struct PackageIndex: PackageSource {
         let url: URL
         let hasMetadata: Bool
         let yanked: Bool
+        /// The file's `requires-python`, when the index gives one.
+        var requiresPython: String? = nil
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -48,7 +50,8 @@ struct PackageIndex: PackageSource {
             if let b = meta as? Bool { hasMetadata = b } else { hasMetadata = meta is [String: Any] }
             let yanked: Bool
             if let b = f["yanked"] as? Bool { yanked = b } else { yanked = f["yanked"] is String }
-            return File(filename: name, url: fileURL, hasMetadata: hasMetadata, yanked: yanked)
+            let requires = (f["requires-python"] as? String).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            return File(filename: name, url: fileURL, hasMetadata: hasMetadata, yanked: yanked, requiresPython: requires)
         }
     }
 

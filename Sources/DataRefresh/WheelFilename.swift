@@ -8,6 +8,8 @@ struct WheelFilename: Equatable {
     /// `py3` or abi3-only tags, which say nothing about one version.
     let cpythons: [DottedVersion]
     let freeThreaded: Bool
+    /// The stable ABI: the wheel also runs on every later CPython.
+    let abi3: Bool
     let platforms: [String]
 
     init?(_ name: String) {
@@ -20,6 +22,7 @@ struct WheelFilename: Equatable {
         let abiTag = parts[parts.count - 2]
         platforms = parts[parts.count - 1].split(separator: ".").map(String.init)
         freeThreaded = abiTag.hasSuffix("t")
+        abi3 = abiTag.split(separator: ".").contains("abi3")
         cpythons = pythonTag.split(separator: ".").compactMap { tag -> DottedVersion? in
             guard tag.hasPrefix("cp"), tag.count >= 4 else { return nil }
             let digits = tag.dropFirst(2)

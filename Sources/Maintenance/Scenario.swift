@@ -8,7 +8,7 @@ import Rules
 ///     status: resolved | conflict | error
 ///     choices: {torch: "2.3.1", cuda: "12.1", apt_packages: "libgl1 libglib2.0-0"}
 ///     absent: [tensorflow]          # variables that must not apply
-///     core: ["cog.yaml:4"]          # sources a conflict's core must name
+///     core: ["cog.yaml:4"]          # sources a conflict's core must name (a file alone: any line of it)
 ///     correction: "set cuda: \"12.1\""  # words one offered correction must contain
 ///     error: "python_version"       # words the input error must contain
 ///     warnings: ["cog.yaml:3: …"]   # words each of some warnings must contain

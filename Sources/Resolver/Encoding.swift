@@ -49,6 +49,7 @@ final class Encoding {
         encodeStructure()
         encodeRequests()
         encodeTables()
+        encodeIndexReleases()
         encodeRules()
         encodeBaseImages()
     }
@@ -99,6 +100,13 @@ final class Encoding {
                   !known.contains(pin) else { continue }
             if !values.contains(where: { $0.pep == pin }) {
                 values.append(.init(label: pin.description, rank: pin.rank, unknown: true, pep: pin))
+            }
+        }
+        // Pre-releases the package index published, where they are allowed: releases the tables
+        // lack, checked like a pin of one (`encodeIndexReleases`).
+        if requests.contains(where: { if case .prereleases(package) = $0.kind { true } else { false } }) {
+            for release in kb.matrix.indexReleases(of: package) where release.version.isPrerelease && !values.contains(where: { $0.pep == release.version }) {
+                values.append(.init(label: release.version.description, rank: release.version.rank, unknown: true, pep: release.version))
             }
         }
         return values.sorted { $0.rank.lexicographicallyPrecedes($1.rank) }
@@ -302,7 +310,7 @@ final class Encoding {
                 ])
                 let needs = row.requires.map { "\($0.package) \($0.versions)" } + ["CUDA >= \(row.cudaMin)"]
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need \(needs.joined(separator: " and ")) (\(row.source))", f)
-            case .systemPackages, .runCommand, .configKey:
+            case .systemPackages, .runCommand, .configKey, .prereleases:
                 continue
             case .unreachableIndexes(let hosts):
                 let blocked = Set(hosts)
@@ -375,6 +383,11 @@ final class Encoding {
     static func installable(_ row: PackageRow, unreachable: Set<String>) -> Bool {
         guard let index = row.extraIndex, let host = URL(string: index)?.host else { return true }
         return !unreachable.contains(host)
+    }
+
+    /// The requirements name an index or links page besides the package index.
+    var namesOtherIndexes: Bool {
+        requests.contains { if case .wheelIndex = $0.kind { true } else { false } }
     }
 
     /// Hosts the requests say do not answer.
@@ -478,6 +491,36 @@ final class Encoding {
                 track(.table, Provenance(file: m.file, line: nil),
                       "\(package) \(value.label) is not in \(m.file), so \(why); refresh the data with `cogpack data refresh`",
                       z3.implies(isValue, z3.no))
+            }
+        }
+    }
+
+    /// A pinned release the tables lack, checked against the package index's releases as the
+    /// data recorded them: one never published is refused (pip would fail at install), one
+    /// published runs only on the Pythons of its wheels. Requirements that name another index
+    /// or a links page may get it from there: then nothing is assumed.
+    private func encodeIndexReleases() {
+        let m = kb.matrix
+        guard !namesOtherIndexes else { return }
+        for package in packages {
+            guard let v = variables[.package(package)] else { continue }
+            for (i, value) in v.values.enumerated() where value.unknown {
+                guard let version = value.pep else { continue }
+                let isValue = z3.eq(v.term, i)
+                switch m.status(of: package, version) {
+                case .unrecorded, .newerThanData:
+                    continue
+                case .released(let release):
+                    guard let pythons = release.pythons else { continue }
+                    let text = pythons.isEmpty ? "\(package) \(version) has no wheel for a Python cogpack builds (3.6 or later) on the package index"
+                        : "\(package) \(version) has wheels for Python \(list(pythons)) on the package index"
+                    track(.table, release.source, text, z3.implies(isValue, among(.python) { pythons.contains($0.dotted!) }))
+                case .neverReleased(let near):
+                    let host = m.index.flatMap { URL(string: $0.url)?.host } ?? "the package index"
+                    let around = near.isEmpty ? "" : " (its releases nearest to it: \(near.map(\.description).joined(separator: ", ")))"
+                    track(.table, m.index?.source ?? Provenance(file: m.file, line: nil),
+                          "\(host) has no Linux x86_64 wheel of \(package) \(version)\(around)", z3.implies(isValue, z3.no))
+                }
             }
         }
     }

@@ -15,6 +15,9 @@ public struct Request: Sendable {
         /// index of a wheel variant (download.pytorch.org/whl/cu118), the packages of those rows
         /// are that variant, as pip would find them there.
         case wheelIndex(String)
+        /// Pre-releases of this package the package index published may be chosen too
+        /// (`sdk_version: "prerelease"`, as `uv pip install --pre`).
+        case prereleases(String)
         case cuda(DottedVersion)
         case cudnn(DottedVersion)
         /// A driver the image must run on (`--driver`); several mean a fleet.

@@ -296,14 +296,26 @@ final class Session {
             return (a.release, row)
         }
         for (v, value) in unknown {
+            // What the package index's recorded releases say of it (nothing when another index may serve it).
+            var status = IndexRelease.Status.unrecorded
+            if case .package(let name) = v.id, let version = value.pep, !enc.namesOtherIndexes { status = kb.matrix.status(of: name, version) }
+            var released = false
+            if case .released = status { released = true }
+            let pythons = released ? "its Pythons are those of its wheels on the package index"
+                : "its Python support is not checked" + (status.isNewerThanData ? " (it is newer than every release the package index had when the data was made)" : "")
+            let absent = released ? "has no row in \(kb.matrix.file), only a release of the package index" : "is not in \(kb.matrix.file)"
             if case .package(let name) = v.id, let version = value.pep, let a = assumed(name, version) {
-                warnings.append("\(name) \(value.label) is not in \(kb.matrix.file), so which CUDA its wheels use is not known: "
+                warnings.append("\(name) \(value.label) \(absent), so which CUDA its wheels use is not known: "
                     + "the package index's default wheel is installed, and the build takes its CUDA to be \(cuda!.text), "
                     + "that of the package index's wheel of \(a.release), the nearest release the data knows. The wheel's own CUDA "
                     + "is the one its `nvidia-*` requirements pin (or, for wheels without them, the one the package index says it "
-                    + "is built for); its Python support is not checked either. Refresh the data with `cogpack data refresh`")
+                    + "is built for); \(pythons). Refresh the data with `cogpack data refresh`")
+            } else if released, case .package(let name) = v.id, !kb.matrix.isCUDAVariant(name),
+                      kb.matrix.rows(of: name).allSatisfy({ $0.requires.isEmpty }) {
+                // Its rows would say no more than its Pythons, which the index's release does.
+                continue
             } else {
-                warnings.append("\(v.name) \(value.label) is not in \(kb.matrix.file): its Python support is not checked; refresh the data with `cogpack data refresh`")
+                warnings.append("\(v.name) \(value.label) \(absent): \(pythons); refresh the data with `cogpack data refresh`")
             }
         }
         let blocked = enc.unreachableHosts

@@ -28,8 +28,20 @@ final class MatrixDocumentTests: XCTestCase {
     /// and render it again.
     func testCommittedFileIsWhatTheEncoderWrites() throws {
         let text = try String(contentsOf: repoRoot.appendingPathComponent("data/cuda-matrix.json"), encoding: .utf8)
-        let lines = text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("    {\"package\"") }
+        let parts = text.components(separatedBy: "\n  \"index_releases\": [\n")
+        XCTAssertEqual(parts.count, 2, "one index_releases section")
+        let rowLines = { (part: String) in part.split(separator: "\n").map(String.init).filter { $0.hasPrefix("    {\"package\"") } }
+        let lines = rowLines(parts[0])
         XCTAssertGreaterThan(lines.count, 100)
+        let releases = rowLines(parts.last!)
+        XCTAssertGreaterThan(releases.count, 300)
+        for line in releases {
+            let json = line.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ","))
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let release = MatrixDocument.Release(package: object["package"] as! String, version: object["version"] as! String,
+                                                 pythons: object["pythons"] as? [String])
+            XCTAssertEqual(MatrixDocument.render(release), json)
+        }
         for line in lines {
             let json = line.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ","))
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -19,6 +19,11 @@ struct CogRuntimeBlock: Block {
         if let v = c.sdkVersion, let spec = PEP440SpecifierSet("==" + v.value) {
             return [Request(.package(name: Self.package, spec: spec, local: nil), source: v.source, text: "sdk_version: \"\(v.value)\"")]
         }
+        if let at = c.sdkPrerelease {
+            let text = "sdk_version: \"\(CogConfig.newestPrerelease)\""
+            return [Request(.package(name: Self.package, spec: PEP440SpecifierSet([]), local: nil), source: at, text: text),
+                    Request(.prereleases(Self.package), source: at, text: text)]
+        }
         if input.project.activeRequirements.contains(where: { $0.name == Self.package }) { return [] }
         return [Request(.package(name: Self.package, spec: PEP440SpecifierSet([]), local: nil),
                         source: Provenance(file: c.file, line: nil),
@@ -33,7 +38,8 @@ struct CogRuntimeBlock: Block {
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         let version = try Self.version(resolved)
-        let pinned = input.project.config.sdkVersion?.source ?? input.project.activeRequirements.first { $0.name == Self.package }?.source
+        let c = input.project.config
+        let pinned = c.sdkVersion?.source ?? c.sdkPrerelease ?? input.project.activeRequirements.first { $0.name == Self.package }?.source
         let why = pinned.map { "\($0)" } ?? "the newest for Python \(resolved.python)"
         // The framework pins ride along as requirements (already met, so nothing moves); a
         // mount of the requirements context would tie this layer to every requirements edit.

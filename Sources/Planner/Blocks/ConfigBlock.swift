@@ -49,6 +49,8 @@ struct ConfigBlock: Block {
         if let cuda = resolved.resolution.cudaToolkit ?? resolved.resolution.cuda { build["cuda"] = cuda.text }
         if let cudnn = resolved.resolution.cudnn { build["cudnn"] = cudnn.text }
         if let sdk = c.sdkVersion { build["sdk_version"] = sdk.value }
+        // The sentinel completed: the release it took.
+        if c.sdkPrerelease != nil, let sdk = resolved.resolution.package(CogRuntimeBlock.package) { build["sdk_version"] = sdk.version.description }
         var config: [String: Any] = ["build": build]
         if let p = c.predict { config["predict"] = p.value }
         if let t = c.train { config["train"] = t.value }

@@ -24,6 +24,9 @@ public struct CogConfig: Sendable {
     public var cuda: Located<String>?
     public var cudnn: Located<String>?
     public var sdkVersion: Located<String>?
+    /// `sdk_version: "prerelease"`: the newest SDK release, pre-releases included; where it is written.
+    public var sdkPrerelease: Provenance?
+    public static let newestPrerelease = "prerelease"
     public var predict: Located<String>?
     public var train: Located<String>?
     public var image: Located<String>?

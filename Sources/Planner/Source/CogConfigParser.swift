@@ -135,10 +135,16 @@ public enum CogConfigParser {
         if let s = m["sdk_version"] {
             // It becomes `cog==VERSION` in constraints.txt and in an install's arguments.
             let text = try s.versionText("build.sdk_version")
-            guard PEP440Version(text) != nil else {
-                throw s.fail("sdk_version \(LineText.quoted(text)) is not a version; write the cog SDK version, e.g. \"0.16.8\"")
+            // Cog's sentinel: the newest release, pre-releases included (`uv pip install --pre cog`).
+            if text == CogConfig.newestPrerelease {
+                config.sdkPrerelease = s.provenance
+                config.warnings.append(InputWarning(s.provenance, "sdk_version \"prerelease\" takes the newest cog SDK release, pre-releases included; pin one for reproducible production builds"))
+            } else {
+                guard PEP440Version(text) != nil else {
+                    throw s.fail("sdk_version \(LineText.quoted(text)) is not a version; write the cog SDK version, e.g. \"0.16.8\", or \"prerelease\"")
+                }
+                config.sdkVersion = .init(value: text, source: s.provenance)
             }
-            config.sdkVersion = .init(value: text, source: s.provenance)
         }
     }
 

@@ -114,9 +114,13 @@ public struct Project: Sendable {
         }
         // An index of one wheel variant (download.pytorch.org/whl/cu118) fixes the variant of
         // what the tables say it serves; the resolver matches the URL against the tables.
+        // A links folder of the model counts too: it may hold releases the package index lacks.
         for o in requirements.options {
-            guard let url = o.indexURL else { continue }
-            out.append(Request(.wheelIndex(url), source: o.source, text: o.text))
+            if let url = o.indexURL {
+                out.append(Request(.wheelIndex(url), source: o.source, text: o.text))
+            } else if case .findLinks(.local(let folder)) = o.kind {
+                out.append(Request(.wheelIndex(folder), source: o.source, text: o.text))
+            }
         }
         // What `run:` lines call: rules bring the Debian packages of those programs.
         for line in c.run {

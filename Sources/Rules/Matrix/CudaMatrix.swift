@@ -47,12 +47,22 @@ public struct CudaMatrix: Sendable {
 
     /// Repository files the data was made from (`rules/frameworks.yaml`) and their SHA-256 then.
     public let inputs: [(path: String, digest: String, source: Provenance)]
+    /// The package index the releases below were read from, and where that is said.
+    public let index: (url: String, source: Provenance)?
+    /// Every release of each tabled package that the package index had, oldest first per package.
+    public let indexReleases: [IndexRelease]
 
     public init(file: String, pythons: [DottedVersion], packages: [PackageRow], cudaImages: [CudaImage],
                 toolkitDrivers: [ToolkitDriver], compatDrivers: [CompatDriver], computeCapabilities: [ComputeCapability],
-                inputs: [(path: String, digest: String, source: Provenance)] = []) {
+                inputs: [(path: String, digest: String, source: Provenance)] = [],
+                index: (url: String, source: Provenance)? = nil, indexReleases: [IndexRelease] = []) {
         self.file = file
         self.inputs = inputs
+        self.index = index
+        self.indexReleases = indexReleases
+        var released: [String: [IndexRelease]] = [:]
+        for r in indexReleases { released[r.package, default: []].append(r) }
+        releasesByPackage = released
         self.pythons = pythons
         self.packages = packages
         var byName: [String: [PackageRow]] = [:]
@@ -65,6 +75,10 @@ public struct CudaMatrix: Sendable {
     }
 
     private let rowsByPackage: [String: [PackageRow]]
+    private let releasesByPackage: [String: [IndexRelease]]
+
+    /// The package index's releases of a package, as recorded; empty when none are.
+    public func indexReleases(of package: String) -> [IndexRelease] { releasesByPackage[package] ?? [] }
 
     /// The packages the tables have rows for, sorted.
     public var packageNames: [String] { rowsByPackage.keys.sorted() }

@@ -14,7 +14,7 @@ public enum CudaMatrixLoader {
     public static func parse(_ doc: YAMLValue, frameworks: [Framework]) throws -> CudaMatrix {
         let top = try doc.mapping("the CUDA matrix", allowed: [
             "format", "generated_by", "sources", "inputs", "pythons", "packages",
-            "cuda_images", "toolkit_drivers", "compat_drivers", "compute_capabilities",
+            "index", "index_releases", "cuda_images", "toolkit_drivers", "compat_drivers", "compute_capabilities",
         ])
         guard let format = top["format"] else { throw doc.fail("missing 'format'; regenerate the file with `cogpack data refresh`") }
         let f = try format.int("format")
@@ -96,9 +96,20 @@ public enum CudaMatrixLoader {
         let inputs = try (top["inputs"]?.entries("inputs") ?? []).map { entry in
             (path: entry.key, digest: try entry.value.string("inputs.\(entry.key)"), source: entry.keyProvenance)
         }
+        // Optional: data without them knows no more than which releases its rows name.
+        let index = try top["index"].map { (url: try $0.string("index"), source: $0.provenance) }
+        let released = try (top["index_releases"].map { try $0.sequence("index_releases") } ?? []).map { row -> IndexRelease in
+            let m = try row.mapping("an index release row", allowed: ["package", "version", "pythons"])
+            let pythons = try need(m, "pythons", row)
+            return IndexRelease(
+                package: PackageName.normalize(try need(m, "package", row).string("package")),
+                version: try pep440(need(m, "version", row), "version"),
+                pythons: pythons.kind == .null ? nil : try pythons.sequence("pythons").map { try dotted($0, "python") },
+                source: row.provenance)
+        }
         return CudaMatrix(file: doc.file, pythons: pythons, packages: packages, cudaImages: images, toolkitDrivers: toolkit,
                           compatDrivers: compat, computeCapabilities: cc,
-                          inputs: inputs)
+                          inputs: inputs, index: index, indexReleases: released)
     }
 
     /// `{"torch": "==2.3.1"}`: package → PEP 440 specifier.
