@@ -12,6 +12,10 @@ struct ModelToRun {
     let image: String
     let document: JSONValue?
     let gpu: Bool
+    /// cog.yaml's `train:` as the image's `run.cog.config` label holds it; nil without one.
+    let trainer: String?
+    /// Whether the image says what its cog.yaml was (an image cogpack or Cog did not build may not).
+    let configKnown: Bool
 
     static let schemaLabel = "run.cog.openapi_schema"
 
@@ -27,8 +31,9 @@ struct ModelToRun {
                 throw InputError(.flag("--image"), "the engine has no image \(Quote.value(image)); build one with `cogpack build -t NAME` or pull it first")
             }
             let labels = (inspect["Config"] as? [String: Any])?["Labels"] as? [String: String] ?? [:]
+            let config = labels["run.cog.config"] ?? labels["org.cogmodel.config"]
             let model = ModelToRun(image: image, document: labels[schemaLabel].flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                                   gpu: gpu(labels["run.cog.config"]))
+                                   gpu: gpu(config), trainer: trainer(config), configKnown: config != nil)
             return (model, { model })
         }
         let dir = try FolderArgument.url(directory ?? ".")
@@ -38,7 +43,7 @@ struct ModelToRun {
         let config = plan.export.labels["run.cog.config"]
         let tag = try Flags.tag([tag(config: config, folder: dir)]).description
         let model = ModelToRun(image: tag, document: plan.export.labels[schemaLabel].flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                               gpu: gpu(config))
+                               gpu: gpu(config), trainer: trainer(config), configKnown: true)
         // The build runs once the inputs are known to be right.
         return (model, {
             let options = BuildOptions(tag: tag, projectDirectory: dir, address: address, progress: .auto, caBundle: ca)
@@ -62,8 +67,16 @@ struct ModelToRun {
     }
 
     static func gpu(_ config: String?) -> Bool {
-        guard let config, let object = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any] else { return false }
-        return (object["build"] as? [String: Any])?["gpu"] as? Bool ?? false
+        (object(config)?["build"] as? [String: Any])?["gpu"] as? Bool ?? false
+    }
+
+    static func trainer(_ config: String?) -> String? {
+        (object(config)?["train"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private static func object(_ config: String?) -> [String: Any]? {
+        guard let config else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any]
     }
 }
 
@@ -88,10 +101,12 @@ final class ModelContainer: @unchecked Sendable {
         self.id = id
     }
 
-    static func start(_ model: ModelToRun, endpoint: BuilderAddress.Endpoint, hostPort: Int? = nil) async throws -> ModelContainer {
+    /// `command` replaces the image's command (the entrypoint, tini, stays).
+    static func start(_ model: ModelToRun, endpoint: BuilderAddress.Endpoint, hostPort: Int? = nil, command: [String]? = nil) async throws -> ModelContainer {
         let engine = EngineAPI(endpoint: endpoint)
         var spec = EngineAPI.ContainerSpec(image: model.image, name: "cogpack-\(UUID().uuidString.prefix(8).lowercased())")
         spec.hostPort = hostPort
+        spec.cmd = command
         if case .tcp = endpoint { spec.hostIP = "0.0.0.0" }
         spec.gpus = model.gpu
         spec.labels = ["dev.cogpack.run": "1"]

@@ -40,7 +40,7 @@ final class CogConfigKeysTests: XCTestCase {
         XCTAssertEqual(c.pythonVersion?.value, "3.11", "the keys around them still apply")
     }
 
-    func testCurrentKeysThatDoNotShapeTheImageOrAreNotAppliedYetSaySo() throws {
+    func testCurrentKeysThatDoNotShapeTheImageOrCannotBeAppliedSaySo() throws {
         let c = try parse(head + """
             image: r8.im/someone/model
             concurrency:
@@ -59,9 +59,14 @@ final class CogConfigKeysTests: XCTestCase {
             """)
         XCTAssertEqual(c.image?.value, "r8.im/someone/model")
         XCTAssertEqual(c.concurrencyMax?.value, 2)
-        XCTAssertEqual(c.warnings.map { $0.source.line }, [6, 7], "image is kept without a warning: \(c.warnings)")
+        XCTAssertEqual(c.warnings.map { $0.source.line }, [6, 11, 16], "image is kept without a warning: \(c.warnings)")
         XCTAssertTrue(c.warnings[0].message.hasPrefix("concurrency.default_target is ignored: "), "\(c.warnings)")
-        XCTAssertTrue(c.warnings[1].message.hasPrefix("weights is accepted, but cogpack does not apply it yet: "), "\(c.warnings)")
+        // Weights from elsewhere are not downloaded: each such source says so.
+        XCTAssertTrue(c.warnings[1].message.hasPrefix("weights base: cogpack does not download 'hf://org/model'"), "\(c.warnings)")
+        XCTAssertTrue(c.warnings[2].message.hasPrefix("weights lora: cogpack does not download 'https://example.com/lora.bin'"), "\(c.warnings)")
+        XCTAssertEqual(c.weights.map(\.name), ["base", "lora"])
+        XCTAssertEqual(c.weights[0].sources[0].include, ["*.safetensors"])
+        XCTAssertEqual(c.weights[1].target, "/src/lora")
     }
 
     func testTheModelKeyOfCog020IsIgnoredWithAWarning() throws {

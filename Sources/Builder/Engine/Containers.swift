@@ -15,6 +15,8 @@ extension EngineAPI {
         /// Where the published port listens on the engine's host.
         public var hostIP = "127.0.0.1"
         public var env: [String] = []
+        /// The command instead of the image's (its entrypoint stays); nil keeps the image's.
+        public var cmd: [String]?
         /// Every GPU of the host (`--gpus all`).
         public var gpus = false
         public var labels: [String: String] = [:]
@@ -50,8 +52,9 @@ extension EngineAPI {
             "PortBindings": [port: [["HostIp": spec.hostIP, "HostPort": spec.hostPort.map(String.init) ?? ""]]],
         ]
         if spec.gpus { host["DeviceRequests"] = [["Driver": "", "Count": -1, "Capabilities": [["gpu"]]]] }
-        let body: [String: Any] = ["Image": spec.image, "Env": spec.env, "ExposedPorts": [port: [String: Any]()],
+        var body: [String: Any] = ["Image": spec.image, "Env": spec.env, "ExposedPorts": [port: [String: Any]()],
                                    "Labels": spec.labels, "HostConfig": host]
+        if let cmd = spec.cmd { body["Cmd"] = cmd }
         var path = "/containers/create"
         if let name = spec.name { path += "?name=\(Self.query(name))" }
         let r = try await request("POST", path, data: try JSONSerialization.data(withJSONObject: body), contentType: "application/json")

@@ -1,5 +1,6 @@
 /// cog.yaml's `build.run` commands, through a shell, in the final image (their effects are part
-/// of it), with the virtual environment on PATH and their secret mounts.
+/// of it), with the virtual environment on PATH, cog.yaml's `environment` (Cog sets it before
+/// its run commands, so that e.g. HF_HOME places what they download) and their secret mounts.
 struct RunCommandsBlock: Block {
     let name = "run"
 
@@ -8,7 +9,7 @@ struct RunCommandsBlock: Block {
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         let ops = input.project.config.run.map { Plan.Operation.exec(Self.exec($0, key: "run")) }
         try composer.addStage("run", phase: .exportApp, block: name, name: "run commands", operations: ops,
-                              env: ConfigBlock.pathEnv)
+                              env: ConfigBlock.pathEnv + input.project.config.environment.map(\.value))
     }
 }
 

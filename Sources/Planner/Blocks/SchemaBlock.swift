@@ -22,8 +22,15 @@ public struct ModelSignatures: Sendable {
             let (file, text) = try project.pythonSource(ref)
             return try SchemaGenerator.signature(source: text, file: file, target: target, mode: mode)
         }
-        return ModelSignatures(predict: try signature(project.config.predict, .predict),
-                               train: try signature(project.config.train, .train))
+        let signatures = ModelSignatures(predict: try signature(project.config.predict, .predict),
+                                         train: try signature(project.config.train, .train))
+        // Cog's build refuses this too: Cog's server runs a sync predict() one at a time and its
+        // setup fails ("COG_MAX_CONCURRENCY > 1 requires an async run() or predict() method").
+        if let m = project.config.concurrencyMax, m.value > 1, let p = signatures.predict, !p.isAsync, let ref = project.config.predict {
+            let file = String(ref.value.prefix { $0 != ":" })
+            throw InputError(m.source, "concurrency.max \(m.value) needs an async predict(): the predictor of \(file) is not async; write async def predict(...), or set max: 1")
+        }
+        return signatures
     }
 
     /// The image's document: `info.version` is the SDK release the image gets.

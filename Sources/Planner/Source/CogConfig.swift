@@ -14,6 +14,33 @@ public struct CogConfig: Sendable {
         public let source: Provenance
     }
 
+    /// One entry of `weights:` (Cog's managed weights): files that land at `target` in the
+    /// running container.
+    public struct Weights: Sendable {
+        public struct Source: Sendable {
+            /// As written: `weights`, `./weights`, `file://./weights`, `hf://org/repo`, `https://…`.
+            public let uri: String
+            public let include: [String]
+            public let exclude: [String]
+            public let source: Provenance
+
+            /// The folder or file of the model folder a local source names (`file://./w`,
+            /// `./w` and `w` are `w`); nil for a remote one (`hf://`, `https://`).
+            public var localPath: String? {
+                var path = uri
+                if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) } else if path.contains("://") { return nil }
+                if path.hasPrefix("/") { return path }
+                let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+                return parts.isEmpty ? "." : parts.joined(separator: "/")
+            }
+        }
+
+        public let name: String
+        public let target: String
+        public let sources: [Source]
+        public let source: Provenance
+    }
+
     public var gpu: Located<Bool>?
     public var pythonVersion: Located<String>?
     public var pythonRequirements: Located<String>?
@@ -32,6 +59,7 @@ public struct CogConfig: Sendable {
     public var image: Located<String>?
     public var concurrencyMax: Located<Int>?
     public var environment: [Located<String>] = []
+    public var weights: [Weights] = []
     public var hasBuild = false
     /// What was accepted but read differently than written.
     public var warnings: [InputWarning] = []

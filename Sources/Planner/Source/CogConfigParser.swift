@@ -69,6 +69,9 @@ public enum CogConfigParser {
                 config.environment.append(.init(value: text, source: item.provenance))
             }
         }
+        if let w = top["weights"] {
+            config.weights = try weights(w, keys: keys, warnings: &config.warnings)
+        }
         if let b = top["build"] {
             config.hasBuild = true
             try parseBuild(b, into: &config, keys: keys, kb: kb)
@@ -169,6 +172,88 @@ public enum CogConfigParser {
             out += names.map(String.init)
         }
         return out
+    }
+
+    /// Cog's names of weights: OCI-safe tag segments.
+    static let weightsName = #"^[a-z0-9]+([._-][a-z0-9]+)*$"#
+
+    /// `weights:`, checked as Cog checks it: a name (unique, OCI-safe), one or more sources (a
+    /// URI, a mapping, or a list of mappings; patterns without `!` or `\`), an absolute target
+    /// other than `/`, disjoint from the other targets. Cog also requires `model:` (the
+    /// repository `cog push` sends the weights to); cogpack does not push, so it does not.
+    static func weights(_ list: YAMLValue, keys: CogConfigKeys, warnings: inout [InputWarning]) throws -> [CogConfig.Weights] {
+        var out: [CogConfig.Weights] = []
+        for item in try items(list, "weights") {
+            let m = try keys.section(item, at: "weights[]", warnings: &warnings)
+            guard let nameNode = m["name"] else { throw item.fail("a weights entry needs a name, e.g. name: base") }
+            let name = try nameNode.line("weights name")
+            guard name.range(of: weightsName, options: .regularExpression) != nil else {
+                throw nameNode.fail("weights name \(LineText.quoted(name)) must be lowercase letters and digits, separated by - . or _ (e.g. my-model-weights)")
+            }
+            if let other = out.first(where: { $0.name == name }) {
+                throw nameNode.fail("weights name \(LineText.quoted(name)) is used twice (first at line \(other.source.line ?? 0)); give each entry its own name")
+            }
+            guard let targetNode = m["target"] else { throw item.fail("weights \(name) needs a target, the absolute path its files land at, e.g. target: /src/weights") }
+            let target = try targetNode.line("weights target")
+            guard target.hasPrefix("/") else {
+                throw targetNode.fail("weights target \(LineText.quoted(target)) must be an absolute path, e.g. /src/weights")
+            }
+            let clean = "/" + target.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            guard clean != "/", !target.split(separator: "/").contains("..") else {
+                throw targetNode.fail("weights target \(LineText.quoted(target)) must be a folder below / (not / itself, without ..), e.g. /src/weights")
+            }
+            for other in out {
+                let o = other.target
+                if o == clean || clean.hasPrefix(o + "/") || o.hasPrefix(clean + "/") {
+                    throw targetNode.fail("weights target \(clean) overlaps with \(o) (weights \(other.name)); weight targets must be disjoint")
+                }
+            }
+            guard let sourceNode = m["source"], sourceNode.kind != .null else {
+                throw item.fail("weights \(name) needs a source, e.g. source: {uri: ./weights}")
+            }
+            var sources: [CogConfig.Weights.Source] = []
+            switch sourceNode.kind {
+            case .sequence:
+                for s in try sourceNode.sequence("weights source") {
+                    // As Cog: a plain URI is a source of its own, never an item of a list.
+                    guard s.kind == .mapping else { throw s.fail("each source in a list of weights sources is a mapping; write - uri: \(s.scalarText ?? "hf://org/repo")") }
+                    sources.append(try weightsSource(s, at: "weights[].source[]", keys: keys, warnings: &warnings))
+                }
+            default:
+                sources.append(try weightsSource(sourceNode, at: "weights[].source", keys: keys, warnings: &warnings))
+            }
+            guard !sources.isEmpty else { throw sourceNode.fail("weights \(name) needs a source, e.g. - uri: ./weights") }
+            for s in sources where s.localPath == nil {
+                warnings.append(InputWarning(s.source, "weights \(name): cogpack does not download \(LineText.quoted(s.uri)); its files are not in the image, and must be put at \(clean) when it runs (or download them into the model folder and write uri: ./folder)"))
+            }
+            out.append(.init(name: name, target: clean, sources: sources, source: item.provenance))
+        }
+        return out
+    }
+
+    /// A source: a URI (Cog until 0.19.2) or `{uri, include, exclude}`.
+    private static func weightsSource(_ v: YAMLValue, at path: String, keys: CogConfigKeys, warnings: inout [InputWarning]) throws -> CogConfig.Weights.Source {
+        guard v.kind == .mapping else {
+            let uri = try v.line("weights source")
+            guard !uri.isEmpty else { throw v.fail("a weights source URI is empty; write e.g. ./weights or hf://org/repo") }
+            return .init(uri: uri, include: [], exclude: [], source: v.provenance)
+        }
+        let m = try keys.section(v, at: path, warnings: &warnings)
+        guard let uriNode = m["uri"], let uri = try? uriNode.line("weights source uri"), !uri.isEmpty else {
+            throw v.fail("a weights source needs a uri, e.g. uri: ./weights")
+        }
+        var patterns: [String: [String]] = [:]
+        for key in ["include", "exclude"] {
+            guard let list = m[key] else { continue }
+            patterns[key] = try items(list, "weights source \(key)").map { node in
+                let p = try node.line("a weights \(key) pattern").trimmingCharacters(in: .whitespaces)
+                if p.isEmpty { throw node.fail("a weights \(key) pattern is empty; remove it") }
+                if p.hasPrefix("!") { throw node.fail("weights \(key) pattern \(LineText.quoted(p)): negation patterns (starting with '!') are not supported; use exclude") }
+                if p.contains("\\") { throw node.fail("weights \(key) pattern \(LineText.quoted(p)) must use forward slashes, not backslashes") }
+                return p
+            }
+        }
+        return .init(uri: uri, include: patterns["include"] ?? [], exclude: patterns["exclude"] ?? [], source: uriNode.provenance)
     }
 
     /// A list of cog.yaml; a key with no items (YAML null) is an empty list, as in Cog.

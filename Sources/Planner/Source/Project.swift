@@ -8,6 +8,8 @@ public struct Project: Sendable {
     let folder: ModelFolder
     public let config: CogConfig
     public let requirements: RequirementsFile
+    /// The files of cog.yaml's `weights:` entries that are in the model folder.
+    public var weights: [WeightsFiles] = []
     /// What was accepted but read differently than written, for the command line to show.
     public var warnings: [InputWarning] { config.warnings + requirements.warnings + unconstrained }
 
@@ -29,7 +31,9 @@ public struct Project: Sendable {
         for p in config.pythonPackages {
             try RequirementsParser.entry(p.value, source: p.source, folder: folder, into: &reqs)
         }
-        return Project(folder: folder, config: config, requirements: reqs)
+        var project = Project(folder: folder, config: config, requirements: reqs)
+        project.weights = try config.weights.map { try WeightsFiles.read($0, in: folder) }.filter { !$0.files.isEmpty }
+        return project
     }
 
     /// The text of the Python file `predict.py:Predictor` names, read as every file of the model

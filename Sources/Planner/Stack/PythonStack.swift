@@ -4,7 +4,7 @@ public struct PythonStack: Sendable {
     public let name = "python"
     let blocks: [any Block] = [
         BaseImageBlock(), AptBlock(), PreInstallBlock(), UvBlock(), PythonRuntimeBlock(), VenvBlock(),
-        FrameworkBlock(), CogRuntimeBlock(), AppDepsBlock(), RunCommandsBlock(), WeightsBlock(), SchemaBlock(), SourceCopyBlock(),
+        FrameworkBlock(), CogRuntimeBlock(), AppDepsBlock(), RunCommandsBlock(), WeightsBlock(), ManagedWeightsBlock(), SchemaBlock(), SourceCopyBlock(),
         ConfigBlock(),
     ]
 

@@ -2,5 +2,5 @@ from cog import BasePredictor, Input
 
 
 class Predictor(BasePredictor):
-    def predict(self, text: str = Input(description="Text to echo")) -> str:
+    async def predict(self, text: str = Input(description="Text to echo")) -> str:
         return text
