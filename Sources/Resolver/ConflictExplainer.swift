@@ -180,7 +180,7 @@ struct Edit {
                                                   source: r.source, text: text(e)))
         case .driver, .computeCapability:
             return Edit(edit: .dropFleetMember, request: nil)
-        case .systemPackages, .runCommand, .configKey, .availableBaseImages, .wheelIndex, .constraint, .unreachableIndexes, .prereleases:
+        case .systemPackages, .runCommand, .runSets, .runWord, .configKey, .availableBaseImages, .wheelIndex, .constraint, .unreachableIndexes, .prereleases:
             return nil
         }
     }

@@ -310,7 +310,7 @@ final class Encoding {
                 ])
                 let needs = row.requires.map { "\($0.package) \($0.versions)" } + ["CUDA >= \(row.cudaMin)"]
                 track(.request(i), r.source, "\(r.text): \(row.gpus) need \(needs.joined(separator: " and ")) (\(row.source))", f)
-            case .systemPackages, .runCommand, .configKey, .prereleases:
+            case .systemPackages, .runCommand, .runSets, .runWord, .configKey, .prereleases:
                 continue
             case .unreachableIndexes(let hosts):
                 let blocked = Set(hosts)
@@ -550,6 +550,14 @@ final class Encoding {
             let called = requests.contains { if case .runCommand(cmd) = $0.kind { return true } else { return false } }
             parts.append(called ? z3.yes : z3.no)
         }
+        if let name = c.runSets {
+            let set = requests.contains { if case .runSets(name) = $0.kind { return true } else { return false } }
+            parts.append(set ? z3.yes : z3.no)
+        }
+        if let word = c.runWord {
+            let has = requests.contains { if case .runWord(word) = $0.kind { return true } else { return false } }
+            parts.append(has ? z3.yes : z3.no)
+        }
         if let key = c.configKey {
             let set = requests.contains { if case .configKey(key) = $0.kind { return true } else { return false } }
             parts.append(set ? z3.yes : z3.no)
@@ -560,24 +568,43 @@ final class Encoding {
         return z3.and(parts)
     }
 
+    /// Where the model wrote what makes a rule's condition on cog.yaml hold (the `run:` line that
+    /// calls nvcc, the key that is set), so that a rule in a conflict names the model's line too.
+    private func triggers(_ c: Condition) -> String {
+        var sources: [Provenance] = []
+        for r in requests {
+            let hit: Bool
+            switch r.kind {
+            case .runCommand(let name): hit = name == c.command
+            case .runSets(let name): hit = name == c.runSets
+            case .runWord(let word): hit = word == c.runWord
+            case .configKey(let key): hit = key == c.configKey
+            default: hit = false
+            }
+            if hit, !sources.contains(r.source) { sources.append(r.source) }
+        }
+        return sources.isEmpty ? "" : " (\(sources.map(\.description).joined(separator: ", ")))"
+    }
+
     private func encodeRules() {
         let m = kb.matrix
         for rule in kb.rules {
+            let message = rule.message + triggers(rule.when)
             let when = condition(rule.when)
             switch rule.consequence {
             case .apt:
                 continue // chosen outside the solver: they depend on requested names only
             case .pin(let package, let spec):
                 guard variables[.package(package)] != nil else { continue }
-                track(.rule(rule.id), rule.source, rule.message,
+                track(.rule(rule.id), rule.source, message,
                       z3.implies(when, among(.package(package)) { !$0.isNone && $0.pep.map(spec.contains) == true }))
             case .python(let spec):
-                track(.rule(rule.id), rule.source, rule.message,
+                track(.rule(rule.id), rule.source, message,
                       z3.implies(when, among(.python) { v in
                           PEP440Version(v.dotted!.text).map(spec.contains) ?? false
                       }))
             case .needsToolkit:
-                track(.rule(rule.id), rule.source, rule.message, z3.implies(when, toolkit))
+                track(.rule(rule.id), rule.source, message, z3.implies(when, toolkit))
             case .driverFloor(let floor):
                 // The compat floor is the runtime's (the wheels' CUDA); the toolkit floor, the
                 // image's toolkit's. The driver must clear every floor that applies.
@@ -595,10 +622,10 @@ final class Encoding {
                     }
                     parts.append(z3.implies(z3.eq(cuda.term, i), among(.driverMin) { $0.dotted.map { $0 >= d } ?? false }))
                 }
-                track(.rule(rule.id), rule.source, rule.message, z3.implies(z3.and([gpu, when]), z3.and(parts)))
+                track(.rule(rule.id), rule.source, message, z3.implies(z3.and([gpu, when]), z3.and(parts)))
             case .toolkitMatchesWheelsMajor:
                 // Compiling needs the toolkit, of the wheels' CUDA major.
-                track(.rule(rule.id), rule.source, rule.message,
+                track(.rule(rule.id), rule.source, message,
                       z3.implies(z3.and([gpu, when]), z3.and([toolkit, present(.cudaToolkit), sameMajor()])))
             case .prefer:
                 continue // a default for an objective, not a constraint

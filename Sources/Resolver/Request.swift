@@ -27,6 +27,10 @@ public struct Request: Sendable {
         case systemPackages([String])
         /// A program a cog.yaml `run:` line calls (`curl` in `curl -L … | tar x`).
         case runCommand(String)
+        /// An environment variable a `run:` line sets (`TORCH_CUDA_ARCH_LIST=8.6 pip …`).
+        case runSets(String)
+        /// A word among the arguments of a `run:` line's commands (`--no-build-isolation`).
+        case runWord(String)
         /// A cog.yaml key the model sets (`concurrency.max`): rules may depend on it.
         case configKey(String)
         /// Only these base images can be used (those present in the engine or pullable). With

@@ -39,4 +39,27 @@ final class ShellProgramsTests: XCTestCase {
         XCTAssertEqual(ShellPrograms.programs(in: "git\\"), ["git"])
         XCTAssertEqual(ShellPrograms.programs(in: "$("), [])
     }
+
+    /// What a line sets in the environment of its commands: assignments before a command and
+    /// after `export`/`env`, not an option that looks like one.
+    func testTheVariablesALineSets() {
+        let cases: [(String, [String])] = [
+            ("TORCH_CUDA_ARCH_LIST=\"8.0;8.6\" pip install .", ["TORCH_CUDA_ARCH_LIST"]),
+            ("export FORCE_CUDA=1 && pip install .", ["FORCE_CUDA"]),
+            ("export A=1 B=2; env C=3 make", ["A", "B", "C"]),
+            ("cd x && MAX_JOBS=4 python setup.py install", ["MAX_JOBS"]),
+            ("pip install --config-settings=A=1 .", []),
+            ("echo FORCE_CUDA=1", []),
+        ]
+        for (line, expected) in cases {
+            XCTAssertEqual(ShellPrograms.assignments(in: line), expected, line)
+        }
+    }
+
+    /// The argument words of a line's commands: not the programs, not the assignments.
+    func testTheArgumentsOfALine() {
+        XCTAssertEqual(ShellPrograms.arguments(in: "A=1 pip install --no-build-isolation . && nvcc -O3 k.cu"),
+                       ["install", "--no-build-isolation", ".", "-O3", "k.cu"])
+        XCTAssertEqual(ShellPrograms.arguments(in: "echo 'pip --no-build-isolation'"), ["pip --no-build-isolation"])
+    }
 }

@@ -131,6 +131,12 @@ public struct Project: Sendable {
             for program in ShellPrograms.programs(in: line.command) {
                 out.append(Request(.runCommand(program), source: line.source, text: "run: \(line.command)"))
             }
+            for name in ShellPrograms.assignments(in: line.command) {
+                out.append(Request(.runSets(name), source: line.source, text: "run: \(line.command)"))
+            }
+            for word in ShellPrograms.arguments(in: line.command) {
+                out.append(Request(.runWord(word), source: line.source, text: "run: \(line.command)"))
+            }
         }
         // Keys rules may depend on; the request carries the line that sets it.
         // Concurrency above one changes how the model is served; one is the default.

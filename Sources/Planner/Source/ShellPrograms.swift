@@ -1,3 +1,5 @@
+import Rules
+
 /// The programs a `run:` line calls, read the way `sh` splits a line into commands: the first
 /// word of each simple command (after `&&`, `||`, `;`, `|`, `&`, `(`, `{`, `$(`, backquotes,
 /// `if`/`then`/`do`…), past variable assignments (`A=b curl …`) and the wrappers that run the
@@ -93,8 +95,43 @@ enum ShellPrograms {
     /// `NAME=value`, as the shell reads an assignment before a command.
     static func isAssignment(_ w: String) -> Bool {
         guard let eq = w.firstIndex(of: "="), eq != w.startIndex else { return false }
-        let name = w[..<eq]
-        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        return ShellWords.isVariableName(w[..<eq])
+    }
+
+    /// The environment variables a line sets: assignments before a command (`A=b pip …`, or
+    /// alone), and those `export` (or `env`) sets.
+    static func assignments(in line: String) -> [String] {
+        var found: [String] = []
+        var atStart = true
+        var exporting = false
+        for token in tokens(line) {
+            switch token {
+            case .separator:
+                atStart = true
+                exporting = false
+            case .word(let w):
+                if (atStart || exporting), isAssignment(w) {
+                    let name = String(w[..<w.firstIndex(of: "=")!])
+                    if !found.contains(name) { found.append(name) }
+                    continue
+                }
+                if atStart, w == "export" || w == "env" {
+                    exporting = true
+                    continue
+                }
+                atStart = false
+            }
+        }
+        return found
+    }
+
+    /// Every argument word of the line's commands (program names and assignments aside).
+    static func arguments(in line: String) -> [String] {
+        let programs = Set(programs(in: line))
+        var found: [String] = []
+        for case .word(let w) in tokens(line) where !programs.contains(w) && !isAssignment(w) && !found.contains(w) {
+            found.append(w)
+        }
+        return found
     }
 }

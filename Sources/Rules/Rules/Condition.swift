@@ -11,12 +11,17 @@ public struct Condition: Sendable {
     public var baseSetsRequireCuda: Bool?
     /// A cog.yaml `run:` line calls this program (its name, without a folder).
     public var command: String?
+    /// A cog.yaml `run:` line sets this environment variable (`TORCH_CUDA_ARCH_LIST=… pip …`,
+    /// `export FORCE_CUDA=1`).
+    public var runSets: String?
+    /// A cog.yaml `run:` line has this word among a command's arguments (`--no-build-isolation`).
+    public var runWord: String?
     /// cog.yaml sets this key (`concurrency.max`).
     public var configKey: String?
 
     public init() {}
 
-    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda", "command", "config_key"]
+    static let keys = ["package", "version", "gpu", "cuda_pinned", "without", "base_sets_require_cuda", "command", "run_sets", "run_word", "config_key"]
 
     static func parse(_ value: YAMLValue) throws -> Condition {
         let m = try value.mapping("when", allowed: keys)
@@ -38,6 +43,20 @@ public struct Condition: Sendable {
                 throw cmd.fail("when.command '\(name)' must be a program name such as curl (no folder, no spaces)")
             }
             c.command = name
+        }
+        if let v = m["run_sets"] {
+            let name = try v.string("when.run_sets")
+            guard ShellWords.isVariableName(name) else {
+                throw v.fail("when.run_sets '\(name)' must be an environment variable name such as TORCH_CUDA_ARCH_LIST")
+            }
+            c.runSets = name
+        }
+        if let w = m["run_word"] {
+            let word = try w.string("when.run_word")
+            guard !word.isEmpty, LineText.firstControl(in: word) == nil, !word.contains(" ") else {
+                throw w.fail("when.run_word '\(word)' must be one word of a command line such as --no-build-isolation (no spaces)")
+            }
+            c.runWord = word
         }
         if let k = m["config_key"] {
             let key = try k.string("when.config_key")
