@@ -228,7 +228,10 @@ public final class ImageBuilder: Sendable {
         guard case .ref(let resultRef) = result.result.result else { throw BuildError.buildkit("the solve returned no result") }
 
         let base = compiled.final.image.flatMap { configs[$0] } ?? [:]
-        let config = ImageConfig.merge(base: base, export: plan.export, platform: plan.platform, history: compiled.final.history)
+        // The plan itself goes into the image, for `cogpack explain`.
+        var export = plan.export
+        export.labels[Plan.labelKey] = try plan.labelText()
+        let config = ImageConfig.merge(base: base, export: export, platform: plan.platform, history: compiled.final.history)
         var returned = Moby_Buildkit_V1_Frontend_Result()
         var r = Moby_Buildkit_V1_Frontend_Ref()
         r.id = resultRef.id
