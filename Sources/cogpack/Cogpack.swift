@@ -31,6 +31,7 @@ struct Cogpack: AsyncParsableCommand {
             if code == .validationFailure {
                 let arguments = Array(CommandLine.arguments.dropFirst())
                 let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+                CommandSuggestion.reportIfMistyped(arguments, commands: names)
                 let command = (["cogpack"] + arguments.prefix { !$0.hasPrefix("-") }.filter(names.contains).prefix(1)).joined(separator: " ")
                 Failure.usage(message(for: error), command: command, json: arguments.contains("--json"))
             }
