@@ -1,3 +1,4 @@
+@testable import cogpack
 import Foundation
 import XCTest
 
@@ -38,5 +39,20 @@ final class CommandLineUsageTests: XCTestCase {
         XCTAssertTrue(try offered("build", "--plan").contains("'!*.@(json)'"))
         XCTAssertTrue(try offered("resolve", "--facts").contains("'!*.@(json)'"))
         XCTAssertTrue(script.contains("non_repeating_flags=(--no-cache "), "build's --no-cache")
+    }
+
+    func testTheNearestCommandIsWithinTwoEditsAndHalfItsLength() {
+        let commands = ["resolve", "plan", "build", "explain", "predict", "serve", "base", "schema", "rules", "facts"]
+        XCTAssertEqual(CommandSuggestion.distance(Array("biuld"), Array("build")), 1, "a swap is one edit")
+        XCTAssertEqual(CommandSuggestion.nearest("biuld", among: commands), "build")
+        XCTAssertEqual(CommandSuggestion.nearest("BUILD", among: commands), "build")
+        XCTAssertEqual(CommandSuggestion.nearest("serv", among: commands), "serve")
+        XCTAssertEqual(CommandSuggestion.nearest("predcit", among: commands), "predict")
+        XCTAssertNil(CommandSuggestion.nearest("xy", among: commands), "too far from every command")
+        XCTAssertEqual(CommandSuggestion.nearest("pan", among: commands), "plan")
+        XCTAssertNil(CommandSuggestion.nearest("zzzz", among: commands))
+        // Flags and real commands are left to the argument parser.
+        XCTAssertNil(CommandSuggestion.message(arguments: ["--help"], commands: commands))
+        XCTAssertNil(CommandSuggestion.message(arguments: ["build", "--bad"], commands: commands))
     }
 }
