@@ -8,7 +8,8 @@ struct BaseCommand: AsyncParsableCommand {
         commandName: "base",
         abstract: "Make a base image from Debian packages (debootstrap) and import it into the Docker engine.")
 
-    @Option(help: "A Debian release (repeat for several): bookworm gives Python 3.11, trixie 3.13, bullseye 3.9.")
+    @Option(help: "A Debian release (repeat for several): bookworm gives Python 3.11, trixie 3.13, bullseye 3.9.",
+            completion: .list(BaseImageMaker.suites))
     var suite: [String] = []
     @Flag(help: "Every release cogpack makes bases for, so that offline builds can use each of their Pythons.")
     var all = false

@@ -10,17 +10,23 @@ struct BuildCommand: AsyncParsableCommand {
         commandName: "build",
         abstract: "Build the model into an image in the Docker engine (or a buildkitd), through BuildKit.")
 
-    @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
-    @Option(name: .shortAndLong, help: "The image name (one).") var tag: [String] = []
-    @Option(help: "Build a plan written earlier by `cogpack plan --json`.") var plan: String?
-    @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address: unix://PATH or tcp://HOST:PORT.")
+    @Argument(help: "The model folder (with cog.yaml).", completion: .directory) var directory: String = "."
+    @Option(name: .shortAndLong, help: "The image name (one; default: cog.yaml's image:, else cog-<folder>, as Cog names it).") var tag: [String] = []
+    @Option(help: "Build a plan written earlier by `cogpack plan --json`.", completion: .file(extensions: ["json"])) var plan: String?
+    @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address: unix://PATH or tcp://HOST:PORT.",
+            completion: .list(["docker", "docker://", "unix://", "tcp://"]))
     var builder: String?
-    @Option(help: "auto, tty, plain or json.") var progress: String = "auto"
-    @Option(name: .customLong("ca-cert"), help: "CA bundle for downloads behind a TLS-intercepting proxy (default: SSL_CERT_FILE, REQUESTS_CA_BUNDLE or PIP_CERT).")
+    @Option(help: "auto, tty, plain, json, or quiet (only the image ID, at the end).", completion: .list(ProgressMode.allCases.map(\.rawValue)))
+    var progress: String = "auto"
+    @Flag(name: .customLong("no-cache"), help: "Run every step again: no step is taken from BuildKit's cache (nothing is removed from it).")
+    var noCache = false
+    @Option(name: .customLong("ca-cert"), help: "CA bundle for downloads behind a TLS-intercepting proxy (default: SSL_CERT_FILE, REQUESTS_CA_BUNDLE or PIP_CERT).",
+            completion: .file())
     var caCert: String?
     @Option(help: "A secret for `run` mounts: id=ID,src=FILE (repeatable).") var secret: [String] = []
-    @Option(help: "A folder of wheels for offline installs.") var wheelhouse: String?
-    @Option(help: "How the session reaches the engine's BuildKit: upgrade (POST /session) or tunnel (Control.Session).")
+    @Option(help: "A folder of wheels for offline installs.", completion: .directory) var wheelhouse: String?
+    @Option(help: "How the session reaches the engine's BuildKit: upgrade (POST /session) or tunnel (Control.Session).",
+            completion: .list(BuildOptions.SessionRoute.allCases.map(\.rawValue)))
     var session: String = "upgrade"
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
@@ -35,32 +41,41 @@ struct BuildCommand: AsyncParsableCommand {
         let thePlan: Plan
         do {
             // Every flag is checked before anything is planned or the builder is contacted.
-            let name = try Flags.tag(tag)
+            let given = try tag.isEmpty ? nil : Flags.tag(tag)
             let dir = try FolderArgument.url(directory)
             let address = try Flags.builder(builder)
             guard let mode = ProgressMode(rawValue: progress) else {
-                throw InputError(.flag("--progress"), "\(Quote.value(progress)) is not one of auto, tty, plain, json")
+                throw InputError(.flag("--progress"), "\(Quote.value(progress)) is not one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let route = BuildOptions.SessionRoute(rawValue: session) else {
                 throw InputError(.flag("--session"), "\(Quote.value(session)) is not one of upgrade, tunnel")
             }
             let drivers = try Flags.drivers(driver)
-            var o = BuildOptions(tag: name.description, projectDirectory: dir, address: address, progress: mode,
+            var o = BuildOptions(tag: given?.description ?? "", projectDirectory: dir, address: address, progress: mode,
                                  caBundle: try Flags.caBundle(caCert), secrets: try SecretFlag.parse(secret),
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
-            options = o
+            o.noCache = noCache
             if let plan {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
                 thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu)
             }
+            // No -t: the name Cog would give, from the plan's cog.yaml (`image:`) or the folder.
+            if given == nil {
+                o.tag = try DefaultImageName.reference(config: thePlan.export.labels["run.cog.config"], folder: dir).description
+            }
+            options = o
         } catch let e as InputError {
             Failure.report(e, json: false)
         }
 
         let result = try await ModelImage.build(thePlan, options: options)
+        if options.progress == .quiet {
+            print(result.imageID)
+            return
+        }
         let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
         print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
     }

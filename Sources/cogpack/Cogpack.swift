@@ -7,7 +7,7 @@ struct Cogpack: AsyncParsableCommand {
         commandName: "cogpack",
         abstract: "Package a Cog model into a container image, with every version choice explained.",
         version: Version.release,
-        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, PredictCommand.self, TrainCommand.self, ServeCommand.self, BaseCommand.self,
+        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, ExplainCommand.self, PredictCommand.self, TrainCommand.self, ServeCommand.self, BaseCommand.self,
                       DataCommand.self, SchemaCommand.self, RulesCommand.self, FactsCommand.self]
     )
 
@@ -31,6 +31,7 @@ struct Cogpack: AsyncParsableCommand {
             if code == .validationFailure {
                 let arguments = Array(CommandLine.arguments.dropFirst())
                 let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+                CommandSuggestion.reportIfMistyped(arguments, commands: names)
                 let command = (["cogpack"] + arguments.prefix { !$0.hasPrefix("-") }.filter(names.contains).prefix(1)).joined(separator: " ")
                 Failure.usage(message(for: error), command: command, json: arguments.contains("--json"))
             }

@@ -14,13 +14,13 @@ struct DataCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Regenerate data/cuda-matrix.json from Cog's tables, gpu-facts.md and the package index.")
 
-        @Option(help: "Folder with Cog's torch_compatibility.json, tf_compatibility.json and cuda_compatibility.json.")
+        @Option(help: "Folder with Cog's torch_compatibility.json, tf_compatibility.json and cuda_compatibility.json.", completion: .directory)
         var reference: String
 
-        @Option(help: "The gpu-facts.md file with the driver and compute-capability tables.")
+        @Option(help: "The gpu-facts.md file with the driver and compute-capability tables.", completion: .file(extensions: ["md"]))
         var gpuFacts: String
 
-        @Option(help: "Where to write the matrix.")
+        @Option(help: "Where to write the matrix.", completion: .file(extensions: ["json"]))
         var output: String = "data/cuda-matrix.json"
 
         @Option(help: "The package index (PEP 691 JSON simple API).")

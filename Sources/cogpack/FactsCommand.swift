@@ -10,7 +10,8 @@ struct FactsCommand: AsyncParsableCommand {
         commandName: "facts",
         abstract: "Print the facts of this machine a resolution uses: base images, registry, wheel indexes.")
 
-    @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address.") var builder: String?
+    @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address.",
+            completion: .list(["docker", "docker://", "unix://", "tcp://"])) var builder: String?
     @Flag(help: "Print JSON, the input of --facts.") var json = false
 
     func run() async throws {

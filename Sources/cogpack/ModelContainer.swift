@@ -53,17 +53,9 @@ struct ModelToRun {
         })
     }
 
-    /// cog.yaml's `image:`, else `cog-<folder>` in the characters an image name allows.
+    /// cog.yaml's `image:`, else `cog-<folder>`, as `cogpack build` names it.
     static func tag(config: String?, folder: URL) -> String {
-        if let config, let object = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
-           let image = object["image"] as? String, !image.isEmpty {
-            return image
-        }
-        let name = folder.lastPathComponent.lowercased().map { c -> Character in
-            c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "-"
-        }
-        let trimmed = String(name).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
-        return "cog-" + (trimmed.isEmpty ? "model" : trimmed)
+        DefaultImageName.text(config: config, folder: folder)
     }
 
     static func gpu(_ config: String?) -> Bool {

@@ -10,11 +10,11 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show the stages and steps `cogpack build` will run, phase by phase, and why each exists.")
 
-    @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
+    @Argument(help: "The model folder (with cog.yaml).", completion: .directory) var directory: String = "."
     @Flag(help: "Print the normalized plan as JSON: the exact input of `cogpack build --plan`.") var json = false
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
-    @Option(help: "Plan with the facts of this file (from `cogpack facts --json`) instead of the engine's.") var facts: String?
+    @Option(help: "Plan with the facts of this file (from `cogpack facts --json`) instead of the engine's.", completion: .file(extensions: ["json"])) var facts: String?
     @Flag(name: .customLong("no-engine"), help: "Assume nothing of this machine: any catalog image, every wheel index.") var noEngine = false
     @Flag(help: "Require the engine's facts (the default when an engine answers): fail when none answers.") var engine = false
 

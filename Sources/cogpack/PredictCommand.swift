@@ -9,13 +9,13 @@ struct PredictCommand: AsyncParsableCommand {
         commandName: "predict",
         abstract: "Run one prediction: build the model (or use --image), start it, post the inputs, show the output.")
 
-    @Argument(help: "The model folder (with cog.yaml); built first, tagged with cog.yaml's image: or cog-<folder>.") var directory: String?
+    @Argument(help: "The model folder (with cog.yaml); built first, tagged with cog.yaml's image: or cog-<folder>.", completion: .directory) var directory: String?
     @Option(help: "Run this image from the engine instead of building a folder.") var image: String?
     @Option(name: .customShort("i"), help: "An input: NAME=VALUE, typed by the model's schema; NAME=@FILE sends a file (repeat for each input, and for each element of a list).")
     var input: [String] = []
-    @Option(name: .shortAndLong, help: "Where to write a file output (default: output.<ext>).") var output: String?
+    @Option(name: .shortAndLong, help: "Where to write a file output (default: output.<ext>).", completion: .file()) var output: String?
     @Flag(help: "Print the whole prediction response as JSON.") var json = false
-    @Option(name: .customLong("ca-cert"), help: "CA bundle for the build's downloads (as `cogpack build --ca-cert`).") var caCert: String?
+    @Option(name: .customLong("ca-cert"), help: "CA bundle for the build's downloads (as `cogpack build --ca-cert`).", completion: .file()) var caCert: String?
 
     func run() async throws {
         try await ModelRequest(kind: .prediction, arguments: input, output: output, json: json)
@@ -28,10 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the model's HTTP server in the foreground (Cog's API on a local port) until Ctrl-C.")
 
-    @Argument(help: "The model folder (with cog.yaml); built first.") var directory: String?
+    @Argument(help: "The model folder (with cog.yaml); built first.", completion: .directory) var directory: String?
     @Option(help: "Run this image from the engine instead of building a folder.") var image: String?
     @Option(name: .shortAndLong, help: "The local port the server answers on.") var port: Int = 8393
-    @Option(name: .customLong("ca-cert"), help: "CA bundle for the build's downloads (as `cogpack build --ca-cert`).") var caCert: String?
+    @Option(name: .customLong("ca-cert"), help: "CA bundle for the build's downloads (as `cogpack build --ca-cert`).", completion: .file()) var caCert: String?
 
     func run() async throws {
         let endpoint: BuilderAddress.Endpoint

@@ -9,12 +9,12 @@ struct ResolveCommand: AsyncParsableCommand {
         commandName: "resolve",
         abstract: "Print the versions and base image a build will use, each with its reasons.")
 
-    @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
+    @Argument(help: "The model folder (with cog.yaml).", completion: .directory) var directory: String = "."
     @Flag(help: "Print JSON for tools.") var json = false
     @Option(name: .customLong("why-not"), help: "Explain why VAR did not take VALUE (VAR=VALUE).") var whyNot: String?
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on, e.g. sm_90 (repeat for a fleet).") var gpu: [String] = []
-    @Option(help: "Resolve with the facts of this file (from `cogpack facts --json`) instead of the engine's.") var facts: String?
+    @Option(help: "Resolve with the facts of this file (from `cogpack facts --json`) instead of the engine's.", completion: .file(extensions: ["json"])) var facts: String?
     @Flag(name: .customLong("no-engine"), help: "Assume nothing of this machine: any catalog image, every wheel index.") var noEngine = false
     @Flag(help: "Require the engine's facts (the default when an engine answers): fail when none answers.") var engine = false
 

@@ -25,7 +25,7 @@ struct RulesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check rules/ and data/: schema errors, duplicate ids, unknown packages and variables, rows never chosen, rules that never fire.")
 
-        @Option(help: "The folder with rules/ and data/ (default: the one cogpack loads).") var data: String?
+        @Option(help: "The folder with rules/ and data/ (default: the one cogpack loads).", completion: .directory) var data: String?
 
         func run() throws {
             do {
@@ -48,9 +48,9 @@ struct RulesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resolve every scenario (a model folder with expect.yaml) and print what failed and why.")
 
-        @Argument(help: "Folders of scenarios (default: Tests/ScenarioTests/Fixtures and rules/tests under the data folder).")
+        @Argument(help: "Folders of scenarios (default: Tests/ScenarioTests/Fixtures and rules/tests under the data folder).", completion: .directory)
         var folders: [String] = []
-        @Option(help: "The folder with rules/ and data/ (default: the one cogpack loads).") var data: String?
+        @Option(help: "The folder with rules/ and data/ (default: the one cogpack loads).", completion: .directory) var data: String?
 
         func run() throws {
             do {
@@ -88,9 +88,9 @@ struct RulesCommand: ParsableCommand {
             abstract: "Resolve a corpus of models with the rules at a base revision and with the current ones, and print what moved.")
 
         @Option(help: "The git revision whose rules/ and data/ are the base (default: HEAD, the last commit).") var base: String?
-        @Option(name: .customLong("base-data"), help: "A folder whose rules/ and data/ are the base, instead of a revision.") var baseData: String?
-        @Option(help: "A folder of model folders (each with a cog.yaml); repeat for several.") var corpus: [String] = []
-        @Option(help: "The folder with the current rules/ and data/ (default: the one cogpack loads).") var data: String?
+        @Option(name: .customLong("base-data"), help: "A folder whose rules/ and data/ are the base, instead of a revision.", completion: .directory) var baseData: String?
+        @Option(help: "A folder of model folders (each with a cog.yaml); repeat for several.", completion: .directory) var corpus: [String] = []
+        @Option(help: "The folder with the current rules/ and data/ (default: the one cogpack loads).", completion: .directory) var data: String?
         @Flag(help: "Print JSON for tools.") var json = false
 
         func run() throws {

@@ -10,7 +10,7 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the OpenAPI document of the model's predictor (or trainer), read from its source without running it.")
 
-    @Argument(help: "The model folder (with cog.yaml).") var directory: String = "."
+    @Argument(help: "The model folder (with cog.yaml).", completion: .directory) var directory: String = "."
     @Flag(help: "The trainer's document (cog.yaml's train:) instead of the predictor's.") var train = false
 
     func run() throws {

@@ -35,10 +35,11 @@ final class LLBTests: XCTestCase {
         return try Plan.decode(data, display: name)
     }
 
-    private func compile(_ plan: Plan, ca: Bool = false, wheelhouse: Bool = false) throws -> PlanCompiler.Compiled {
+    private func compile(_ plan: Plan, ca: Bool = false, wheelhouse: Bool = false, noCache: Bool = false) throws -> PlanCompiler.Compiled {
         var inputs = PlanCompiler.Inputs()
         inputs.hasCABundle = ca
         inputs.hasWheelhouse = wheelhouse
+        inputs.ignoreCache = noCache
         for image in PlanCompiler.images(in: plan) { inputs.imageEnv[image] = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"] }
         var c = PlanCompiler(plan: plan, inputs: inputs)
         return try c.compile()
@@ -63,6 +64,31 @@ final class LLBTests: XCTestCase {
             XCTAssertEqual(terminal.inputs.count, 1)
             XCTAssertNil(terminal.op, "\(name): the last op only points at the result")
         }
+    }
+
+    /// `--no-cache` marks every exec and file op `ignore_cache` (with its cap) and no source op;
+    /// the ops' bytes, hence their digests, stay those of a normal build.
+    func testNoCacheMarksEveryStepAndOnlySteps() throws {
+        let p = try plan("system-run")
+        let normal = try compile(p), fresh = try compile(p, noCache: true)
+        XCTAssertEqual(normal.definition.def, fresh.definition.def)
+        var steps = 0
+        for bytes in fresh.definition.def.dropLast() {
+            let op = try Pb_Op(serializedBytes: Array(bytes))
+            let digest = Digest.sha256(Array(bytes))
+            let md = try XCTUnwrap(fresh.definition.metadata[digest])
+            XCTAssertFalse(normal.definition.metadata[digest]?.ignoreCache ?? true)
+            switch op.op {
+            case .exec, .file:
+                steps += 1
+                XCTAssertTrue(md.ignoreCache, "\(md.description_p)")
+                XCTAssertEqual(md.caps["meta.ignorecache"], true)
+            default:
+                XCTAssertFalse(md.ignoreCache, "a source is loaded as usual")
+                XCTAssertNil(md.caps["meta.ignorecache"])
+            }
+        }
+        XCTAssertGreaterThan(steps, 3)
     }
 
     /// A weights file named like a glob is sent and copied as that one file: its include

@@ -91,6 +91,8 @@ final class PredictorStyleTests: XCTestCase {
     func testMissingTargetsAndAnnotations() {
         let cases: [(String, String, Int?, String)] = [
             ("class Other:\n    pass\n", "Predictor", nil, "predictor not found"),
+            // Cog loads the name cog.yaml gives: a function under another name is not it.
+            ("def predict(x: str) -> str:\n    return x\n", "Predictor", nil, "no class or function named Predictor in this file; Cog loads Predictor, so rename the function predict (line 1)"),
             ("class Predictor:\n    def setup(self): ...\n", "Predictor", 1, "must define run() or predict()"),
             ("class Predictor:\n    def predict(self, x: str):\n        pass\n", "Predictor", 2, "missing return type annotation on predict"),
             ("def run(x: str):\n    pass\n", "run", 1, "missing return type annotation on run"),

@@ -19,6 +19,8 @@ public struct BuildOptions: Sendable {
     /// How the session reaches BuildKit on the engine: its `/session` upgrade, or tunnelled
     /// through `Control.Session` (the only way with buildkitd).
     public var sessionRoute: SessionRoute = .upgrade
+    /// Run every step again instead of taking it from BuildKit's cache (`--no-cache`).
+    public var noCache = false
 
     public enum SessionRoute: String, CaseIterable, Sendable { case upgrade, tunnel }
 
@@ -214,6 +216,7 @@ public final class ImageBuilder: Sendable {
         inputs.hasCABundle = options.caBundle != nil
         inputs.secrets = Set(options.secrets.keys)
         inputs.hasWheelhouse = options.wheelhouse != nil
+        inputs.ignoreCache = options.noCache
         var compiler = PlanCompiler(plan: plan, inputs: inputs)
         let compiled = try compiler.compile()
         if cancelled { throw BuildError.cancelled }
@@ -228,7 +231,10 @@ public final class ImageBuilder: Sendable {
         guard case .ref(let resultRef) = result.result.result else { throw BuildError.buildkit("the solve returned no result") }
 
         let base = compiled.final.image.flatMap { configs[$0] } ?? [:]
-        let config = ImageConfig.merge(base: base, export: plan.export, platform: plan.platform, history: compiled.final.history)
+        // The plan itself goes into the image, for `cogpack explain`.
+        var export = plan.export
+        export.labels[Plan.labelKey] = try plan.labelText()
+        let config = ImageConfig.merge(base: base, export: export, platform: plan.platform, history: compiled.final.history)
         var returned = Moby_Buildkit_V1_Frontend_Result()
         var r = Moby_Buildkit_V1_Frontend_Ref()
         r.id = resultRef.id

@@ -1,9 +1,9 @@
 import Foundation
 
-/// How progress is shown: a live view on a terminal, plain lines for logs and CI, or one JSON
-/// object per event for tools.
+/// How progress is shown: a live view on a terminal, plain lines for logs and CI, one JSON
+/// object per event for tools, or nothing (`quiet`: the command prints the image ID at the end).
 public enum ProgressMode: String, CaseIterable, Sendable {
-    case auto, tty, plain, json
+    case auto, tty, plain, json, quiet
 
     var resolved: ProgressMode {
         guard self == .auto else { return self }

@@ -14,6 +14,10 @@ final class LLBGraph {
     private(set) var order: [String] = []
     private var bytes: [String: Data] = [:]
     private(set) var metadata: [String: Pb_OpMetadata] = [:]
+    /// `--no-cache`: every step (exec and file op) is marked `ignore_cache`, so BuildKit runs it
+    /// again instead of taking it from its cache, as the Dockerfile frontend marks every op for
+    /// its `no-cache` attribute. Sources (images, contexts) are loaded as usual.
+    var ignoreCache = false
 
     init(os: String, arch: String) {
         var p = Pb_Platform()
@@ -42,6 +46,14 @@ final class LLBGraph {
         var md = metadata[digest] ?? Pb_OpMetadata()
         if let name, md.description_p["llb.customname"] == nil { md.description_p["llb.customname"] = name }
         for cap in caps { md.caps[cap] = true }
+        switch op.op {
+        case .exec, .file:
+            if ignoreCache {
+                md.ignoreCache = true
+                md.caps["meta.ignorecache"] = true
+            }
+        default: break
+        }
         metadata[digest] = md
         return digest
     }

@@ -16,6 +16,8 @@ struct PlanCompiler {
         /// A folder of wheels is served as the `cogpack-wheelhouse` context; without one,
         /// `wheelhouse` mounts are dropped.
         var hasWheelhouse = false
+        /// Run every step again (`--no-cache`).
+        var ignoreCache = false
     }
 
     static let caContext = "cogpack-ca"
@@ -49,6 +51,7 @@ struct PlanCompiler {
         self.plan = plan
         self.inputs = inputs
         graph = LLBGraph(os: plan.platform.os, arch: plan.platform.arch)
+        graph.ignoreCache = inputs.ignoreCache
     }
 
     /// The images the plan starts stages from (qualified), whose configs the build must resolve.

@@ -1,4 +1,5 @@
 import Foundation
+import Resolver
 
 /// The final image's config: tini as init, Cog's server as the command, /src, port 5000, the
 /// predictor and trainer references, cog.yaml's environment, and labels that say what was built
@@ -8,7 +9,6 @@ struct ConfigBlock: Block {
     let name = "config"
     /// `${PATH}` is the base image's own PATH, expanded by the builder.
     static let pathEnv = ["PATH=\(Layout.venv)/bin:${PATH}", "VIRTUAL_ENV=\(Layout.venv)"]
-    static let resolutionLabel = "dev.cogpack.resolution"
 
     func detect(_ input: BlockInput) -> Bool { true }
 
@@ -33,7 +33,8 @@ struct ConfigBlock: Block {
                 "run.cog.config": try Self.completedConfig(input, resolved),
                 "run.cog.version": sdk,
                 "run.cog.has_init": "true",
-                Self.resolutionLabel: try Self.compactJSON(Self.resolutionSummary(resolved)),
+                ResolutionLabel.key: try ResolutionLabel(resolution: resolved.resolution.explanation,
+                                                         readWarnings: input.project.warnings.map(\.description)).text(),
             ].merging(earlier) { own, _ in own })
     }
 
@@ -58,17 +59,6 @@ struct ConfigBlock: Block {
         if let m = c.concurrencyMax { config["concurrency"] = ["max": m.value] }
         if !c.environment.isEmpty { config["environment"] = c.environment.map(\.value) }
         return try compactJSON(config)
-    }
-
-    /// Each chosen value with the sources of its reasons: small enough for a label.
-    static func resolutionSummary(_ resolved: Resolved) -> [String: Any] {
-        var out: [String: Any] = [:]
-        for choice in resolved.resolution.choices {
-            out[choice.variable.name] = ["value": choice.value.description, "because": choice.reasons.map(\.source)]
-        }
-        let apt = resolved.resolution.apt
-        if !apt.packages.isEmpty { out["apt_packages"] = ["value": apt.packages.joined(separator: " "), "because": apt.reasons.map(\.source)] }
-        return out
     }
 
     static func compactJSON(_ object: Any) throws -> String {

@@ -7,13 +7,18 @@ public enum ExplanationText {
 
     /// `warnings` come before the resolver's own; `facts` (what the machine has) close the text.
     public static func resolution(_ r: Resolution, warnings: [String] = [], facts: [String] = []) -> String {
+        resolution(r.explanation, warnings: warnings, facts: facts)
+    }
+
+    /// The same from the explanation alone (an image's label).
+    public static func resolution(_ r: ResolutionExplanation, warnings: [String] = [], facts: [String] = []) -> String {
         var lines: [String] = []
         func entry(_ label: String, _ value: String, _ reasons: [Reason]) {
             lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)")
             for reason in reasons { lines.append("             " + line(reason)) }
         }
-        for c in r.choices {
-            entry(labels[c.variable] ?? c.variable.name, c.variable == .driverMin ? ">= \(c.value)" : c.value.description, c.reasons)
+        for c in r.entries {
+            entry(labels[c.variable] ?? c.variable.name, c.variable == .driverMin ? ">= \(c.value)" : c.value, c.reasons)
         }
         if !r.apt.packages.isEmpty { entry("apt", r.apt.packages.joined(separator: " "), r.apt.reasons) }
         for w in warnings + r.warnings { lines.append("warning: \(w)") }
@@ -51,28 +56,30 @@ public enum ExplanationJSON {
 
     /// `facts`: the facts of the machine as JSON can carry them (`BuildFacts` encoded), if any.
     public static func resolution(_ r: Resolution, warnings: [String] = [], facts: Any? = nil) -> String {
+        render(resolutionObject(r.explanation, warnings: warnings, facts: facts))
+    }
+
+    /// The object `resolution` prints, from the explanation alone (an image's label).
+    public static func resolutionObject(_ r: ResolutionExplanation, warnings: [String] = [], facts: Any? = nil) -> [String: Any] {
         var choices: [String: Any] = [:]
-        for c in r.choices {
-            var entry: [String: Any] = ["value": c.value.description, "reasons": reasons(c.reasons),
-                                        "alternatives": c.alternatives.map(\.description)]
-            if let name = c.variable.package, let row = r.package(name)?.row {
+        for c in r.entries {
+            var entry: [String: Any] = ["value": c.value, "reasons": reasons(c.reasons), "alternatives": c.alternatives]
+            if let d = c.details {
                 var details: [String: Any] = [:]
-                if let variant = row.variant { details["variant"] = variant }
-                if let index = row.extraIndex { details["index"] = index }
+                if let variant = d.variant { details["variant"] = variant }
+                if let index = d.index { details["index"] = index }
+                if let os = d.os { details["os"] = os }
+                if let size = d.sizeMB { details["size_mb"] = size }
+                if let p = d.python { details["python"] = p }
+                if let cuda = d.cuda { details["cuda"] = cuda }
                 if !details.isEmpty { entry["details"] = details }
-            }
-            if case .image(let image) = c.value {
-                var details: [String: Any] = ["os": image.os, "size_mb": image.sizeMB]
-                if let p = image.python { details["python"] = p.text }
-                if let cuda = image.cuda { details["cuda"] = cuda.text }
-                entry["details"] = details
             }
             choices[c.variable.name] = entry
         }
         if !r.apt.packages.isEmpty {
             choices["apt_packages"] = ["value": r.apt.packages, "reasons": reasons(r.apt.reasons), "alternatives": [String]()] as [String: Any]
         }
-        return render(["status": "resolved", "choices": choices, "warnings": warnings + r.warnings, "facts": facts ?? NSNull()])
+        return ["status": "resolved", "choices": choices, "warnings": warnings + r.warnings, "facts": facts ?? NSNull()]
     }
 
     public static func conflict(_ c: Conflict) -> String {

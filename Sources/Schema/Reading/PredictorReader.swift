@@ -67,7 +67,12 @@ struct PredictorReader {
             if let predict = inherited(c, "predict") { return predict }
             throw error(c.line, "\(target) must define run() or predict()")
         }
-        if let f = module.function(named: target) ?? module.function(named: methodName) { return f }
+        // Cog takes the name cog.yaml gives (`getattr(module, name)`): a class, or a function of
+        // that name. Another function, even one named predict, is not what the server loads.
+        if let f = module.function(named: target) { return f }
+        if let f = module.function(named: methodName) {
+            throw error(nil, "predictor not found: no class or function named \(target) in this file; Cog loads \(target), so rename the function \(f.name) (line \(f.line)) or name it in cog.yaml (\(file):\(f.name))")
+        }
         throw error(nil, "predictor not found: no class or function named \(target) in this file")
     }
 
