@@ -382,6 +382,33 @@ final class ExampleModelsTests: XCTestCase {
         _ = try? CLI.shell("docker rmi cog-ex-setup-weights >/dev/null 2>&1")
     }
 
+    /// Two models of the same plan shape (hello and streaming-text: the same cog.yaml) built at
+    /// once: each image holds its own source. (Before local sources named their session,
+    /// BuildKit merged the two source ops and served one folder's files to both builds.)
+    func testTwoModelsBuiltAtOnceKeepTheirOwnSource() throws {
+        for round in 1...3 {
+            let a = try example("hello"), b = try example("streaming-text")
+            for dir in [a, b] {
+                try Data("\n# round \(round) of \(dir.lastPathComponent)\n".utf8).append(to: dir.appendingPathComponent("predict.py"))
+            }
+            let group = DispatchGroup()
+            let results = LockedResults()
+            for (dir, tag) in [(a, "ex-at-once-a"), (b, "ex-at-once-b")] {
+                DispatchQueue.global().async(group: group) {
+                    let r = try? CLI.run(["build", dir.path, "-t", tag, "--progress", "plain"])
+                    results.set(tag, r?.status ?? -1)
+                }
+            }
+            group.wait()
+            for (dir, tag) in [(a, "ex-at-once-a"), (b, "ex-at-once-b")] {
+                XCTAssertEqual(results.get(tag), 0, tag)
+                let inImage = try CLI.shell("docker run --rm --entrypoint cat \(tag) /src/predict.py").stdout
+                XCTAssertEqual(inImage, try String(contentsOf: dir.appendingPathComponent("predict.py"), encoding: .utf8),
+                               "round \(round): \(tag) holds another model's source")
+            }
+        }
+    }
+
     /// The large-weights example: setup sees the whole 12 MiB file in the image.
     func testTheWeightsExampleSeesItsWeightsFile() throws {
         let dir = try example("weights")
@@ -400,4 +427,12 @@ private final class LockedData: @unchecked Sendable {
     private var data = Data()
     func append(_ d: Data) { lock.withLock { data.append(d) } }
     var value: Data { lock.withLock { data } }
+}
+
+/// Exit statuses of builds run at once, by tag.
+private final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [String: Int32] = [:]
+    func set(_ tag: String, _ status: Int32) { lock.withLock { statuses[tag] = status } }
+    func get(_ tag: String) -> Int32? { lock.withLock { statuses[tag] } }
 }

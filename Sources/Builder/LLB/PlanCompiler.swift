@@ -16,6 +16,11 @@ struct PlanCompiler {
         /// A folder of wheels is served as the `cogpack-wheelhouse` context; without one,
         /// `wheelhouse` mounts are dropped.
         var hasWheelhouse = false
+        /// The build's session, named in every local source (`local.session`). Without it, two
+        /// builds at once whose local sources are the same op (the same context name and
+        /// patterns: any two models of one plan shape) are one vertex to BuildKit, which then
+        /// reads the files of either session for both.
+        var sessionID: String?
     }
 
     static let caContext = "cogpack-ca"
@@ -114,6 +119,7 @@ struct PlanCompiler {
         var src = Pb_SourceOp()
         src.identifier = "local://\(name)"
         src.attrs["local.sharedkeyhint"] = name
+        if let session = inputs.sessionID { src.attrs["local.session"] = session }
         var caps = ["source.local"]
         if !includes.isEmpty {
             src.attrs["local.includepattern"] = try jsonArray(includes)
