@@ -330,23 +330,29 @@ final class ExampleModelsTests: XCTestCase {
         let tag = "ex-async-predictor"
         let schema = try build(dir, tag: tag)
         let env = try CLI.shell("docker image inspect \(tag) --format '{{json .Config.Env}}'").stdout
-        XCTAssertTrue(env.contains("COG_MAX_CONCURRENCY=4"), env)
+        XCTAssertTrue(env.contains("COG_MAX_CONCURRENCY=4"), env)  // concurrency: max: 4 in cog.yaml
         let port = try serve(tag)
         try assertServesSchema(port: port, schema)
 
-        // Three predictions of 2 s each, posted together, end together: about 2 s, not 6.
+        // Five predictions of 2 s each, posted 0.1 s apart: four run at once (about 2 s in
+        // all, not 8), the fifth finds every slot busy (409).
         let started = Date()
         let all = try CLI.shell("""
-            for n in 1 2 3; do
-              curl -sS -X POST -H 'Content-Type: application/json' -d "{\\"input\\": {\\"name\\": \\"n$n\\", \\"delay\\": 2}}" http://127.0.0.1:\(port)/predictions > /tmp/ex-async-$$-$n.json &
+            for n in 1 2 3 4 5; do
+              curl -sS -w ' %{http_code}' -X POST -H 'Content-Type: application/json' -d "{\\"input\\": {\\"name\\": \\"n$n\\", \\"delay\\": 2}}" http://127.0.0.1:\(port)/predictions > /tmp/ex-async-$$-$n.txt &
+              sleep 0.1
             done
             wait
-            cat /tmp/ex-async-$$-1.json /tmp/ex-async-$$-2.json /tmp/ex-async-$$-3.json | tr '\\n' ' '; rm -f /tmp/ex-async-$$-*.json
+            for n in 1 2 3 4 5; do cat /tmp/ex-async-$$-$n.txt; echo; done; rm -f /tmp/ex-async-$$-*.txt
             """)
         let seconds = Date().timeIntervalSince(started)
-        for n in 1...3 { XCTAssertTrue(all.stdout.contains("\"hello, n\(n)\""), all.stdout + all.stderr) }
-        XCTAssertEqual(all.stdout.components(separatedBy: "\"succeeded\"").count - 1, 3, all.stdout)
-        XCTAssertLessThan(seconds, 4.5, "three 2 s predictions took \(seconds) s: they ran one after another")
+        let answers = all.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(answers.count, 5, all.stdout + all.stderr)
+        for (n, answer) in answers.prefix(4).enumerated() {
+            XCTAssertTrue(answer.hasSuffix(" 200") && answer.contains("\"hello, n\(n + 1)\"") && answer.contains("\"succeeded\""), answer)
+        }
+        XCTAssertTrue(answers.last?.hasSuffix(" 409") == true, "the fifth finds the four slots busy: \(answers.last ?? "")")
+        XCTAssertLessThan(seconds, 4.5, "four 2 s predictions took \(seconds) s: they ran one after another")
 
         let r = try CLI.run(["predict", "--image", tag, "-i", "name=async", "-i", "delay=0.5"])
         XCTAssertEqual(r.status, 0, r.stderr)
