@@ -111,13 +111,13 @@ final class ExampleModelsTests: XCTestCase {
         let all = try CLI.run(["predict", "--image", tag, "-i", "text=hi", "-i", "document=@\(document.path)", "-i", "count=3",
                                "-i", "scale=2.5", "-i", "shout=true", "-i", "code=xy-987", "-i", "colour=blue", "-i", "size=4",
                                "-i", "attachment=@\(attachment.path)", "-i", "token=\(secret)",
-                               "-i", "numbers=5", "-i", "numbers=6", "-i", "numbers=7",
+                               "-i", "numbers=5", "-i", "numbers=6", "-i", "numbers=7", "-i", "tags=c", "-i", "tags=b",
                                "-i", "pages=@\(page1.path)", "-i", "pages=@\(page2.path)", "-i", "nickname=bob", "-i", "legacy=new"])
         XCTAssertEqual(all.status, 0, all.stderr)
         let got = try XCTUnwrap(try jsonValue(all.stdout) as? NSDictionary, all.stdout)
         let expected: NSDictionary = [
             "text": "HI HI HI", "scaled": 7.5, "shout": true, "code": "xy-987", "colour": "blue", "size": 4,
-            "document": "the document", "attachment": "attached text", "token_length": secret.count, "sum": 18,
+            "document": "the document", "attachment": "attached text", "token_length": secret.count, "sum": 18, "tags": ["c", "b"],
             "pages": ["page one", "page two"], "nickname": "bob", "legacy": "new",
         ]
         XCTAssertEqual(got, expected)
@@ -131,7 +131,7 @@ final class ExampleModelsTests: XCTestCase {
         let d = try XCTUnwrap(try jsonValue(defaults.stdout) as? NSDictionary, defaults.stdout)
         let expectedDefaults: NSDictionary = [
             "text": "yo yo", "scaled": 3.0, "shout": false, "code": "ab-123", "colour": "red", "size": 2,
-            "document": "the document", "attachment": NSNull(), "token_length": NSNull(), "sum": 3,
+            "document": "the document", "attachment": NSNull(), "token_length": NSNull(), "sum": 3, "tags": ["a"],
             "pages": [String](), "nickname": NSNull(), "legacy": "old",
         ]
         XCTAssertEqual(d, expectedDefaults)
@@ -141,6 +141,11 @@ final class ExampleModelsTests: XCTestCase {
         let ok = try post(port: port, good)
         XCTAssertEqual(ok.status, "200", ok.body)
         XCTAssertEqual((try json(ok.body))["status"] as? String, "succeeded", ok.body)
+        // A list with choices takes a list of them (Cog's document would take one string only).
+        let listed = try post(port: port, good.merging(["tags": ["b", "a"]]) { _, new in new })
+        XCTAssertEqual(listed.status, "200", listed.body)
+        let listedOutput = try XCTUnwrap((try json(listed.body))["output"] as? String, listed.body)
+        XCTAssertEqual((try json(listedOutput))["tags"] as? [String], ["b", "a"])
         let broken: [(String, [String: Any], String)] = [
             ("a string for an int", ["count": "many"], "count"),
             ("a string for a bool", ["shout": "maybe"], "shout"),
@@ -154,6 +159,8 @@ final class ExampleModelsTests: XCTestCase {
             ("not matching the regex", ["code": "abc-12"], "code"),
             ("not among the string choices", ["colour": "pink"], "colour"),
             ("not among the int choices", ["size": 3], "size"),
+            ("a list element not among the choices", ["tags": ["a", "z"]], "tags"),
+            ("one choice where a list of them goes", ["tags": "a"], "tags"),
         ]
         /// The input the 422 answer's first detail is about (`loc`: body, input, name or name/index).
         func refused(_ body: String) -> String? {
