@@ -125,8 +125,9 @@ final class ExampleModelsTests: XCTestCase {
         XCTAssertTrue(all.stderr.contains("typed-inputs: repeating 'hi' 3 times"), "the prediction's logs are shown: \(all.stderr)")
         XCTAssertFalse((all.stdout + all.stderr).contains(secret), "the secret is not shown")
 
-        // Only the required inputs: the defaults (and None for the optional ones).
-        let defaults = try CLI.run(["predict", "--image", tag, "-i", "text=yo", "-i", "document=@\(document.path)"])
+        // Only the required inputs (and None for an optional one, which is left out: the server
+        // refuses an explicit null): the defaults, and None for the optional ones.
+        let defaults = try CLI.run(["predict", "--image", tag, "-i", "text=yo", "-i", "document=@\(document.path)", "-i", "nickname=null"])
         XCTAssertEqual(defaults.status, 0, defaults.stderr)
         let d = try XCTUnwrap(try jsonValue(defaults.stdout) as? NSDictionary, defaults.stdout)
         let expectedDefaults: NSDictionary = [
