@@ -344,14 +344,18 @@ final class ExampleModelsTests: XCTestCase {
 
         // Five predictions of 2 s each, posted 0.1 s apart: four run at once (about 2 s in
         // all, not 8), the fifth finds every slot busy (409).
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ex-async-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let started = Date()
         let all = try CLI.shell("""
+            cd '\(scratch.path)'
             for n in 1 2 3 4 5; do
-              curl -sS -w ' %{http_code}' -X POST -H 'Content-Type: application/json' -d "{\\"input\\": {\\"name\\": \\"n$n\\", \\"delay\\": 2}}" http://127.0.0.1:\(port)/predictions > /tmp/ex-async-$$-$n.txt &
+              curl -sS -w ' %{http_code}' -X POST -H 'Content-Type: application/json' -d "{\\"input\\": {\\"name\\": \\"n$n\\", \\"delay\\": 2}}" http://127.0.0.1:\(port)/predictions > $n.txt &
               sleep 0.1
             done
             wait
-            for n in 1 2 3 4 5; do cat /tmp/ex-async-$$-$n.txt; echo; done; rm -f /tmp/ex-async-$$-*.txt
+            for n in 1 2 3 4 5; do cat $n.txt; echo; done
             """)
         let seconds = Date().timeIntervalSince(started)
         let answers = all.stdout.split(separator: "\n").map(String.init)
