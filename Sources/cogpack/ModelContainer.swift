@@ -152,9 +152,47 @@ final class ModelContainer: @unchecked Sendable {
         return logs.isEmpty ? "" : "\nthe container's last log lines:\n" + logs.trimmingCharacters(in: .newlines)
     }
 
+    /// What the model's setup printed, once it is ready. coglet (Cog 0.17 on) writes it to the
+    /// container's output as JSON lines of target `coglet::setup` (or `coglet::user`), its health check's
+    /// `setup.logs` holding only coglet's own lines; Cog's older server keeps it in `setup.logs`.
+    /// coglet relays the worker's lines after it says READY: they are read once the worker's
+    /// "Setup complete" line is there (or after two seconds).
+    func setupOutput(health: [String: Any]) async -> String {
+        var lines: [LogLine] = []
+        for _ in 0..<20 {
+            let raw = (try? await engine.containerLogs(id)) ?? ""
+            lines = raw.split(separator: "\n").map { LogLine(String($0)) }
+            if lines.contains(where: { $0.target == "coglet::worker_bridge" && $0.message == "Setup complete" }) { break }
+            if !lines.contains(where: { $0.target != nil }) { break }  // not coglet
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        guard lines.contains(where: { $0.target != nil }) else {
+            return (health["setup"] as? [String: Any])?["logs"] as? String ?? ""
+        }
+        return lines.filter { ["coglet::setup", "coglet::user"].contains($0.target) && !$0.inPrediction }
+            .compactMap(\.message).joined(separator: "\n")
+    }
+
+    /// One line of coglet's JSON log: `{"target": ..., "fields": {"message": ..., "prediction_id": ...}}`.
+    private struct LogLine {
+        var target: String?
+        var message: String?
+        var inPrediction = false
+
+        init(_ text: String) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                  let fields = object["fields"] as? [String: Any] else { return }
+            target = object["target"] as? String
+            message = fields["message"] as? String
+            inPrediction = fields["prediction_id"] != nil
+        }
+    }
+
     /// Polls `/health-check` until READY, with a status line on stderr. The setup failing or the
     /// container exiting is a failure with the container's logs.
-    func waitUntilReady(_ server: CogServer, timeout: TimeInterval = 1800) async throws {
+    /// Returns the last `/health-check` answer (its `setup.logs` are the setup's output).
+    @discardableResult
+    func waitUntilReady(_ server: CogServer, timeout: TimeInterval = 1800) async throws -> [String: Any] {
         let line = StatusLine()
         defer { line.finish() }
         let start = Date()
@@ -163,7 +201,7 @@ final class ModelContainer: @unchecked Sendable {
             if let health = await server.health() {
                 let status = health["status"] as? String ?? "UNKNOWN"
                 line.show("model \(status.lowercased()) (\(elapsed) s)")
-                if status == "READY" { return }
+                if status == "READY" { return health }
                 if status == "SETUP_FAILED" || status == "DEFUNCT" {
                     let setupLogs = ((health["setup"] as? [String: Any])?["logs"] as? String).map { "\nsetup logs:\n" + $0.trimmingCharacters(in: .newlines) } ?? ""
                     throw RunFailure(message: "the model's setup failed (\(status))\(setupLogs)\(try await logTail())")

@@ -58,7 +58,7 @@ struct ModelRequest {
             throw ExitCode(1)
         }
         let interrupt = container.removeOnInterrupt()
-        let code = await send(container, values: values)
+        let code = await send(container, model: toRun, values: values)
         interrupt.cancel()
         await container.remove()
         if code != 0 { throw ExitCode(code) }
@@ -70,20 +70,28 @@ struct ModelRequest {
     }
 
     /// The request, once the container runs; the exit code.
-    func send(_ container: ModelContainer, values: [String: JSONValue]?) async -> Int32 {
+    func send(_ container: ModelContainer, model: ModelToRun, values: [String: JSONValue]?) async -> Int32 {
         do {
             let server = try await container.server()
-            try await container.waitUntilReady(server)
+            let health = try await container.waitUntilReady(server)
+            let setup = await container.setupOutput(health: health)
+            if !setup.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { Console.error(setup.trimmingCharacters(in: .newlines)) }
+            var document = model.document
             var inputs = values
             if inputs == nil {
                 // An image without the schema label: the schema its server serves types the inputs.
                 let served = try? await server.openAPI()
-                let document = served.flatMap { $0.status == 200 ? try? JSONValue.parse($0.body) : nil }
+                document = served.flatMap { $0.status == 200 ? try? JSONValue.parse($0.body) : nil }
                 inputs = try PredictionInputs(document: document, mode: mode).values(arguments, readFile: Self.readFile)
             }
-            let request = JSONRenderer.render(.object(["input": .object(inputs ?? [:])]), pretty: false)
-            let answer = try await server.predict(Data(request.utf8), path: path)
-            return try show(answer)
+            let request = Data(JSONRenderer.render(.object(["input": .object(inputs ?? [:])]), pretty: false).utf8)
+            let output = outputSchema(document)
+            if kind == .prediction, !json, document?["paths"]?[path]?["post"]?["x-cog-streaming"] == .bool(true),
+               let code = try await stream(server, request, output: output) {
+                return code
+            }
+            let answer = try await server.predict(request, path: path)
+            return try show(answer, output: output)
         } catch let e as InputError {
             Console.error("error: \(Quote.escaped(e.source.description)): \(Quote.escaped(e.message))")
             return 2
@@ -98,8 +106,78 @@ struct ModelRequest {
         }
     }
 
+    /// The schema of what the model returns: `Output`, or `TrainingOutput` for a trainer.
+    func outputSchema(_ document: JSONValue?) -> JSONValue? {
+        document?["components"]?["schemas"]?[kind == .training ? "TrainingOutput" : "Output"]
+    }
+
+    /// A model marked `@cog.streaming`: the prediction as server-sent events, each output shown
+    /// as it comes (text of a `ConcatenateIterator` as it is, other items one a line) and each
+    /// log line on stderr. Nil when the server does not stream (406): then it is asked again.
+    private func stream(_ server: CogServer, _ request: Data, output: JSONValue?) async throws -> Int32? {
+        let concatenate = output?["x-cog-array-display"]?.stringValue == "concatenate"
+        let (events, continuation) = AsyncStream<ServerSentEvents.Event>.makeStream()
+        let call = Task { () throws -> CogServer.Answer in
+            defer { continuation.finish() }
+            return try await server.predictStreaming(request) { continuation.yield($0) }
+        }
+        var completed: JSONValue?
+        var text = false
+        var index = 0
+        for await event in events {
+            guard let data = try? JSONValue.parse(Data(event.data.utf8)) else { continue }
+            switch event.name {
+            case "output":
+                let chunk = data["chunk"] ?? .null
+                if concatenate, case .string(let s) = chunk {
+                    Self.emit(s)
+                    text = !s.isEmpty || text
+                } else {
+                    try writeItem(chunk, index: index)
+                }
+                index += 1
+            case "log":
+                if let line = data["data"]?.stringValue, !line.trimmingCharacters(in: .newlines).isEmpty {
+                    Console.error(line.trimmingCharacters(in: .newlines))
+                }
+            case "completed":
+                completed = data
+            default:
+                break
+            }
+        }
+        let answer = try await call.value
+        if answer.status == 406 { return nil }
+        guard answer.status == 200 else { return try show(answer, output: output) }
+        if text { Self.emit("\n") }
+        guard let completed else {
+            throw RunFailure(message: "the model's event stream ended before the \(noun) completed")
+        }
+        let status = completed["status"]?.stringValue ?? "unknown"
+        guard status == "succeeded" else {
+            Console.error("error: the \(noun) \(status): \(completed["error"]?.stringValue ?? "no error given")")
+            return 1
+        }
+        return 0
+    }
+
+    /// Text on stdout now, after what `print` buffered.
+    private static func emit(_ text: String) {
+        fflush(nil)  // every stdio stream: what print() holds goes first
+        Console.output(Data(text.utf8))
+    }
+
+    /// One item of an iterator's output, on a line of its own (a file saved, its path printed).
+    private func writeItem(_ item: JSONValue, index: Int) throws {
+        if let s = item.stringValue, s.hasPrefix("data:"), let file = DataURL.decode(s) {
+            Self.emit(try save(file, suffix: String(index)) + "\n")
+        } else {
+            Self.emit((item.stringValue ?? JSONRenderer.render(item, pretty: false)) + "\n")
+        }
+    }
+
     /// Prints the answer; writes file outputs.
-    func show(_ answer: CogServer.Answer) throws -> Int32 {
+    func show(_ answer: CogServer.Answer, output: JSONValue?) throws -> Int32 {
         let body = (try? JSONValue.parse(answer.body)) ?? .string(String(decoding: answer.body.prefix(2000), as: UTF8.self))
         if answer.status == 422 {
             // The server's validation: bad input, as exit 2, naming the input.
@@ -128,15 +206,18 @@ struct ModelRequest {
             Console.error("error: the \(noun) \(status): \(body["error"]?.stringValue ?? "no error given")")
             return 1
         }
-        if !json { try write(body["output"] ?? .null) }
+        if !json { try write(body["output"] ?? .null, concatenate: output?["x-cog-array-display"]?.stringValue == "concatenate") }
         return 0
     }
 
-    /// File outputs (data URLs) to files, their paths printed; text as it is; anything else as
-    /// JSON. An object (a `BaseModel` output, such as a trainer's `TrainingOutput`) is printed
-    /// with the paths its files were written to in place of their data URLs.
-    func write(_ output: JSONValue) throws {
+    /// File outputs (data URLs) to files, their paths printed; text as it is (the text of a
+    /// `ConcatenateIterator` joined); anything else as JSON. An object (a `BaseModel` output, such
+    /// as a trainer's `TrainingOutput`) is printed with the paths its files were written to in
+    /// place of their data URLs.
+    func write(_ output: JSONValue, concatenate: Bool) throws {
         switch output {
+        case .array(let items) where concatenate && items.allSatisfy({ $0.stringValue != nil }):
+            print(items.compactMap(\.stringValue).joined())
         case .string(let s):
             if let file = DataURL.decode(s), s.hasPrefix("data:") {
                 print(try save(file, suffix: nil))

@@ -35,11 +35,13 @@ final class LLBTests: XCTestCase {
         return try Plan.decode(data, display: name)
     }
 
-    private func compile(_ plan: Plan, ca: Bool = false, wheelhouse: Bool = false, noCache: Bool = false) throws -> PlanCompiler.Compiled {
+    private func compile(_ plan: Plan, ca: Bool = false, wheelhouse: Bool = false, noCache: Bool = false,
+                         session: String? = nil) throws -> PlanCompiler.Compiled {
         var inputs = PlanCompiler.Inputs()
         inputs.hasCABundle = ca
         inputs.hasWheelhouse = wheelhouse
         inputs.ignoreCache = noCache
+        inputs.sessionID = session
         for image in PlanCompiler.images(in: plan) { inputs.imageEnv[image] = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"] }
         var c = PlanCompiler(plan: plan, inputs: inputs)
         return try c.compile()
@@ -202,6 +204,29 @@ final class LLBTests: XCTestCase {
         XCTAssertTrue(source.attrs["local.excludepatterns"]!.contains("*.md"))
         XCTAssertTrue(locals.contains { $0.attrs["local.includepattern"] == "[\"weights/model.bin\"]" }, "the weights copy reads only the weights")
         XCTAssertEqual(compiled.final.history.last, "[source] copy . → /src")
+    }
+
+    /// Two builds at once of models with the same plan shape must not share a local source op:
+    /// BuildKit would merge them into one vertex and read either session's files for both.
+    func testLocalSourcesNameTheirSessionSoThatBuildsAtOnceStayApart() throws {
+        let p = try plan("hello")
+        func locals(_ c: PlanCompiler.Compiled) throws -> [Pb_SourceOp] {
+            try c.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }.compactMap { op in
+                if case .source(let s) = op.op, s.identifier.hasPrefix("local://") { return s } else { return nil }
+            }
+        }
+        let a = try locals(try compile(p, session: "session-a")), b = try locals(try compile(p, session: "session-b"))
+        XCTAssertFalse(a.isEmpty)
+        XCTAssertEqual(a.map { $0.attrs["local.session"] }, Array(repeating: "session-a", count: a.count))
+        XCTAssertEqual(b.map { $0.attrs["local.session"] }, Array(repeating: "session-b", count: b.count))
+        XCTAssertTrue(Set(try a.map { try $0.serializedData() }).isDisjoint(with: Set(try b.map { try $0.serializedData() })))
+        let images = { (c: PlanCompiler.Compiled) in
+            try c.definition.def.map { try Pb_Op(serializedBytes: Array($0)) }.filter { op in
+                if case .source(let s) = op.op { return s.identifier.hasPrefix("docker-image://") } else { return false }
+            }
+        }
+        XCTAssertEqual(try images(try compile(p, session: "session-a")), try images(try compile(p, session: "session-b")),
+                       "the base image op stays shared")
     }
 
     func testImageReferencesAreQualified() {

@@ -8,7 +8,8 @@ import XCTest
 final class PlanSnapshotTests: XCTestCase {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
-    static let examples = ["hello", "cpu-torch", "gpu-torch", "tensorflow", "tensorflow-cpu", "jax-cpu", "system-run", "weights", "image-invert", "trainer"]
+    static let examples = ["hello", "cpu-torch", "gpu-torch", "tensorflow", "tensorflow-cpu", "jax-cpu", "system-run", "weights", "image-invert",
+                           "trainer", "typed-inputs", "streaming-text", "structured-output", "async-predictor", "setup-weights"]
     static let kb = Result { try KnowledgeBase.load(root: repo) }
 
     struct NotPlanned: Error { let example: String }

@@ -139,6 +139,9 @@ final class InputCaseTests: XCTestCase {
         ("color: str = Input(choices=[\"red\", \"blue\"])", "color", ##"{"allOf":[{"$ref":"#/components/schemas/color"}],"x-order":0}"##),
         ("color: str = Input(default=\"red\", choices=[\"red\", \"blue\"], description=\"c\")", "color", ##"{"allOf":[{"$ref":"#/components/schemas/color"}],"default":"red","description":"c","x-order":0}"##),
         ("size: int = Input(default=512, choices=[256, 512, 1024])", "size", ##"{"allOf":[{"$ref":"#/components/schemas/size"}],"default":512,"x-order":0}"##),
+        // a list with choices: each element is one of them (the reference in items, where the server checks each)
+        ("tags: list[str] = Input(default=[\"x\"], choices=[\"x\", \"y\"])", "tags", ##"{"default":["x"],"items":{"allOf":[{"$ref":"#/components/schemas/tags"}]},"title":"Tags","type":"array","x-order":0}"##),
+        ("tags: Optional[List[int]] = Input(default=None, choices=[1, 2])", "tags", ##"{"default":null,"items":{"allOf":[{"$ref":"#/components/schemas/tags"}]},"nullable":true,"title":"Tags","type":"array","x-order":0}"##),
         // titles
         ("num_inference_steps: int", "num_inference_steps", #"{"title":"Num Inference Steps","type":"integer","x-order":0}"#),
         ("_private: int", "_private", #"{"title":" Private","type":"integer","x-order":0}"#),

@@ -125,4 +125,19 @@ final class PredictionInputsTests: XCTestCase {
         XCTAssertNil(ModelDocument.combined(predict: nil, train: nil))
         XCTAssertEqual(try JSONValue.parse(Data(ModelDocument.text(merged).utf8)), merged, "the text reads back as the same document")
     }
+
+    /// `-i name=null` for an input whose default is None leaves it out, which is None to the
+    /// server (it refuses an explicit null); an input with another default keeps the null.
+    func testNullForAnInputWhoseDefaultIsNoneIsLeftOut() throws {
+        let source = InputCaseTests.header + """
+
+                def predict(self, nickname: Optional[str] = Input(default=None), n: Optional[int] = Input(default=3)) -> str:
+                    pass
+            """
+        let inputs = PredictionInputs(document: try InputCaseTests.document(source))
+        let v = try inputs.values(["nickname=null", "n=null"]) { _, _ in Data() }
+        XCTAssertNil(v["nickname"])
+        XCTAssertEqual(v["n"], .null)
+        XCTAssertEqual(try inputs.values(["nickname=bob"]) { _, _ in Data() }["nickname"], .string("bob"))
+    }
 }

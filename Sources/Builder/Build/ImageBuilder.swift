@@ -150,7 +150,7 @@ public final class ImageBuilder: Sendable {
         if alreadyCancelled { onCancel() }
         var gatewayError: Error?
         do {
-            try await frontend(control: control, metadata: gateway)
+            try await frontend(control: control, metadata: gateway, sessionID: sessionID)
         } catch {
             gatewayError = error
             await Self.returnError(code: cancelled ? 1 : 2, message: cancelled ? "cancelled" : "\(error)",
@@ -195,7 +195,7 @@ public final class ImageBuilder: Sendable {
     }
 
     /// Base configs, the Definition, the solve, and `Return` with the image config.
-    private func frontend(control: GRPCConnection, metadata: [(String, String)]) async throws {
+    private func frontend(control: GRPCConnection, metadata: [(String, String)], sessionID: String) async throws {
         var configs: [String: [String: Any]] = [:]
         var inputs = PlanCompiler.Inputs()
         for image in PlanCompiler.images(in: plan) {
@@ -217,6 +217,7 @@ public final class ImageBuilder: Sendable {
         inputs.secrets = Set(options.secrets.keys)
         inputs.hasWheelhouse = options.wheelhouse != nil
         inputs.ignoreCache = options.noCache
+        inputs.sessionID = sessionID
         var compiler = PlanCompiler(plan: plan, inputs: inputs)
         let compiled = try compiler.compile()
         if cancelled { throw BuildError.cancelled }

@@ -193,4 +193,43 @@ public struct CogServer: Sendable {
     public func predict(_ request: Data, path: String = "/predictions", timeout: TimeInterval = 24 * 3600) async throws -> Answer {
         try await call(.POST, path, body: request, timeout: timeout)
     }
+
+    /// `POST /predictions` asking for server-sent events (`Accept: text/event-stream`), which
+    /// Cog's server sends for a model marked `@cog.streaming`: `onEvent` gets each event as it
+    /// comes (`start`, `output`, `log`, `metric`, `completed`). Returns the status and, when the
+    /// answer is not a stream (406 for a model that does not stream, 422, 409), its body.
+    public func predictStreaming(_ request: Data, path: String = "/predictions",
+                                 onEvent: @escaping @Sendable (ServerSentEvents.Event) -> Void) async throws -> Answer {
+        let state = StreamState()
+        let hostHeader: String
+        if case .tcp(let host, let port) = endpoint { hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" } else { hostHeader = "localhost" }
+        let status = try await EngineHTTP.stream(endpoint, method: .POST, path: path, host: hostHeader,
+                                                 headers: [("Accept", "text/event-stream")], data: request,
+                                                 onHead: { state.setStatus($0) }) { part in
+            for event in state.feed(Data(part.readableBytesView)) { onEvent(event) }
+        }
+        return Answer(status: status, body: state.body)
+    }
+}
+
+/// What a streamed answer has brought so far: its events, or its body when it is not a stream.
+private final class StreamState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var status = 0
+    private var events = ServerSentEvents()
+    private var other = Data()
+
+    func setStatus(_ s: Int) { lock.withLock { status = s } }
+
+    func feed(_ data: Data) -> [ServerSentEvents.Event] {
+        lock.withLock {
+            guard status == 200 else {
+                if other.count < 1 << 20 { other.append(data) }
+                return []
+            }
+            return events.feed(data)
+        }
+    }
+
+    var body: Data { lock.withLock { other } }
 }

@@ -18,6 +18,11 @@ struct PlanCompiler {
         var hasWheelhouse = false
         /// Run every step again (`--no-cache`).
         var ignoreCache = false
+        /// The build's session, named in every local source (`local.session`). Without it, two
+        /// builds at once whose local sources are the same op (the same context name and
+        /// patterns: any two models of one plan shape) are one vertex to BuildKit, which then
+        /// reads the files of either session for both.
+        var sessionID: String?
     }
 
     static let caContext = "cogpack-ca"
@@ -117,6 +122,7 @@ struct PlanCompiler {
         var src = Pb_SourceOp()
         src.identifier = "local://\(name)"
         src.attrs["local.sharedkeyhint"] = name
+        if let session = inputs.sessionID { src.attrs["local.session"] = session }
         var caps = ["source.local"]
         if !includes.isEmpty {
             src.attrs["local.includepattern"] = try jsonArray(includes)

@@ -148,23 +148,31 @@ enum EngineHTTP {
 extension EngineHTTP {
     /// One request whose answer is streamed: `onBody` gets each part of the body as it comes
     /// (on an event loop), until the engine ends the answer or closes. No time limit: a
-    /// followed log ends when its container does. Returns the status.
+    /// followed log ends when its container does. Returns the status. `data` is sent as the
+    /// request's body (JSON), with `headers` besides.
     static func stream(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                       method: HTTPMethod, path: String, onBody: @escaping @Sendable (ByteBuffer) -> Void) async throws -> Int {
+                       method: HTTPMethod, path: String, host: String = "docker", headers: [(String, String)] = [],
+                       data: Data? = nil, onHead: (@Sendable (Int) -> Void)? = nil,
+                       onBody: @escaping @Sendable (ByteBuffer) -> Void) async throws -> Int {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.add(name: "Host", value: "docker")
+        head.headers.add(name: "Host", value: host)
         head.headers.add(name: "Connection", value: "close")
-        head.headers.add(name: "Content-Length", value: "0")
+        if data != nil { head.headers.add(name: "Content-Type", value: "application/json") }
+        head.headers.add(name: "Content-Length", value: String(data?.count ?? 0))
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
         let what = "\(method) \(path.split(separator: "?").first ?? "")"
         let answer = group.next().makePromise(of: Int.self)
         let channel = try await dial(endpoint, group: group, pending: answer) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                try channel.pipeline.syncOperations.addHandler(StreamReader(peer: "\(endpoint)", what: what, onBody: onBody, promise: answer))
+                try channel.pipeline.syncOperations.addHandler(StreamReader(peer: "\(endpoint)", what: what, onHead: onHead, onBody: onBody, promise: answer))
             }
         }
         defer { channel.close(promise: nil) }
         try await channel.writeAndFlush(HTTPClientRequestPart.head(head)).get()
+        if let data, !data.isEmpty {
+            try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: data)))).get()
+        }
         try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
         return try await answer.futureResult.get()
     }
@@ -176,14 +184,17 @@ final class StreamReader: ChannelInboundHandler {
 
     private let peer: String
     private let what: String
+    private let onHead: (@Sendable (Int) -> Void)?
     private let onBody: @Sendable (ByteBuffer) -> Void
     private let promise: EventLoopPromise<Int>
     private var status = 0
     private var finished = false
 
-    init(peer: String, what: String, onBody: @escaping @Sendable (ByteBuffer) -> Void, promise: EventLoopPromise<Int>) {
+    init(peer: String, what: String, onHead: (@Sendable (Int) -> Void)? = nil, onBody: @escaping @Sendable (ByteBuffer) -> Void,
+         promise: EventLoopPromise<Int>) {
         self.peer = peer
         self.what = what
+        self.onHead = onHead
         self.onBody = onBody
         self.promise = promise
     }
@@ -197,7 +208,9 @@ final class StreamReader: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): status = Int(head.status.code)
+        case .head(let head):
+            status = Int(head.status.code)
+            onHead?(status)
         case .body(let part): onBody(part)
         case .end: finish(context, .success(status))
         }

@@ -40,14 +40,23 @@ public struct InputField: Equatable, Sendable {
     }
 
     /// The property of `components.schemas.Input`; with choices, a reference to the enum schema
-    /// named after the input (`allOf`), as Cog writes it.
+    /// named after the input (`allOf`), as Cog writes it. A list with choices (each element one
+    /// of them) holds the reference in its `items`: Cog puts it on the list itself, which its
+    /// server (coglet validates inputs with the document) reads as "one of the choices", so it
+    /// refuses every list and passes a bare string where the predictor expects a list.
     var property: [String: JSONValue] {
         var p: [String: JSONValue] = ["x-order": .integer(Int64(order))]
+        let reference: JSONValue = ["allOf": [["$ref": .string("#/components/schemas/\(name)")]]]
         if choices.isEmpty {
             p["title"] = .string(Title.of(name))
             p.merge(type.schema) { _, new in new }
+        } else if type.isArray {
+            p["title"] = .string(Title.of(name))
+            p["type"] = "array"
+            p["items"] = reference
+            if type.nullable { p["nullable"] = true }
         } else {
-            p["allOf"] = [["$ref": .string("#/components/schemas/\(name)")]]
+            p["allOf"] = reference["allOf"]
         }
         if let d = effectiveDefault { p["default"] = d }
         if isNullable { p["nullable"] = true }

@@ -46,7 +46,11 @@ public struct PredictionInputs: Sendable {
                 let known = properties.keys.sorted { order(of: $0) < order(of: $1) }
                 throw InputError(.flag("-i \(name)"), "the model has no input \(LineText.quoted(name)); its inputs are \(known.isEmpty ? "none" : known.joined(separator: ", "))")
             }
-            out[name] = try value(texts, schema: resolve(property), name: name, readFile: readFile)
+            let typed = try value(texts, schema: resolve(property), name: name, readFile: readFile)
+            // Left out, an input whose default is None is None; sent as null, Cog's server (which
+            // checks inputs with JSON Schema, where `nullable` means nothing) refuses it.
+            if typed == .null, property["default"] == .null { continue }
+            out[name] = typed
         }
         return out
     }

@@ -1,0 +1,26 @@
+from typing import List, Optional
+
+from cog import BaseModel, BasePredictor, Input
+
+
+class Output(BaseModel):
+    text: str
+    words: int
+    mean_length: float
+    palindrome: bool
+    lengths: List[int]
+    longest: Optional[str]
+
+
+class Predictor(BasePredictor):
+    def predict(self, text: str = Input(description="A sentence to measure", default="")) -> Output:
+        words = text.split()
+        letters = "".join(c.lower() for c in text if c.isalnum())
+        return Output(
+            text=text,
+            words=len(words),
+            mean_length=round(sum(map(len, words)) / len(words), 3) if words else 0.0,
+            palindrome=bool(letters) and letters == letters[::-1],
+            lengths=[len(w) for w in words],
+            longest=max(words, key=len) if words else None,
+        )
