@@ -25,8 +25,6 @@ public enum CogSDKRows {
     /// The SDK's name on the package index.
     public static let project = "cog"
 
-    /// What the data file's sources block says of these rows.
-    public static let source = "the package index (PEP 691 file list): every final release from \(firstRelease) on, with the Pythons its requires-python admits"
 
     /// The first release listed: older ones predate the SDK's current API (BasePredictor, Input).
     public static let firstRelease = PEP440Version("0.9.0")!
@@ -75,16 +73,21 @@ public enum CogSDKRows {
         try rows(page: page, pythons: pythons, from: first).map(\.line)
     }
 
-    /// Reads the file list from the index (`https://pypi.org/simple/` by default) and gives the rows.
-    public static func fetch(indexURL: URL = URL(string: "https://pypi.org/simple/")!, pythons: [DottedVersion],
+    /// Reads the file list of `project` from the index (`https://pypi.org/simple/` by default) and gives the rows.
+    public static func fetch(indexURL: URL = URL(string: "https://pypi.org/simple/")!, project: String = project, pythons: [DottedVersion],
                              from first: PEP440Version = firstRelease) async throws -> [Row] {
-        let url = indexURL.appendingPathComponent("cog").appendingPathComponent("")
+        let url = indexURL.appendingPathComponent(project).appendingPathComponent("")
         var request = URLRequest(url: url)
         request.setValue("application/vnd.pypi.simple.v1+json", forHTTPHeaderField: "Accept")
         let (data, response) = try await URLSession.shared.data(for: request)
         let code = (response as? HTTPURLResponse)?.statusCode ?? -1
         guard code == 200 else { throw Failure(description: "\(url): HTTP \(code)") }
-        return try rows(page: data, pythons: pythons, from: first)
+        return try rows(page: data, pythons: pythons, from: first, project: project)
+    }
+
+    /// What the data file's sources block says of these rows.
+    public static func source(from first: PEP440Version) -> String {
+        "the package index (PEP 691 file list): every final release from \(first) on, with the Pythons its requires-python admits"
     }
 
     /// A Python minor is admitted when some patch release of it is: `>=3.8.1` admits 3.8.

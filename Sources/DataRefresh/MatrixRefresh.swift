@@ -1,12 +1,13 @@
 import Foundation
 import Rules
 
-/// Regenerates `data/cuda-matrix.json` from its sources: Cog's published tables (torch and its
-/// companions, TensorFlow, the nvidia/cuda tags; `CogTableRows`), the package index (every
-/// release's Pythons; JAX's releases, `JAXReleases`; the torch pins of packages such as xformers,
-/// `PinnedReleases`) and the facts in gpu-facts.md (drivers, compute capability). Each source's
-/// reader makes rows of one shape; this puts them together, checks the result with the real
-/// loader and writes it.
+/// Regenerates `data/cuda-matrix.json` from its sources, as `rules/sources.yaml` lists them:
+/// Cog's published tables (`CogTables`: variant tables such as torch's with its companions, minor
+/// tables such as TensorFlow's, and the nvidia/cuda tags), the package index (every release's
+/// Pythons; releases with GPU extras, `IndexExtrasRows`; releases that pin another package's,
+/// `PinnedReleases`; the SDK's `requires-python`, `CogSDKRows`) and the facts in gpu-facts.md
+/// (drivers, compute capability). Each reader makes rows of one shape; this puts them together,
+/// checks the result with the real loader and writes it.
 public struct MatrixRefresh {
     public struct Options {
         public var referenceDirectory: URL
@@ -18,15 +19,18 @@ public struct MatrixRefresh {
         public var frameworks: [Framework]
         /// `rules/frameworks.yaml` itself, whose digest the data records.
         public var frameworksFile: URL?
-        /// Packages whose releases each pin one torch release.
-        public var torchPinnedPackages: [String]
+        /// Where each group of rows is read (`rules/sources.yaml`), in the order they are written.
+        public var sources: [RefreshSource]
+        /// `rules/sources.yaml` itself, whose digest the data records.
+        public var sourcesFile: URL?
         public var log: @Sendable (String) -> Void
 
         public init(referenceDirectory: URL, gpuFacts: URL, output: URL,
                     indexURL: URL = URL(string: "https://pypi.org/simple/")!,
                     frameworks: [Framework],
                     frameworksFile: URL? = nil,
-                    torchPinnedPackages: [String] = ["xformers"],
+                    sources: [RefreshSource],
+                    sourcesFile: URL? = nil,
                     log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.referenceDirectory = referenceDirectory
             self.gpuFacts = gpuFacts
@@ -34,7 +38,8 @@ public struct MatrixRefresh {
             self.indexURL = indexURL
             self.frameworks = frameworks
             self.frameworksFile = frameworksFile
-            self.torchPinnedPackages = torchPinnedPackages
+            self.sources = sources
+            self.sourcesFile = sourcesFile
             self.log = log
         }
     }
@@ -53,33 +58,50 @@ public struct MatrixRefresh {
     public init(_ options: Options) { self.options = options }
 
     public func run() async throws -> Summary {
-        let cog = CogTableRows(cog: try CogTables(directory: options.referenceDirectory),
-                               index: PackageIndex(baseURL: options.indexURL), log: options.log)
         guard let factsText = FileManager.default.contents(atPath: options.gpuFacts.path) else {
             throw PackageIndex.Failure(description: "\(options.gpuFacts.lastPathComponent): not found")
         }
         let facts = try GPUFacts(markdown: String(decoding: factsText, as: UTF8.self))
         let index = PackageIndex(baseURL: options.indexURL)
+        let reference = options.referenceDirectory
 
         var doc = MatrixDocument()
         if let file = options.frameworksFile {
             doc.inputs = [(Framework.file, try InputDigest.sha256(of: file))]
         }
-        doc.packages = try await cog.rows()
-        doc.packageSources = CogTableRows.sources
-        for package in options.torchPinnedPackages {
-            let pins = PinnedReleases(package: package, pinned: "torch", index: index, log: options.log)
-            doc.packages += try await pins.rows()
-            doc.packageSources.append(pins.source)
+        if let file = options.sourcesFile {
+            doc.inputs.append((RefreshSource.file, try InputDigest.sha256(of: file)))
         }
-        doc.packages += try await JAXReleases(index: index, log: options.log).rows()
-        doc.packageSources.append(JAXReleases.source)
-        // The SDK's releases, with the Pythons its requires-python admits among those the tables know.
+        // The requires-python readers last: the Pythons they admit are those the other rows name.
+        for source in options.sources {
+            doc.packageSources += source.notes
+            switch source.reader {
+            case .variantTable(let table, let older, let lead, let companions):
+                let rows = try CogTables.variantRows(in: reference, table: table, olderTable: older, lead: lead, companions: companions)
+                doc.packages += try await VariantTableRows(rows: rows, lead: lead.package, companions: companions.map(\.package),
+                                                           index: index, log: options.log).rows()
+            case .minorTable(let table, let lead):
+                let rows = try CogTables.minorRows(in: reference, table: table, lead: lead)
+                doc.packages += try await MinorTableRows(rows: rows, package: lead.package, index: index, log: options.log).rows()
+            case .indexPins(let package, let pins):
+                let reader = PinnedReleases(package: package, pinned: pins, index: index, log: options.log)
+                doc.packages += try await reader.rows()
+                doc.packageSources.append(reader.source)
+            case .indexExtras(let package, let compiled, let first, let defaultCUDA):
+                doc.packages += try await IndexExtrasRows(package: package, compiled: compiled, first: first, defaultCUDA: defaultCUDA,
+                                                          index: index, log: options.log).rows()
+            case .requiresPython:
+                continue
+            }
+        }
         let known = Set(doc.packages.flatMap { $0.pythons ?? [] }).compactMap(DottedVersion.init).sorted()
-        let sdk = try await CogSDKRows.fetch(indexURL: options.indexURL, pythons: known)
-        options.log("cog: \(sdk.count) releases")
-        doc.packages += sdk.map { .init(package: CogSDKRows.project, version: $0.version.description, pythons: $0.pythons.map(\.text)) }
-        doc.packageSources.append((CogSDKRows.project, CogSDKRows.source))
+        for source in options.sources {
+            guard case .requiresPython(let package, let first) = source.reader else { continue }
+            let rows = try await CogSDKRows.fetch(indexURL: options.indexURL, project: package, pythons: known, from: first)
+            options.log("\(package): \(rows.count) releases")
+            doc.packages += rows.map { .init(package: package, version: $0.version.description, pythons: $0.pythons.map(\.text)) }
+            doc.packageSources.append((package, CogSDKRows.source(from: first)))
+        }
         // Which releases exist at all, for every package with rows.
         var names: [String] = []
         for row in doc.packages where !names.contains(row.package) { names.append(row.package) }
@@ -98,7 +120,7 @@ public struct MatrixRefresh {
                 + uncovered.map { "\($0.package) \($0.version) (\($0.variant ?? $0.cuda!))" }.joined(separator: ", "))
             doc.packages.removeAll { uncovered.contains($0) }
         }
-        doc.images = cog.images()
+        doc.images = CogTables.images(try CogTables.cudaImages(in: reference))
         doc.toolkitDrivers = facts.toolkit.map { .init(cuda: $0.cuda.text, driver: $0.driver.text, checked: $0.checked) }
         doc.compatDrivers = facts.compat.map { .init(major: $0.major, driver: $0.driver.text) }
         doc.capabilities = facts.capabilities.map {

@@ -36,6 +36,8 @@ struct DataCommand: AsyncParsableCommand {
                 indexURL: indexURL,
                 frameworks: try Framework.load(root: root),
                 frameworksFile: root.appendingPathComponent(Framework.file),
+                sources: try RefreshSource.load(root: root),
+                sourcesFile: root.appendingPathComponent(RefreshSource.file),
                 log: { line in Console.error(line) }))
             let summary = try await refresh.run()
             print("wrote \(output): \(summary)")

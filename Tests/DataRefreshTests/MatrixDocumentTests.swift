@@ -114,11 +114,11 @@ final class MatrixDocumentTests: XCTestCase {
     }
 
     func testDefaultTorchCUDAFromItsRuntimeRequirement() {
-        XCTAssertEqual(CogTableRows.defaultCUDA(metadata: "Requires-Dist: nvidia-cuda-runtime-cu12==12.1.105; platform_system == \"Linux\""),
+        XCTAssertEqual(VariantTableRows.defaultCUDA(metadata: "Requires-Dist: nvidia-cuda-runtime-cu12==12.1.105; platform_system == \"Linux\""),
                        DottedVersion("12.1"))
-        XCTAssertEqual(CogTableRows.defaultCUDA(metadata: "Requires-Dist: cuda-toolkit[cublas,cudart,cufft]==13.0.2; platform_system == \"Linux\""),
+        XCTAssertEqual(VariantTableRows.defaultCUDA(metadata: "Requires-Dist: cuda-toolkit[cublas,cudart,cufft]==13.0.2; platform_system == \"Linux\""),
                        DottedVersion("13.0"))
-        XCTAssertNil(CogTableRows.defaultCUDA(metadata: "Requires-Dist: cuda-bindings<14,>=13.0.3"))
-        XCTAssertNil(CogTableRows.defaultCUDA(metadata: "Requires-Dist: filelock"))
+        XCTAssertNil(VariantTableRows.defaultCUDA(metadata: "Requires-Dist: cuda-bindings<14,>=13.0.3"))
+        XCTAssertNil(VariantTableRows.defaultCUDA(metadata: "Requires-Dist: filelock"))
     }
 }

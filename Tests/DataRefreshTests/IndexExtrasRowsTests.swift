@@ -32,7 +32,7 @@ private func wheels(_ project: String, _ version: String, _ tags: [String]) -> [
     tags.map { "\(project)-\(version)-\($0)-\($0)-manylinux2014_x86_64.whl" }
 }
 
-final class JAXReleasesTests: XCTestCase {
+final class IndexExtrasRowsTests: XCTestCase {
     /// jax 0.4.17: GPU support only through `cuda12_pip`-style extras (jaxlib builds from Google's
     /// bucket), jaxlib through the `cpu` extra. 0.4.25: a `cuda12` extra that lists NVIDIA's
     /// libraries itself. 0.4.32: yanked. 0.9.2: `cuda12` and `cuda13` extras through the plugins,
@@ -129,7 +129,7 @@ final class JAXReleasesTests: XCTestCase {
     }
 
     func testRowsFromCannedIndex() async throws {
-        let rows = try await JAXReleases(index: index(), log: { _ in }).rows()
+        let rows = try await IndexExtrasRows(package: "jax", compiled: "jaxlib", first: PEP440Version("0.4.16")!, defaultCUDA: [12: "12.1", 13: "13.0"], index: index(), log: { _ in }).rows()
         XCTAssertEqual(rows, [
             // Below the floor (0.4.14) and yanked (0.4.32) releases have no rows; 0.4.17 has no cuda12 extra.
             row("0.4.17", "cpu", cuda: nil, ["3.9", "3.10", "3.11"]),
@@ -148,7 +148,7 @@ final class JAXReleasesTests: XCTestCase {
     }
 
     func testRowsRenderAndLoadAsJAXRows() async throws {
-        let rows = try await JAXReleases(index: index(), log: { _ in }).rows()
+        let rows = try await IndexExtrasRows(package: "jax", compiled: "jaxlib", first: PEP440Version("0.4.16")!, defaultCUDA: [12: "12.1", 13: "13.0"], index: index(), log: { _ in }).rows()
         XCTAssertEqual(MatrixDocument.render(rows[2]),
                        #"{"package": "jax", "version": "0.4.25", "variant": "cuda12", "cuda": "12.3", "minor_compatible": true, "cudnn": "8", "pypi": true, "pythons": ["3.9", "3.10", "3.11", "3.12"]}"#)
         XCTAssertEqual(MatrixDocument.render(rows[0]),
@@ -156,18 +156,18 @@ final class JAXReleasesTests: XCTestCase {
     }
 
     func testCUDAExtrasAndNVIDIAFloors() throws {
-        XCTAssertEqual(JAXReleases.cudaMajor("cuda12"), 12)
-        XCTAssertEqual(JAXReleases.cudaMajor("cuda13"), 13)
-        XCTAssertNil(JAXReleases.cudaMajor("cuda12-local"))
-        XCTAssertNil(JAXReleases.cudaMajor("cuda12-pip"))
-        XCTAssertNil(JAXReleases.cudaMajor("cuda"))
+        XCTAssertEqual(IndexExtrasRows.cudaMajor("cuda12"), 12)
+        XCTAssertEqual(IndexExtrasRows.cudaMajor("cuda13"), 13)
+        XCTAssertNil(IndexExtrasRows.cudaMajor("cuda12-local"))
+        XCTAssertNil(IndexExtrasRows.cudaMajor("cuda12-pip"))
+        XCTAssertNil(IndexExtrasRows.cudaMajor("cuda"))
         let r12 = try XCTUnwrap(Requirement(name: "nvidia-cuda-runtime-cu12", rest: #">=12.1.105; extra == "with-cuda""#))
         XCTAssertEqual(r12.extra, "with-cuda")
-        XCTAssertEqual(JAXReleases.floor(of: r12, library: "nvidia-cuda-runtime", major: 12), DottedVersion("12.1.105"))
-        XCTAssertNil(JAXReleases.floor(of: r12, library: "nvidia-cuda-runtime", major: 13))
+        XCTAssertEqual(IndexExtrasRows.floor(of: r12, library: "nvidia-cuda-runtime", major: 12), DottedVersion("12.1.105"))
+        XCTAssertNil(IndexExtrasRows.floor(of: r12, library: "nvidia-cuda-runtime", major: 13))
         let r13 = try XCTUnwrap(Requirement(name: "nvidia-cuda-runtime", rest: ">=13.0.48"))
-        XCTAssertEqual(JAXReleases.floor(of: r13, library: "nvidia-cuda-runtime", major: 13), DottedVersion("13.0.48"))
+        XCTAssertEqual(IndexExtrasRows.floor(of: r13, library: "nvidia-cuda-runtime", major: 13), DottedVersion("13.0.48"))
         let cupti = try XCTUnwrap(Requirement(name: "nvidia-cuda-cupti-cu12", rest: ">=12.1"))
-        XCTAssertNil(JAXReleases.floor(of: cupti, library: "nvidia-cuda-runtime", major: 12))
+        XCTAssertNil(IndexExtrasRows.floor(of: cupti, library: "nvidia-cuda-runtime", major: 12))
     }
 }
