@@ -150,11 +150,13 @@ extension EngineHTTP {
     /// (on an event loop), until the engine ends the answer or closes. No time limit: a
     /// followed log ends when its container does. Returns the status.
     static func stream(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                       method: HTTPMethod, path: String, onBody: @escaping @Sendable (ByteBuffer) -> Void) async throws -> Int {
+                       method: HTTPMethod, path: String, headers: [(String, String)] = [],
+                       onBody: @escaping @Sendable (ByteBuffer) -> Void) async throws -> Int {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
         head.headers.add(name: "Host", value: "docker")
         head.headers.add(name: "Connection", value: "close")
         head.headers.add(name: "Content-Length", value: "0")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
         let what = "\(method) \(path.split(separator: "?").first ?? "")"
         let answer = group.next().makePromise(of: Int.self)
         let channel = try await dial(endpoint, group: group, pending: answer) { channel in
@@ -164,8 +166,15 @@ extension EngineHTTP {
             }
         }
         defer { channel.close(promise: nil) }
-        try await channel.writeAndFlush(HTTPClientRequestPart.head(head)).get()
-        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        do {
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        } catch {
+            // A quick answer (a refused push) may end and close the connection before the
+            // write is confirmed: the answer, which the reader completes on the close, counts.
+            if let status = try? await answer.futureResult.get() { return status }
+            throw TransportError("sending \(what) to \(endpoint) failed: \(error)")
+        }
         return try await answer.futureResult.get()
     }
 }
