@@ -24,6 +24,7 @@ struct BuildCommand: AsyncParsableCommand {
     var session: String = "upgrade"
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
+    @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
 
     /// A plan file larger than this is not one cogpack wrote.
     static let maxPlanBytes = 64 << 20
@@ -33,6 +34,7 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let options: BuildOptions
         let thePlan: Plan
+        var publish: Publish?
         do {
             // Every flag is checked before anything is planned or the builder is contacted.
             let name = try Flags.tag(tag)
@@ -45,6 +47,8 @@ struct BuildCommand: AsyncParsableCommand {
                 throw InputError(.flag("--session"), "\(Quote.value(session)) is not one of upgrade, tunnel")
             }
             let drivers = try Flags.drivers(driver)
+            // The login is read before the build: a push that cannot happen fails first.
+            if push { publish = try Publish.prepare(name: name.description, setting: "-t", progress: progress, address: address) }
             var o = BuildOptions(tag: name.description, projectDirectory: dir, address: address, progress: mode,
                                  caBundle: try Flags.caBundle(caCert), secrets: try SecretFlag.parse(secret),
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
@@ -63,5 +67,6 @@ struct BuildCommand: AsyncParsableCommand {
         let result = try await ModelImage.build(thePlan, options: options)
         let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
         print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
+        try await publish?.run()
     }
 }
