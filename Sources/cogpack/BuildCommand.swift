@@ -30,6 +30,7 @@ struct BuildCommand: AsyncParsableCommand {
     var session: String = "upgrade"
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
+    @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
 
     /// A plan file larger than this is not one cogpack wrote.
     static let maxPlanBytes = 64 << 20
@@ -39,6 +40,7 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let options: BuildOptions
         let thePlan: Plan
+        var publish: Publish?
         do {
             // Every flag is checked before anything is planned or the builder is contacted.
             let given = try tag.isEmpty ? nil : Flags.tag(tag)
@@ -66,6 +68,8 @@ struct BuildCommand: AsyncParsableCommand {
             if given == nil {
                 o.tag = try DefaultImageName.reference(config: thePlan.export.labels["run.cog.config"], folder: dir).description
             }
+            // The login is read before the build: a push that cannot happen fails first.
+            if push { publish = try Publish.prepare(name: o.tag, setting: given == nil ? "cog.yaml's image:" : "-t", progress: progress, address: address) }
             options = o
         } catch let e as InputError {
             Failure.report(e, json: false)
@@ -74,9 +78,10 @@ struct BuildCommand: AsyncParsableCommand {
         let result = try await ModelImage.build(thePlan, options: options)
         if options.progress == .quiet {
             print(result.imageID)
-            return
+        } else {
+            let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
+            print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
         }
-        let cached = result.cachedSteps > 0 ? ", \(result.cachedSteps) cached" : ""
-        print("built \(result.tag) \(result.imageID) in \(String(format: "%.1f", result.seconds)) s (\(result.steps) steps\(cached))")
+        try await publish?.run()
     }
 }

@@ -169,11 +169,18 @@ extension EngineHTTP {
             }
         }
         defer { channel.close(promise: nil) }
-        try await channel.writeAndFlush(HTTPClientRequestPart.head(head)).get()
-        if let data, !data.isEmpty {
-            try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: data)))).get()
+        do {
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if let data, !data.isEmpty {
+                channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: data))), promise: nil)
+            }
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        } catch {
+            // A quick answer (a refused push) may end and close the connection before the
+            // write is confirmed: the answer, which the reader completes on the close, counts.
+            if let status = try? await answer.futureResult.get() { return status }
+            throw TransportError("sending \(what) to \(endpoint) failed: \(error)")
         }
-        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
         return try await answer.futureResult.get()
     }
 }
