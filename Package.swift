@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "PlanFormat", dependencies: ["Basics"]),
         .target(name: "Rules", dependencies: ["Basics", .product(name: "Yams", package: "Yams")]),
         .target(name: "Resolver", dependencies: ["Rules", "CZ3"]),
-        .target(name: "Planner", dependencies: ["PlanFormat", "Rules", "Resolver", "Schema", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Planner", dependencies: ["PlanFormat", "Rules", "Resolver", "Schema", .product(name: "Yams", package: "Yams"),
+                                             .product(name: "Crypto", package: "swift-crypto")]),
         // Plan → LLB, and a BuildKit client: gRPC over HTTP/2 (SwiftNIO) with our own small framing.
         .target(
             name: "Builder",

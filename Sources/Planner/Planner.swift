@@ -17,15 +17,35 @@ public struct Planner: Sendable {
 
     /// `facts` are what the machine has and reaches (base images, registry, indexes); the plan
     /// records them.
+    /// `lock` says what to do with the model's `cogpack.lock` (docs/lock.md).
     public func plan(_ directory: URL, drivers: [DottedVersion] = [], gpus: [String] = [], facts: BuildFacts? = nil,
-                     cache: ResolutionCache? = nil) throws -> PlanOutcome {
-        guard let facts else { return try plan(directory, drivers: drivers, gpus: gpus, extra: [], recorded: nil, cache: cache) }
+                     cache: ResolutionCache? = nil, lock: LockPolicy = .whenFresh) throws -> PlanOutcome {
+        guard let facts else { return try plan(directory, drivers: drivers, gpus: gpus, extra: [], recorded: nil, cache: cache, lock: lock) }
         let (known, extra) = facts.apply(to: kb)
-        return try Planner(kb: known).plan(directory, drivers: drivers, gpus: gpus, extra: extra, recorded: facts, cache: cache)
+        return try Planner(kb: known).plan(directory, drivers: drivers, gpus: gpus, extra: extra, recorded: facts, cache: cache, lock: lock)
     }
 
     private func plan(_ directory: URL, drivers: [DottedVersion], gpus: [String], extra: [Request], recorded: BuildFacts?,
-                      cache: ResolutionCache?) throws -> PlanOutcome {
+                      cache: ResolutionCache?, lock: LockPolicy) throws -> PlanOutcome {
+        var (input, blocks, outcome) = try resolve(directory, drivers: drivers, gpus: gpus, extra: extra, cache: cache)
+        switch outcome {
+        case .conflict(let c):
+            return .conflict(c)
+        case .resolved(let resolution):
+            let resolved = Resolved(resolution: resolution)
+            let composer = Composer()
+            for w in input.project.warnings { composer.warn(w.description) }
+            input.lock = try LockUse.lock(for: input, resolved, policy: lock, composer: composer)
+            for block in blocks { try block.plan(input, resolved, composer) }
+            var record = Self.record(resolution)
+            record.facts = recorded
+            return .planned(try composer.compose(resolution: record))
+        }
+    }
+
+    /// The project read, its active blocks, and the resolver's answer to their requests.
+    func resolve(_ directory: URL, drivers: [DottedVersion], gpus: [String], extra: [Request],
+                 cache: ResolutionCache?) throws -> (BlockInput, [any Block], Outcome) {
         let folder = try ModelFolder(directory)
         let project = try Project.load(folder, kb: kb)
         let source = try SourceInfo.read(folder)
@@ -35,18 +55,7 @@ public struct Planner: Sendable {
         let blocks = stack.active(input)
         let requests = Self.requests(input, blocks: blocks, drivers: drivers, gpus: gpus) + extra
         let resolver = Resolver(kb: kb)
-        switch try cache.map({ try $0.resolve(requests, with: resolver) }) ?? resolver.resolve(requests) {
-        case .conflict(let c):
-            return .conflict(c)
-        case .resolved(let resolution):
-            let resolved = Resolved(resolution: resolution)
-            let composer = Composer()
-            for w in project.warnings { composer.warn(w.description) }
-            for block in blocks { try block.plan(input, resolved, composer) }
-            var record = Self.record(resolution)
-            record.facts = recorded
-            return .planned(try composer.compose(resolution: record))
-        }
+        return (input, blocks, try cache.map({ try $0.resolve(requests, with: resolver) }) ?? resolver.resolve(requests))
     }
 
     /// Everything the project asks of the resolver: its own requests (cog.yaml, requirements,

@@ -31,6 +31,8 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
     @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
+    @Flag(help: "Install exactly the packages of cogpack.lock; a missing or stale lock is exit 2 naming the line that changed.")
+    var locked = false
 
     /// A plan file larger than this is not one cogpack wrote.
     static let maxPlanBytes = 64 << 20
@@ -58,11 +60,12 @@ struct BuildCommand: AsyncParsableCommand {
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
             o.noCache = noCache
+            if plan != nil, locked { throw InputError(.flag("--locked"), "a --plan file was planned already; plan it with the lock instead") }
             if let plan {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu)
+                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu, lock: locked ? .required : .whenFresh)
             }
             // No -t: the name Cog would give, from the plan's cog.yaml (`image:`) or the folder.
             if given == nil {

@@ -10,10 +10,11 @@ import Rules
 enum ModelImage {
     /// The plan of `dir`, for what `address` has and reaches (its facts), with the version-control
     /// labels of the folder. A conflict is printed and exits 1.
-    static func plan(_ dir: URL, address: BuilderAddress, drivers: [DottedVersion] = [], gpus: [String] = []) async throws -> Plan {
+    static func plan(_ dir: URL, address: BuilderAddress, drivers: [DottedVersion] = [], gpus: [String] = [],
+                     lock: LockPolicy = .whenFresh) async throws -> Plan {
         let kb = try DataRoot.knowledgeBase()
         let machine = try await MachineFacts.fromEngine(address, kb: kb)
-        switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpus, facts: machine, cache: DataRoot.resolutionCache()) {
+        switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpus, facts: machine, cache: DataRoot.resolutionCache(), lock: lock) {
         case .planned(var p):
             p.export.labels.merge(VersionControl.labels(for: dir)) { own, _ in own }
             for w in p.resolution.warnings { Console.error("warning: \(w)") }

@@ -23,6 +23,13 @@ struct AppDepsBlock: Block {
     func detect(_ input: BlockInput) -> Bool { true }
 
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
+        if let lock = input.lock {
+            // The rest of the environment, as locked: no resolution at build time.
+            guard let step = LockedInstall.step(lock, .app, block: name, composer: composer) else { return }
+            try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements (locked)",
+                                  source: .phase(.frameworkDeps), operations: [step], provides: ["app-deps"])
+            return
+        }
         let project = input.project
         var files = GeneratedRequirements()
         for option in project.requirements.options { try files.add(option, input) }

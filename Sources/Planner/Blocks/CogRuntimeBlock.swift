@@ -41,6 +41,13 @@ struct CogRuntimeBlock: Block {
         let c = input.project.config
         let pinned = c.sdkVersion?.source ?? c.sdkPrerelease ?? input.project.activeRequirements.first { $0.name == Self.package }?.source
         let why = pinned.map { "\($0)" } ?? "the newest for Python \(resolved.python)"
+        if let lock = input.lock {
+            // The SDK and what it needs beyond the framework, as locked.
+            guard let step = LockedInstall.step(lock, .cog, block: name, composer: composer) else { return }
+            try composer.addStage("cog", phase: .frameworkDeps, block: name, name: "cog SDK \(version) (\(why); locked)",
+                                  operations: [step], provides: ["cog"])
+            return
+        }
         // The framework pins ride along as requirements (already met, so nothing moves); a
         // mount of the requirements context would tie this layer to every requirements edit.
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)"] + resolved.frameworkPins(input.kb)

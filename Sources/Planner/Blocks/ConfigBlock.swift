@@ -36,6 +36,8 @@ struct ConfigBlock: Block {
                 ResolutionLabel.key: try ResolutionLabel(resolution: resolved.resolution.explanation,
                                                          readWarnings: input.project.warnings.map(\.description)).text(),
             ].merging(earlier) { own, _ in own })
+        // Which lock the environment was installed from.
+        if let lock = input.lock { composer.export.labels[LockFile.label] = lock.digest }
     }
 
     /// cog.yaml with what the resolution completed (python, cuda, cudnn), as Cog labels images.

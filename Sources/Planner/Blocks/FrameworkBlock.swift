@@ -54,6 +54,13 @@ struct FrameworkBlock: Block {
             provides += framework.packages.filter { resolved.resolution.package($0) != nil }
         }
         guard !all.specs.isEmpty else { return }
+        if let lock = input.lock {
+            // What the framework needs, as locked; a lock with nothing of the framework adds no stage.
+            guard let step = LockedInstall.step(lock, .framework, block: name, composer: composer) else { return }
+            try composer.addStage("framework", phase: .frameworkDeps, block: name, name: "framework: " + all.why.joined(separator: ", ") + " (locked)",
+                                  operations: [step], provides: provides)
+            return
+        }
         let indexArgs = all.indexes.flatMap { ["--extra-index-url", $0] }
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + indexArgs + all.specs
         try composer.addStage("framework", phase: .frameworkDeps, block: name, name: "framework: " + all.why.joined(separator: ", "),

@@ -25,6 +25,13 @@ struct GeneratedRequirements {
         (indexLines.contains("--no-index") ? 0 : 1) + indexLines.filter { $0 != "--no-index" }.count
     }
 
+    /// The index options and flags as uv's options, one with its value an entry (a lock records them).
+    var options: [String] {
+        var out = (indexURL.map { ["--index-url \($0)"] } ?? []) + indexLines
+        for i in stride(from: 0, to: flags.count - 1, by: 2) { out.append(flags[i] + " " + flags[i + 1]) }
+        return out
+    }
+
     var text: String {
         ((indexURL.map { ["--index-url \($0)"] } ?? []) + indexLines + requirements).map { $0 + "\n" }.joined()
     }

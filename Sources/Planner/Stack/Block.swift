@@ -23,6 +23,9 @@ public struct BlockInput: Sendable {
     public let kb: KnowledgeBase
     /// The predictor's and trainer's signatures, read when a plan is made.
     public var signatures = ModelSignatures()
+    /// The model's `cogpack.lock`, when the build installs from it (it fits the model and the
+    /// resolution): the install blocks then install exactly its packages.
+    public var lock: LockFile?
 }
 
 /// The resolution as blocks need it: typed values, never text to parse again.

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Planner
+import Resolver
+import Rules
+
+struct LockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Write cogpack.lock: every package of the image's Python environment, exact and hashed (docs/lock.md).",
+        discussion: "`cogpack lock --upgrade [PACKAGE...]` moves versions forward (all, or the packages named) and prints what changed.")
+
+    @Argument(help: "The model folder (with cog.yaml); with --upgrade, then the packages to upgrade.", completion: .directory)
+    var arguments: [String] = []
+    @Flag(help: "Exit 1 when the lock is stale or missing (the line that changed is printed), 0 when it is fresh; write nothing.")
+    var check = false
+    @Flag(help: "Move versions forward: every package, or only those named after the folder.") var upgrade = false
+    @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
+    @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
+
+    func run() async throws {
+        let dir: URL
+        let upgrades: [String]
+        let preparation: LockPreparation
+        do {
+            (dir, upgrades) = try Self.split(arguments, upgrade: upgrade)
+            if check, upgrade { throw InputError(.flag("--check"), "--check writes nothing; leave out --upgrade") }
+            let kb = try DataRoot.knowledgeBase()
+            // The facts `cogpack build` will use, so that the lock holds what the build resolves.
+            let machine = try await MachineFacts.forResolution(file: nil, noEngine: false, requireEngine: false, kb: kb)
+            preparation = try Planner(kb: kb).lockRequest(dir, drivers: try Flags.drivers(driver), gpus: gpu, facts: machine)
+        } catch let e as InputError {
+            Failure.report(e, json: false)
+        }
+        guard case .ready(let request, let existing) = preparation else {
+            if case .conflict(let c) = preparation { print(ExplanationText.conflict(c)) }
+            throw ExitCode(1)
+        }
+        if check {
+            guard let existing else {
+                Console.error("stale: \(LockFile.fileName) is missing; write it with `cogpack lock`")
+                throw ExitCode(1)
+            }
+            let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices)
+            for c in changes { Console.error("stale: \(Quote.escaped(c.description))") }
+            if !changes.isEmpty { throw ExitCode(1) }
+            print("\(LockFile.fileName) is fresh (\(existing.packages.count) packages, inputs \(existing.inputsDigest))")
+            return
+        }
+        let lock: LockFile
+        do {
+            lock = try Self.compile(request, existing: existing, upgradeAll: upgrade && upgrades.isEmpty, upgrades: upgrades)
+        } catch let f as HostUv.Failure {
+            Console.error("error: \(f.message)")
+            throw ExitCode(1)
+        } catch let e as InputError {
+            Failure.report(e, json: false)
+        }
+        for name in upgrades where !lock.packages.contains(where: { $0.name == name }) && !(existing?.packages.contains { $0.name == name } ?? false) {
+            Failure.report(InputError(.flag("--upgrade"), "\(Quote.value(name)) is not a package of the lock; name one of its packages"), json: false)
+        }
+        let file = dir.appendingPathComponent(LockFile.fileName)
+        try Data(lock.render().utf8).write(to: file, options: .atomic)
+        for line in LockDiff.lines(from: existing, to: lock) { print(line) }
+        print("wrote \(LockFile.fileName): \(lock.packages.count) packages for Python \(request.python) on \(LockRequest.platform)")
+    }
+
+    /// The folder (the first argument, when it is a model folder or the only one) and the packages
+    /// to upgrade (the others, with --upgrade).
+    static func split(_ arguments: [String], upgrade: Bool) throws -> (URL, [String]) {
+        var rest = arguments
+        var folder = "."
+        if let first = rest.first,
+           !upgrade || FileManager.default.fileExists(atPath: URL(fileURLWithPath: first).appendingPathComponent("cog.yaml").path) {
+            folder = first
+            rest.removeFirst()
+        }
+        guard rest.isEmpty || upgrade else {
+            throw InputError(.flag("lock"), "one model folder is taken, given also \(rest.map(Quote.value).joined(separator: ", ")); to upgrade packages, add --upgrade")
+        }
+        return (try FolderArgument.url(folder), rest.map(PackageName.normalize))
+    }
+
+    /// uv twice: the requirements format for versions, the packages that need each and their index
+    /// (the existing lock's versions preferred unless upgraded); then those exact versions alone in
+    /// the pylock format, for the hashes of the target's files.
+    static func compile(_ request: LockRequest, existing: LockFile?, upgradeAll: Bool, upgrades: [String]) throws -> LockFile {
+        let uv = try HostUv.locate(version: request.uvVersion)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cogpack-lock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Data(request.requirements.utf8).write(to: work.appendingPathComponent("requirements.in"))
+        try Data(request.constraints.utf8).write(to: work.appendingPathComponent("constraints.txt"))
+        if let existing, !upgradeAll {
+            // uv keeps the versions of an existing output file where they still fit: its preferences.
+            let pins = existing.packages.map { "\($0.name)==\($0.version)\n" }.joined()
+            try Data(pins.utf8).write(to: work.appendingPathComponent("resolved.txt"))
+        }
+        var env = ["UV_NO_PROGRESS": "1"]
+        if let ca = try Flags.caBundle(nil) { env["SSL_CERT_FILE"] = ca.path }
+        var first = ["pip", "compile", "requirements.in", "-c", "constraints.txt", "-o", "resolved.txt", "--no-header",
+                     "--annotation-style", "line", "--emit-index-annotation", "--quiet"] + request.arguments
+        if upgradeAll { first.append("--upgrade") }
+        first += upgrades.flatMap { ["--upgrade-package", $0] }
+        try uvRun(uv, first, work, env)
+        let resolved = try String(contentsOf: work.appendingPathComponent("resolved.txt"), encoding: .utf8)
+        let compiled = try UvCompileOutput.packages(resolved)
+        let pins = compiled.map { "\($0.name)==\($0.version)\n" }.joined()
+        try Data(pins.utf8).write(to: work.appendingPathComponent("pins.txt"))
+        try uvRun(uv, ["pip", "compile", "pins.txt", "--no-deps", "--generate-hashes", "--format", "pylock.toml", "-o", "pylock.toml",
+                       "--no-header", "--quiet"] + request.arguments, work, env)
+        let pylock = try String(contentsOf: work.appendingPathComponent("pylock.toml"), encoding: .utf8)
+        return try request.lock(compiled, hashes: UvCompileOutput.hashes(pylock: pylock))
+    }
+
+    private static func uvRun(_ uv: URL, _ arguments: [String], _ work: URL, _ env: [String: String]) throws {
+        let r = try HostUv.run(uv, arguments, in: work, environment: env)
+        guard r.status == 0 else {
+            let tail = r.stderr.split(separator: "\n").suffix(20).joined(separator: "\n")
+            throw HostUv.Failure(message: "uv \(arguments.prefix(2).joined(separator: " ")) failed:\n\(tail)")
+        }
+    }
+}
