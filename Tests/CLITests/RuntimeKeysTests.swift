@@ -207,9 +207,13 @@ final class RuntimeKeysTests: XCTestCase {
         let body = #"{"input": {"what": "sleep", "seconds": 3}}"#
         let request = "curl -sS -X POST -H 'Content-Type: application/json' -d '\(body)' http://127.0.0.1:\(port)/predictions"
         let started = Date()
-        let three = try CLI.shell("(\(request); echo) & (\(request); echo) & (sleep 0.5; \(request); echo) & wait")
+        // Each answer to a file of its own: answers that end together would mix on one stdout.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tr-answers-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: out) }
+        let three = try CLI.shell("\(request) -o \(out.path)/1 & \(request) -o \(out.path)/2 & (sleep 0.5; \(request) -o \(out.path)/3) & wait")
         let elapsed = Date().timeIntervalSince(started)
-        let answers = try three.stdout.split(separator: "\n").map { try json(String($0)) }
+        let answers = try (1...3).map { try json(try String(contentsOf: out.appendingPathComponent("\($0)"), encoding: .utf8)) }
         XCTAssertEqual(answers.count, 3, three.stdout + three.stderr)
         let done = answers.filter { $0["status"] as? String == "succeeded" }
         XCTAssertEqual(done.count, 2, "\(answers)")
