@@ -11,7 +11,7 @@ import Schema
 struct ModelToRun {
     let image: String
     let document: JSONValue?
-    let gpu: Bool
+    var gpu: Bool
     /// cog.yaml's `train:` as the image's `run.cog.config` label holds it; nil without one.
     let trainer: String?
     /// Whether the image says what its cog.yaml was (an image cogpack or Cog did not build may not).
@@ -109,6 +109,15 @@ final class ModelContainer: @unchecked Sendable {
             try await engine.startContainer(id)
         } catch let e as TransportError {
             await container.remove()
+            // An engine with no GPU support (no NVIDIA container runtime) cannot give the GPUs a
+            // GPU model asks for; running it without them still tries the model, as a CPU build
+            // of the same wheels would run (torch's CUDA wheels run on a CPU).
+            if spec.gpus, e.message.contains("could not select device driver") {
+                Console.error("warning: the engine has no GPU support (no NVIDIA container runtime): running \(model.image) without GPUs")
+                var cpu = model
+                cpu.gpu = false
+                return try await start(cpu, endpoint: endpoint, hostPort: hostPort, command: command)
+            }
             throw RunFailure(message: e.message)
         }
         return container

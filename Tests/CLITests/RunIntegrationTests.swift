@@ -107,6 +107,30 @@ final class RunIntegrationTests: XCTestCase {
         XCTAssertEqual(try leftoverContainers(), "")
     }
 
+    /// A GPU model on an engine without GPU support (this machine's): the container cannot have
+    /// the GPUs it asks for, so it runs without them, with a warning, instead of failing to start.
+    func testAGPUModelRunsWithoutGPUsWhereTheEngineHasNone() throws {
+        let dir = try example("hello", as: "gpu-label")
+        let built = try CLI.run(["build", dir.path, "-t", "cogpack-it-gpu-base", "--progress", "plain"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        // The same image, its cog.yaml label saying gpu: true (as a GPU model's image says).
+        let context = dir.appendingPathComponent("relabel")
+        try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
+        let config = #"{"build":{"gpu":true,"python_version":"3.11"},"predict":"predict.py:Predictor"}"#
+        try "FROM cogpack-it-gpu-base\nLABEL run.cog.config='\(config)'\n".write(to: context.appendingPathComponent("Dockerfile"),
+                                                                                  atomically: true, encoding: .utf8)
+        let relabel = try CLI.shell("DOCKER_BUILDKIT=0 /usr/bin/docker build -q -t cogpack-it-gpu \(context.path)")
+        XCTAssertEqual(relabel.status, 0, relabel.stderr)
+        addTeardownBlock { _ = try? CLI.shell("docker rmi -f cogpack-it-gpu cogpack-it-gpu-base >/dev/null 2>&1") }
+        // An engine with the NVIDIA runtime gives the GPUs: then no warning.
+        let hasGPUs = try CLI.shell("docker info --format '{{json .Runtimes}}'").stdout.contains("nvidia")
+        let r = try CLI.run(["predict", "--image", "cogpack-it-gpu", "-i", "name=gpu"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "hello, gpu\n")
+        XCTAssertEqual(r.stderr.contains("warning: the engine has no GPU support"), !hasGPUs, r.stderr)
+        XCTAssertEqual(try leftoverContainers(), "")
+    }
+
     func testAFailingPredictionShowsItsErrorAndExits1() throws {
         let dir = try example("hello", as: "fails")
         try """
