@@ -131,6 +131,36 @@ final class RunIntegrationTests: XCTestCase {
         XCTAssertEqual(try leftoverContainers(), "")
     }
 
+    /// Ctrl-C while a prediction runs: the container is stopped and removed, and the command
+    /// exits 130 at once instead of waiting for the prediction.
+    func testInterruptStopsAndRemovesTheContainer() throws {
+        let dir = try example("hello", as: "slow")
+        try """
+            import time
+
+            from cog import BasePredictor
+
+
+            class Predictor(BasePredictor):
+                def predict(self, seconds: int = 120) -> str:
+                    time.sleep(seconds)
+                    return "too late"
+            """.write(to: dir.appendingPathComponent("predict.py"), atomically: true, encoding: .utf8)
+        let built = try CLI.run(["build", dir.path, "-t", "cogpack-it-slow", "--progress", "plain"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let run = try RunningBuild(["predict", "--image", "cogpack-it-slow", "-i", "seconds=120"])
+        run.wait(for: "ready", timeout: 120)
+        XCTAssertTrue(run.text.contains("ready"), run.text)
+        Thread.sleep(forTimeInterval: 1)  // the prediction is posted and running
+        let interrupted = Date()
+        run.interrupt()
+        let status = run.finish()
+        XCTAssertEqual(status, 130, run.text)
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 15, "stopped at once, not after the prediction")
+        XCTAssertTrue(run.text.contains("interrupted: removing the container"), run.text)
+        XCTAssertEqual(try leftoverContainers(), "", "the container is removed")
+    }
+
     func testAFailingPredictionShowsItsErrorAndExits1() throws {
         let dir = try example("hello", as: "fails")
         try """
