@@ -14,6 +14,9 @@ final class SocketProxy: @unchecked Sendable {
     private var cut = false
 
     init(upstream: String) throws {
+        // A write to a connection the other side closed must be an error the copy loop sees, not
+        // a SIGPIPE that kills the whole test process (the default action).
+        signal(SIGPIPE, SIG_IGN)
         self.upstream = upstream
         path = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString.prefix(8)).sock").path
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
