@@ -30,6 +30,8 @@ struct BuildCommand: AsyncParsableCommand {
     var session: String = "upgrade"
     @Option(help: "A driver the image must run on (repeat for a fleet).") var driver: [String] = []
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
+    @Option(name: .customLong("cache-from"), help: "An image pushed by an earlier build whose layers this build may reuse instead of running their steps (repeatable).")
+    var cacheFrom: [String] = []
     @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
     @Flag(help: "Install exactly the packages of cogpack.lock; a missing or stale lock is exit 2 naming the line that changed.")
     var locked = false
@@ -60,6 +62,7 @@ struct BuildCommand: AsyncParsableCommand {
                                  wheelhouse: try wheelhouse.map { try InputFiles.check($0, flag: "--wheelhouse", what: "wheelhouse folder", kind: .folder) })
             o.sessionRoute = route
             o.noCache = noCache
+            o.cacheFrom = try Flags.cacheFrom(cacheFrom)
             if plan != nil, locked { throw InputError(.flag("--locked"), "a --plan file was planned already; plan it with the lock instead") }
             if let plan {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)

@@ -35,6 +35,18 @@ enum Flags {
 
     /// `-t`: exactly one image name, in the reference grammar, without a digest (a build makes
     /// the image, so its digest cannot be chosen).
+    /// `--cache-from` names, checked before anything is sent: BuildKit ignores an import it
+    /// cannot read, so a typo would only show as a slow build.
+    static func cacheFrom(_ texts: [String]) throws -> [String] {
+        try texts.map { text in
+            do {
+                return try ImageReference(parsing: text).qualified
+            } catch let e as ImageReference.Invalid {
+                throw InputError(.flag("--cache-from"), "\(Quote.value(text)) is not an image name: \(e.reason); name an image pushed by a build, such as registry.example.com/team/model:1.0")
+            }
+        }
+    }
+
     static func tag(_ texts: [String]) throws -> ImageReference {
         guard let text = texts.first else {
             throw InputError(.flag("-t"), "no image name; add -t NAME, such as -t my-model")

@@ -87,6 +87,19 @@ final class RegistryLoginTests: XCTestCase {
         XCTAssertEqual(none.origin, "no login for other.example.com in the auths of \(path)")
     }
 
+    /// BuildKit asks the session by host as it dials it: Docker Hub as registry-1.docker.io,
+    /// which configs key by the index address; other registries as host:port.
+    func testBuildKitsHostNamesFindTheLoginsOfTheConfig() throws {
+        let (config, _) = try config(["auths": [
+            "https://registry.example.com:5000/v1/": ["auth": Data("ann:pw".utf8).base64EncodedString()],
+            RegistryCredentials.hubAddress: ["auth": Data("hub:pw".utf8).base64EncodedString()],
+        ]])
+        let env = ["PATH": "/nonexistent"]
+        XCTAssertEqual(try config.credentials(host: "registry.example.com:5000", environment: env).secret, .password(username: "ann", password: "pw"))
+        XCTAssertEqual(try config.credentials(host: "registry-1.docker.io", environment: env).secret, .password(username: "hub", password: "pw"))
+        XCTAssertNil(try config.credentials(host: "registry.example.com", environment: env).secret, "another port is another registry")
+    }
+
     func testTheHeaderIsBase64URLOfTheEnginesAuthConfig() throws {
         let credentials = RegistryCredentials(serverAddress: "r.example.com", secret: .password(username: "u?>", password: "p~~~"), origin: "")
         XCTAssertFalse(credentials.header.contains("+") || credentials.header.contains("/"), credentials.header)

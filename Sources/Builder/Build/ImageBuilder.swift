@@ -21,6 +21,12 @@ public struct BuildOptions: Sendable {
     public var sessionRoute: SessionRoute = .upgrade
     /// Run every step again instead of taking it from BuildKit's cache (`--no-cache`).
     public var noCache = false
+    /// Images whose inline cache the build may reuse (`--cache-from`), fully qualified.
+    public var cacheFrom: [String] = []
+    /// Write the cache metadata into the image's config (BuildKit's inline cache), so that a
+    /// build on another engine can take its layers from the registry instead of running the
+    /// steps. It costs a few kilobytes of config.
+    public var exportCache = true
 
     public enum SessionRoute: String, CaseIterable, Sendable { case upgrade, tunnel }
 
@@ -97,7 +103,7 @@ public final class ImageBuilder: Sendable {
 
         let ref = Self.randomID()
         let sessionID = Self.randomID()
-        let services = SessionServices(contexts: try contexts(), secrets: try secrets())
+        let services = SessionServices(contexts: try contexts(), secrets: try secrets(), logins: Self.login(host:))
         let session = try await openSession(connector: connector, control: control, id: sessionID, services: services)
 
         let tracker = ProgressTracker(mode: options.progress)
@@ -125,6 +131,16 @@ public final class ImageBuilder: Sendable {
                 request.exporter = "image"
             }
             request.exporterAttrs = ["name": qualifiedTag]
+            if options.exportCache {
+                // The only exporter the engine has. mode=min: the cache of the image's own
+                // layers, which is all a registry image can carry.
+                var entry = Moby_Buildkit_V1_CacheOptionsEntry()
+                entry.type = "inline"
+                entry.attrs = ["mode": "min"]
+                var cache = Moby_Buildkit_V1_CacheOptions()
+                cache.exports = [entry]
+                request.cache = cache
+            }
             return try await control.unary("/moby.buildkit.v1.Control/Solve", request)
         }
 
@@ -227,6 +243,14 @@ public final class ImageBuilder: Sendable {
         solve.allowResultReturn = true
         solve.allowResultArrayRef = true
         solve.evaluate = true
+        // In the gateway flow the imports belong to the bridge's Solve: Control.Solve's are
+        // read only when it solves a Definition or a frontend itself.
+        solve.cacheImports = options.cacheFrom.map { ref in
+            var entry = Moby_Buildkit_V1_Frontend_CacheOptionsEntry()
+            entry.type = "registry"
+            entry.attrs = ["ref": ref]
+            return entry
+        }
         let result: Moby_Buildkit_V1_Frontend_SolveResponse = try await control.unary(
             "/moby.buildkit.v1.frontend.LLBBridge/Solve", solve, metadata: metadata)
         guard case .ref(let resultRef) = result.result.result else { throw BuildError.buildkit("the solve returned no result") }
@@ -295,6 +319,16 @@ public final class ImageBuilder: Sendable {
             return BuildSession(close: { channel.close(promise: nil) })
         case .engine, .buildkitd:
             return try await SessionTunnel.open(connector: connector, control: control, headers: headers, router: services.route)
+        }
+    }
+
+    /// The login BuildKit asks the session for, from the Docker config as `cogpack push` reads
+    /// it; read when asked, so that a build that talks to no registry never runs a helper.
+    @Sendable static func login(host: String) throws -> (username: String, secret: String)? {
+        switch try DockerConfig.load().credentials(host: host).secret {
+        case .password(let username, let password)?: (username, password)
+        case .identityToken(let token)?: ("", token)
+        case nil: nil
         }
     }
 

@@ -133,7 +133,17 @@ public struct DockerConfig: Sendable {
     /// for it) is an error: pushing without the login would only fail later, less clearly.
     public func credentials(for reference: ImageReference,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RegistryCredentials {
-        let address = RegistryCredentials.serverAddress(for: reference)
+        try credentials(serverAddress: RegistryCredentials.serverAddress(for: reference), environment: environment)
+    }
+
+    /// The login for a registry host as BuildKit names it when it asks the session (`host:port`,
+    /// or `registry-1.docker.io` for Docker Hub, which configs key by the index address).
+    public func credentials(host: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RegistryCredentials {
+        try credentials(serverAddress: Self.isHub(host: host) ? RegistryCredentials.hubAddress : host, environment: environment)
+    }
+
+    private func credentials(serverAddress address: String, environment: [String: String]) throws -> RegistryCredentials {
         if let (name, field) = helper(for: address) {
             let helper = CredentialHelper(name: name)
             if let secret = try helper.get(address, environment: environment, configPath: path, field: field) {

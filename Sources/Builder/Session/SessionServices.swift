@@ -9,18 +9,25 @@ final class SessionServices: Sendable {
         "/moby.filesync.v1.FileSync/DiffCopy",
         "/grpc.health.v1.Health/Check",
         "/moby.buildkit.secrets.v1.Secrets/GetSecret",
+        "/moby.filesync.v1.Auth/Credentials",
     ]
+
+    /// A registry host → its login, if any (username and password, or an empty username and an
+    /// identity token, as the docker CLI answers BuildKit).
+    typealias Logins = @Sendable (String) throws -> (username: String, secret: String)?
 
     let contexts: [String: ContextSource]
     let secrets: [String: [UInt8]]
+    let logins: Logins
     private let failures = Mutex<[String]>([])
 
     /// Failures that happened while serving (shown if the build fails).
     var errors: [String] { failures.withLock { $0 } }
 
-    init(contexts: [String: ContextSource], secrets: [String: [UInt8]]) {
+    init(contexts: [String: ContextSource], secrets: [String: [UInt8]], logins: @escaping Logins = { _ in nil }) {
         self.contexts = contexts
         self.secrets = secrets
+        self.logins = logins
     }
 
     @Sendable func route(_ path: String) -> GRPCServerStreamHandler.Handler? {
@@ -28,6 +35,9 @@ final class SessionServices: Sendable {
         case "/moby.filesync.v1.filesync/diffcopy": return { await self.diffCopy($0) }
         case "/grpc.health.v1.health/check": return { await self.health($0) }
         case "/moby.buildkit.secrets.v1.secrets/getsecret": return { await self.secret($0) }
+        // Without this, BuildKit reads registries anonymously, and a cache import from a
+        // registry with a login fails with a 401 that it ignores: every step runs again.
+        case "/moby.filesync.v1.auth/credentials": return { await self.credentials($0) }
         default: return nil
         }
     }
@@ -75,6 +85,25 @@ final class SessionServices: Sendable {
             try await call.send(Array(try response.serializedBytes() as [UInt8]))
             await call.finish()
         } catch {
+            await call.finish(code: 13, message: "\(error)")
+        }
+    }
+
+    private func credentials(_ call: GRPCServerCall) async {
+        var host = ""
+        do {
+            for try await message in call.requests {
+                host = try Moby_Filesync_V1_CredentialsRequest(serializedBytes: Array(message.readableBytesView)).host
+            }
+            var response = Moby_Filesync_V1_CredentialsResponse()
+            if let login = try logins(host) {
+                response.username = login.username
+                response.secret = login.secret
+            }
+            try await call.send(Array(try response.serializedBytes() as [UInt8]))
+            await call.finish()
+        } catch {
+            failures.withLock { $0.append("reading the login for \(host): \(error)") }
             await call.finish(code: 13, message: "\(error)")
         }
     }

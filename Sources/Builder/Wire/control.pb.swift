@@ -54,6 +54,15 @@ public nonisolated struct Moby_Buildkit_V1_SolveRequest: Sendable {
 
   public var frontendAttrs: Dictionary<String,String> = [:]
 
+  public var cache: Moby_Buildkit_V1_CacheOptions {
+    get {_cache ?? Moby_Buildkit_V1_CacheOptions()}
+    set {_cache = newValue}
+  }
+  /// Returns true if `cache` has been explicitly set.
+  public var hasCache: Bool {self._cache != nil}
+  /// Clears the value of `cache`. Subsequent reads from it will return its default value.
+  public mutating func clearCache() {self._cache = nil}
+
   public var entitlements: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -61,6 +70,36 @@ public nonisolated struct Moby_Buildkit_V1_SolveRequest: Sendable {
   public init() {}
 
   fileprivate var _definition: Pb_Definition? = nil
+  fileprivate var _cache: Moby_Buildkit_V1_CacheOptions? = nil
+}
+
+/// Only the current Exports and Imports; fields 1 to 3 are the deprecated forms.
+public nonisolated struct Moby_Buildkit_V1_CacheOptions: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var exports: [Moby_Buildkit_V1_CacheOptionsEntry] = []
+
+  public var imports: [Moby_Buildkit_V1_CacheOptionsEntry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Moby_Buildkit_V1_CacheOptionsEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: String = String()
+
+  public var attrs: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Moby_Buildkit_V1_SolveResponse: Sendable {
@@ -240,7 +279,7 @@ fileprivate nonisolated let _protobuf_package = "moby.buildkit.v1"
 
 nonisolated extension Moby_Buildkit_V1_SolveRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SolveRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Ref\0\u{1}Definition\0\u{1}Exporter\0\u{1}ExporterAttrs\0\u{1}Session\0\u{1}Frontend\0\u{1}FrontendAttrs\0\u{2}\u{2}Entitlements\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Ref\0\u{1}Definition\0\u{1}Exporter\0\u{1}ExporterAttrs\0\u{1}Session\0\u{1}Frontend\0\u{1}FrontendAttrs\0\u{1}Cache\0\u{1}Entitlements\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -255,6 +294,7 @@ nonisolated extension Moby_Buildkit_V1_SolveRequest: SwiftProtobuf.Message, Swif
       case 5: try { try decoder.decodeSingularStringField(value: &self.session) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.frontend) }()
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.frontendAttrs) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._cache) }()
       case 9: try { try decoder.decodeRepeatedStringField(value: &self.entitlements) }()
       default: break
       }
@@ -287,6 +327,9 @@ nonisolated extension Moby_Buildkit_V1_SolveRequest: SwiftProtobuf.Message, Swif
     if !self.frontendAttrs.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.frontendAttrs, fieldNumber: 7)
     }
+    try { if let v = self._cache {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
     if !self.entitlements.isEmpty {
       try visitor.visitRepeatedStringField(value: self.entitlements, fieldNumber: 9)
     }
@@ -301,7 +344,78 @@ nonisolated extension Moby_Buildkit_V1_SolveRequest: SwiftProtobuf.Message, Swif
     if lhs.session != rhs.session {return false}
     if lhs.frontend != rhs.frontend {return false}
     if lhs.frontendAttrs != rhs.frontendAttrs {return false}
+    if lhs._cache != rhs._cache {return false}
     if lhs.entitlements != rhs.entitlements {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Moby_Buildkit_V1_CacheOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CacheOptions"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{4}Exports\0\u{1}Imports\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.exports) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.imports) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.exports.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.exports, fieldNumber: 4)
+    }
+    if !self.imports.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.imports, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Moby_Buildkit_V1_CacheOptions, rhs: Moby_Buildkit_V1_CacheOptions) -> Bool {
+    if lhs.exports != rhs.exports {return false}
+    if lhs.imports != rhs.imports {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Moby_Buildkit_V1_CacheOptionsEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CacheOptionsEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Type\0\u{1}Attrs\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.attrs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 1)
+    }
+    if !self.attrs.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.attrs, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Moby_Buildkit_V1_CacheOptionsEntry, rhs: Moby_Buildkit_V1_CacheOptionsEntry) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs.attrs != rhs.attrs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

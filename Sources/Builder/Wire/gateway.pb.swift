@@ -197,6 +197,8 @@ public nonisolated struct Moby_Buildkit_V1_Frontend_SolveRequest: Sendable {
 
   public var final: Bool = false
 
+  public var cacheImports: [Moby_Buildkit_V1_Frontend_CacheOptionsEntry] = []
+
   public var evaluate: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -204,6 +206,21 @@ public nonisolated struct Moby_Buildkit_V1_Frontend_SolveRequest: Sendable {
   public init() {}
 
   fileprivate var _definition: Pb_Definition? = nil
+}
+
+/// The gateway's own copy of the Control service's CacheOptionsEntry (same fields).
+public nonisolated struct Moby_Buildkit_V1_Frontend_CacheOptionsEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: String = String()
+
+  public var attrs: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Moby_Buildkit_V1_Frontend_SolveResponse: Sendable {
@@ -502,7 +519,7 @@ nonisolated extension Moby_Buildkit_V1_Frontend_ResolveImageConfigResponse: Swif
 
 nonisolated extension Moby_Buildkit_V1_Frontend_SolveRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SolveRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Definition\0\u{1}Frontend\0\u{2}\u{3}allowResultReturn\0\u{1}allowResultArrayRef\0\u{2}\u{4}Final\0\u{2}\u{4}Evaluate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Definition\0\u{1}Frontend\0\u{2}\u{3}allowResultReturn\0\u{1}allowResultArrayRef\0\u{2}\u{4}Final\0\u{2}\u{2}CacheImports\0\u{2}\u{2}Evaluate\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -515,6 +532,7 @@ nonisolated extension Moby_Buildkit_V1_Frontend_SolveRequest: SwiftProtobuf.Mess
       case 5: try { try decoder.decodeSingularBoolField(value: &self.allowResultReturn) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.allowResultArrayRef) }()
       case 10: try { try decoder.decodeSingularBoolField(value: &self.final) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.cacheImports) }()
       case 14: try { try decoder.decodeSingularBoolField(value: &self.evaluate) }()
       default: break
       }
@@ -541,6 +559,9 @@ nonisolated extension Moby_Buildkit_V1_Frontend_SolveRequest: SwiftProtobuf.Mess
     if self.final != false {
       try visitor.visitSingularBoolField(value: self.final, fieldNumber: 10)
     }
+    if !self.cacheImports.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cacheImports, fieldNumber: 12)
+    }
     if self.evaluate != false {
       try visitor.visitSingularBoolField(value: self.evaluate, fieldNumber: 14)
     }
@@ -553,7 +574,43 @@ nonisolated extension Moby_Buildkit_V1_Frontend_SolveRequest: SwiftProtobuf.Mess
     if lhs.allowResultReturn != rhs.allowResultReturn {return false}
     if lhs.allowResultArrayRef != rhs.allowResultArrayRef {return false}
     if lhs.final != rhs.final {return false}
+    if lhs.cacheImports != rhs.cacheImports {return false}
     if lhs.evaluate != rhs.evaluate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Moby_Buildkit_V1_Frontend_CacheOptionsEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CacheOptionsEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Type\0\u{1}Attrs\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.attrs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 1)
+    }
+    if !self.attrs.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.attrs, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Moby_Buildkit_V1_Frontend_CacheOptionsEntry, rhs: Moby_Buildkit_V1_Frontend_CacheOptionsEntry) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs.attrs != rhs.attrs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,209 @@
+import Foundation
+import XCTest
+
+/// The shared build cache across engines: engine A (the test machine's engine) builds a model and
+/// pushes it with its inline cache to a real registry with a login; a second engine, started here
+/// with nothing built, builds the same model with `--cache-from` and runs none of the model's
+/// steps, then serves a prediction from the image. Without `--cache-from` the second engine runs
+/// them. The base image travels through the registry too: BuildKit shares a layer's cache only
+/// from the same base image, and `cogpack base` (debootstrap) does not make the same bytes twice.
+final class SharedCacheTests: XCTestCase {
+    override func setUpWithError() throws {
+        try Engine.prepare()
+    }
+
+    /// Debian's docker client (20.10, as the engines), for the second engine and the registry's login.
+    static let docker = "/usr/bin/docker"
+
+    private func model() throws -> URL {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("sc-model-\(UUID().uuidString.prefix(8))")
+        addTeardownBlock { try? fm.removeItem(at: dir) }
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        // A small requirement, so that the build has an install step of the model's own.
+        try "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n"
+            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
+        try "six==1.16.0\n".write(to: dir.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello/predict.py"), to: dir.appendingPathComponent("predict.py"))
+        return dir
+    }
+
+    private func environment(_ extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    }
+
+    /// The steps of a `--progress json` build: name → how it ended (`cached`, `done`, `error`).
+    private func steps(_ stderr: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in stderr.split(separator: "\n") {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let event = o["event"] as? String, ["cached", "done", "error"].contains(event),
+                  let name = o["name"] as? String else { continue }
+            out[name] = event
+        }
+        return out
+    }
+
+    /// The model's own steps: those the plan names by stage (`[stage] …`), not BuildKit's
+    /// `[internal]` loads (the build context is read again by every build; it is cheap) nor the
+    /// base image source.
+    private func modelSteps(_ steps: [String: String]) -> [String: String] {
+        steps.filter { $0.key.hasPrefix("[") && !$0.key.hasPrefix("[internal]") }
+    }
+
+    func testASecondEngineReusesTheLayersOfTheRegistryImage() throws {
+        let registry = try TestRegistry(test: self)
+        let config = try registry.dockerConfig(test: self)
+        let login = "--config '\(config.path)'"
+        let b = try SecondEngine(test: self)
+
+        // The base, from engine A to engine B through the registry, under its local name in B.
+        let remoteBase = "\(registry.host)/sc-base/base:bookworm-python3.11"
+        addTeardownBlock { _ = try? CLI.shell("\(Self.docker) rmi \(remoteBase) >/dev/null 2>&1") }
+        for command in ["\(Self.docker) tag \(Engine.base) \(remoteBase)",
+                        "\(Self.docker) \(login) push \(remoteBase) >/dev/null",
+                        "\(Self.docker) \(login) -H \(b.host) pull \(remoteBase) >/dev/null",
+                        "\(Self.docker) -H \(b.host) tag \(remoteBase) \(Engine.base)"] {
+            let r = try CLI.shell(command)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            guard r.status == 0 else { return }
+        }
+
+        let dir = try model()
+        let name = "\(registry.host)/sc-cache/model:v1"
+        addTeardownBlock { _ = try? CLI.shell("\(Self.docker) rmi \(name) >/dev/null 2>&1") }
+        let a = try CLI.run(["build", dir.path, "-t", name, "--push", "--progress", "json"],
+                            environment: environment(["DOCKER_CONFIG": config.path]))
+        XCTAssertEqual(a.status, 0, String(a.stderr.suffix(3000)))
+        guard a.status == 0 else { return }
+        // The config the registry holds carries the cache metadata.
+        let manifest = try JSONSerialization.jsonObject(with: Data(try registry.get("/v2/sc-cache/model/manifests/v1",
+            accept: "application/vnd.docker.distribution.manifest.v2+json").utf8)) as? [String: Any]
+        let configDigest = try XCTUnwrap((manifest?["config"] as? [String: Any])?["digest"] as? String)
+        XCTAssertTrue(try registry.get("/v2/sc-cache/model/blobs/\(configDigest)").contains("moby.buildkit.cache.v0"),
+                      "the pushed image has no inline cache")
+
+        // Engine B, never having built anything: every step of the model comes from the registry.
+        let onB = environment(["DOCKER_HOST": b.host, "DOCKER_CONFIG": config.path])
+        var started = Date()
+        let cached = try CLI.run(["build", dir.path, "-t", "sc-cache-b:1", "--cache-from", name, "--progress", "json"], environment: onB)
+        let cachedSeconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(cached.status, 0, String(cached.stderr.suffix(3000)) + "\nengine B: " + b.log)
+        let cachedSteps = modelSteps(steps(cached.stderr))
+        let ranAnyway = cachedSteps.filter { $0.value != "cached" }
+        XCTAssertFalse(cachedSteps.isEmpty, cached.stderr)
+        XCTAssertTrue(cachedSteps.keys.contains { $0.contains("install") || $0.contains("uv") || $0.contains("pip") },
+                      "the model has install steps: \(cachedSteps.keys.sorted())")
+        XCTAssertEqual(ranAnyway, [:], "steps engine B ran although the registry had them")
+        // The registry wants a login: the import (which BuildKit would drop silently on a 401)
+        // worked only because the session answered BuildKit's Auth call from the Docker config.
+        print("engine B with --cache-from: \(String(format: "%.1f", cachedSeconds)) s, \(cachedSteps.count) model steps, all cached: \(cachedSteps.keys.sorted())")
+
+        // The image of engine B serves predictions.
+        let predicted = try CLI.run(["predict", "--image", "sc-cache-b:1", "-i", "name=you"], environment: onB)
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+        XCTAssertTrue(predicted.stdout.contains("hello, you"), predicted.stdout + predicted.stderr)
+
+        // Without --cache-from (and with B's own cache emptied), engine B runs the steps.
+        for command in ["\(Self.docker) -H \(b.host) rmi sc-cache-b:1 >/dev/null", "\(Self.docker) -H \(b.host) builder prune -af >/dev/null"] {
+            let r = try CLI.shell(command)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+        }
+        started = Date()
+        let cold = try CLI.run(["build", dir.path, "-t", "sc-cache-b:2", "--progress", "json"], environment: onB)
+        let coldSeconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(cold.status, 0, String(cold.stderr.suffix(3000)) + "\nengine B: " + b.log)
+        let coldSteps = modelSteps(steps(cold.stderr))
+        let ran = coldSteps.filter { $0.value == "done" }
+        XCTAssertEqual(Set(ran.keys), Set(cachedSteps.keys), "without --cache-from engine B runs every model step")
+        print("engine B without --cache-from: \(String(format: "%.1f", coldSeconds)) s, \(ran.count) model steps run")
+    }
+
+    func testACacheFromThatIsNotAnImageNameIsExit2BeforeAnythingIsSent() throws {
+        // A builder address nobody listens on: the exit must come before it is tried.
+        let r = try CLI.run(["build", CLI.repo.appendingPathComponent("examples/hello").path, "-t", "sc-bad:1",
+                             "--cache-from", "Not A//Name", "--builder", "unix:///nonexistent/sc.sock"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--cache-from"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+}
+
+/// A second Docker engine for one test: its own data and exec roots, pid file, unix socket and
+/// bridge (build steps need a network; the bridge of the test machine's engine is its own). It
+/// runs without iptables management, which would rewrite the chains of the other engine; the
+/// test adds the forwarding and NAT rules for its bridge itself and removes them when it stops.
+final class SecondEngine: @unchecked Sendable {
+    let folder: URL
+    let bridge: String
+    let subnet: String
+    private let process = Process()
+    private var rules: [String] = []
+
+    var host: String { "unix://\(folder.path)/docker.sock" }
+    var log: String { String(((try? String(contentsOf: folder.appendingPathComponent("log"), encoding: .utf8)) ?? "").suffix(2000)) }
+
+    init(test: XCTestCase) throws {
+        let id = UUID().uuidString.prefix(6).lowercased()
+        // Short: the engine's sockets live under it, and a unix socket path has 108 bytes.
+        folder = URL(fileURLWithPath: "/tmp/sc-\(id)")
+        bridge = "sc-br\(id)"
+        let octet = Int.random(in: 10..<250)
+        subnet = "10.213.\(octet).0/24"
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        test.addTeardownBlock { [self] in stop() }
+        let setup = [
+            "ip link add \(bridge) type bridge",
+            "ip addr add 10.213.\(octet).1/24 dev \(bridge)",
+            "ip link set \(bridge) up",
+        ]
+        for command in setup {
+            let r = try CLI.shell(command)
+            guard r.status == 0 else { throw Failure(what: "\(command): \(r.stderr)") }
+        }
+        for rule in ["FORWARD -i \(bridge) -j ACCEPT", "FORWARD -o \(bridge) -j ACCEPT",
+                     "-t nat POSTROUTING -s \(subnet) ! -o \(bridge) -j MASQUERADE"] {
+            let parts = rule.hasPrefix("-t nat ") ? ("-t nat", String(rule.dropFirst(7))) : ("", rule)
+            let r = try CLI.shell("iptables \(parts.0) -I \(parts.1)")
+            guard r.status == 0 else { throw Failure(what: "iptables \(rule): \(r.stderr)") }
+            rules.append("iptables \(parts.0) -D \(parts.1)")
+        }
+        let f = folder.path
+        // Its own (empty) settings: nothing of the machine's engine configuration applies.
+        try "{}".write(to: folder.appendingPathComponent("daemon.json"), atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec dockerd --data-root '\(f)/root' --exec-root '\(f)/exec' --pidfile '\(f)/dockerd.pid' "
+            + "-H '\(host)' --bridge '\(bridge)' --iptables=false --ip-masq=false --config-file '\(f)/daemon.json' >'\(f)/log' 2>&1"]
+        try process.run()
+        for _ in 0..<300 {
+            if try CLI.shell("curl -fsS --max-time 2 --unix-socket '\(f)/docker.sock' http://docker/_ping").status == 0 { return }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw Failure(what: "the second engine did not start: \(log)")
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let what: String
+        var description: String { what }
+    }
+
+    func stop() {
+        let f = folder.path
+        if process.isRunning {
+            process.terminate()
+            for _ in 0..<200 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        }
+        // The engine stops its containerd; if it was killed, this one (found by its pid file) is ours.
+        if let text = try? String(contentsOfFile: "\(f)/exec/containerd/containerd.pid", encoding: .utf8),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 {
+            kill(pid, SIGTERM)
+        }
+        // Network namespaces and overlay mounts left under its folders, deepest first.
+        _ = try? CLI.shell("awk '{print $2}' /proc/mounts | grep '^\(f)/' | sort -r | xargs -r -n1 umount -l")
+        for rule in rules { _ = try? CLI.shell(rule) }
+        _ = try? CLI.shell("ip link del \(bridge) 2>/dev/null")
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
