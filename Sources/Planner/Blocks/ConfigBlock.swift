@@ -37,7 +37,11 @@ struct ConfigBlock: Block {
                                                          readWarnings: input.project.warnings.map(\.description)).text(),
             ].merging(earlier) { own, _ in own })
         // Which lock the environment was installed from.
-        if let lock = input.lock { composer.export.labels[LockFile.label] = lock.digest }
+        // Which lock the environment was installed from, and its packages, for `cogpack diff`.
+        if let lock = input.lock {
+            composer.export.labels[LockFile.label] = lock.digest
+            composer.export.labels[LockPackagesLabel.key] = LockPackagesLabel.text(lock)
+        }
     }
 
     /// cog.yaml with what the resolution completed (python, cuda, cudnn), as Cog labels images.
