@@ -97,6 +97,9 @@ final class DriftTests: XCTestCase {
         try m.write("cogpack.lock", l.render())
         guard case .planned(let locked) = try planner.plan(m.root) else { return XCTFail("no plan") }
         XCTAssertEqual(locked.export.labels[LockPackagesLabel.key], "cog==\(cog)\nsix==1.16.0")
+        // Only a locked build fixes its history times; a plan without a lock is as before.
+        XCTAssertEqual(locked.export.fixedHistoryTime, true)
+        XCTAssertNil(plain.export.fixedHistoryTime)
         let record = try EnvironmentRecord(labels: locked.export.labels)
         XCTAssertEqual(record.packages, EnvironmentRecord(lock: l).packages)
         XCTAssertEqual(record.lockDigest, l.digest)

@@ -36,11 +36,12 @@ struct ConfigBlock: Block {
                 ResolutionLabel.key: try ResolutionLabel(resolution: resolved.resolution.explanation,
                                                          readWarnings: input.project.warnings.map(\.description)).text(),
             ].merging(earlier) { own, _ in own })
-        // Which lock the environment was installed from.
         // Which lock the environment was installed from, and its packages, for `cogpack diff`.
         if let lock = input.lock {
             composer.export.labels[LockFile.label] = lock.digest
             composer.export.labels[LockPackagesLabel.key] = LockPackagesLabel.text(lock)
+            // The same lock, the same history times (docs/reproducibility.md).
+            composer.export.fixedHistoryTime = true
         }
     }
 
