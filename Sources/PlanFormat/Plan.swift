@@ -105,9 +105,14 @@ public struct Plan: Sendable, Hashable, Codable {
         public var user: String?
         public var exposedPorts: [String]
         public var labels: [String: String]
+        /// True: the history entries the build adds carry the base image's creation time, not
+        /// the time each layer was made, so that two builds of the same lock can give the same
+        /// image config (docs/reproducibility.md). Nil (left out of the JSON) otherwise: without
+        /// a lock the layers differ anyway, and `docker history` keeps the real times.
+        public var fixedHistoryTime: Bool?
 
         public init(entrypoint: [String], cmd: [String], env: [String], workingDir: String, user: String?,
-                    exposedPorts: [String], labels: [String: String]) {
+                    exposedPorts: [String], labels: [String: String], fixedHistoryTime: Bool? = nil) {
             self.entrypoint = entrypoint
             self.cmd = cmd
             self.env = env
@@ -115,10 +120,12 @@ public struct Plan: Sendable, Hashable, Codable {
             self.user = user
             self.exposedPorts = exposedPorts
             self.labels = labels
+            self.fixedHistoryTime = fixedHistoryTime
         }
 
         enum CodingKeys: String, CodingKey {
             case entrypoint, cmd, env, user, labels
+            case fixedHistoryTime = "fixed_history_time"
             case workingDir = "working_dir"
             case exposedPorts = "exposed_ports"
         }

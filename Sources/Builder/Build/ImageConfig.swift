@@ -24,7 +24,14 @@ enum ImageConfig {
         config["Labels"] = labels
         out["config"] = config
         var h = (base["history"] as? [[String: Any]]) ?? []
-        for entry in history { h.append(["created_by": entry, "comment": "cogpack"]) }
+        // Without `created`, BuildKit's exporter writes the time each layer was made, which
+        // differs on every cold build; the base's own time is fixed by the base image.
+        let created = export.fixedHistoryTime == true ? base["created"] as? String : nil
+        for entry in history {
+            var item: [String: Any] = ["created_by": entry, "comment": "cogpack"]
+            if let created { item["created"] = created }
+            h.append(item)
+        }
         out["history"] = h
         out.removeValue(forKey: "rootfs")
         return out

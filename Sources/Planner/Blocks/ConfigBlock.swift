@@ -36,8 +36,13 @@ struct ConfigBlock: Block {
                 ResolutionLabel.key: try ResolutionLabel(resolution: resolved.resolution.explanation,
                                                          readWarnings: input.project.warnings.map(\.description)).text(),
             ].merging(earlier) { own, _ in own })
-        // Which lock the environment was installed from.
-        if let lock = input.lock { composer.export.labels[LockFile.label] = lock.digest }
+        // Which lock the environment was installed from, and its packages, for `cogpack diff`.
+        if let lock = input.lock {
+            composer.export.labels[LockFile.label] = lock.digest
+            composer.export.labels[LockPackagesLabel.key] = LockPackagesLabel.text(lock)
+            // The same lock, the same history times (docs/reproducibility.md).
+            composer.export.fixedHistoryTime = true
+        }
     }
 
     /// cog.yaml with what the resolution completed (python, cuda, cudnn), as Cog labels images.
