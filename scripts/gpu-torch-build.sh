@@ -74,6 +74,17 @@ toolkit="$(in_image 'command -v nvcc; ls -d /usr/local/cuda* 2>/dev/null; find /
 [ -z "$toolkit" ] || fail "a CUDA toolkit is in the image: $toolkit"
 echo "check: no nvcc, no /usr/local/cuda, no libcudart outside the wheels"
 
+# The image serves at /openapi.json the document `cogpack schema` prints for the folder.
+"$cogpack" schema "$model" > "$work/schema.json"
+port=$((18000 + RANDOM % 1000))
+"$docker_cli" run -d --name gpu-torch-schema -p "127.0.0.1:$port:5000" "$ours" >/dev/null
+for _ in $(seq 120); do curl -fsS "http://127.0.0.1:$port/health-check" 2>/dev/null | grep -q READY && break; sleep 1; done
+curl -fsS "http://127.0.0.1:$port/openapi.json" > "$work/served.json" || true
+"$docker_cli" rm -f gpu-torch-schema >/dev/null
+python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$work/schema.json" "$work/served.json" \
+    || fail "/openapi.json differs from cogpack schema"
+echo "check: /openapi.json equals cogpack schema"
+
 answer="$("$cogpack" predict --image "$ours" -i text=check 2>"$work/predict.log")" || { cat "$work/predict.log"; fail "cogpack predict"; }
 echo "$answer" | grep -q "torch $torch" || fail "the prediction does not name torch $torch: $answer"
 echo "predict: $answer"

@@ -8,10 +8,10 @@ import Schema
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the OpenAPI document of the model's predictor (or trainer), read from its source without running it.")
+        abstract: "Print the model's OpenAPI document (the predictor's, merged with the trainer's when cog.yaml has train:, as the image serves it), read from its source without running it.")
 
     @Argument(help: "The model folder (with cog.yaml).", completion: .directory) var directory: String = "."
-    @Flag(help: "The trainer's document (cog.yaml's train:) instead of the predictor's.") var train = false
+    @Flag(help: "The trainer's document alone (cog.yaml's train:).") var train = false
 
     func run() throws {
         do {
@@ -22,10 +22,18 @@ struct SchemaCommand: ParsableCommand {
                 throw InputError(Provenance(file: config.file, line: nil),
                                  train ? "no train: in cog.yaml; add e.g. train: \"train.py:train\"" : "no predict: in cog.yaml; add e.g. predict: \"predict.py:Predictor\"")
             }
+            let version = try sdkVersion(project, kb)
+            if !train, config.train != nil {
+                // The image's document: with a trainer too, the two merged as Cog merges them, as
+                // the build writes it and the image serves it at /openapi.json.
+                guard let merged = try ModelSignatures.read(project).document(version: version) else { return }
+                print(ModelDocument.text(merged), terminator: "")
+                return
+            }
             let parts = ref.value.split(separator: ":", maxSplits: 1).map(String.init)
             let (file, source) = try project.pythonSource(ref)
             let document = try SchemaGenerator.document(source: source, file: file, target: parts[1],
-                                                        mode: train ? .train : .predict, version: try sdkVersion(project, kb))
+                                                        mode: train ? .train : .predict, version: version)
             print(document.text, terminator: "")
         } catch let e as InputError {
             Failure.report(e, json: false)

@@ -428,6 +428,18 @@ final class ExampleModelsTests: XCTestCase {
     }
 
     /// The large-weights example: setup sees the whole 12 MiB file in the image.
+    /// The other CPU examples (those no other test serves: a file in and out, system packages
+    /// and run commands with a trainer, JAX, a weights file): each image serves at
+    /// `/openapi.json` the document `cogpack schema` prints for its folder.
+    func testEveryOtherCPUExampleServesTheSchemaCogpackPrints() throws {
+        for name in ["image-invert", "system-run", "jax-cpu", "weights"] {
+            let dir = try example(name)
+            let schema = try build(dir, tag: "ex-schema-\(name)")
+            let port = try serve("ex-schema-\(name)")
+            try assertServesSchema(port: port, schema)
+        }
+    }
+
     func testTheWeightsExampleSeesItsWeightsFile() throws {
         let dir = try example("weights")
         let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("weights/model.bin").path)[.size] as? Int)
