@@ -546,21 +546,8 @@ final class Encoding {
         for name in c.without {
             parts.append(variables[.package(name)] != nil ? isNone(.package(name)) : (requestedPackages.contains(name) ? z3.no : z3.yes))
         }
-        if let cmd = c.command {
-            let called = requests.contains { if case .runCommand(cmd) = $0.kind { return true } else { return false } }
-            parts.append(called ? z3.yes : z3.no)
-        }
-        if let name = c.runSets {
-            let set = requests.contains { if case .runSets(name) = $0.kind { return true } else { return false } }
-            parts.append(set ? z3.yes : z3.no)
-        }
-        if let word = c.runWord {
-            let has = requests.contains { if case .runWord(word) = $0.kind { return true } else { return false } }
-            parts.append(has ? z3.yes : z3.no)
-        }
-        if let key = c.configKey {
-            let set = requests.contains { if case .configKey(key) = $0.kind { return true } else { return false } }
-            parts.append(set ? z3.yes : z3.no)
+        for clause in modelClauses(c) {
+            parts.append(requests.contains { clause($0.kind) } ? z3.yes : z3.no)
         }
         if let rc = c.baseSetsRequireCuda {
             parts.append(among(.baseImage) { $0.image?.setsRequireCuda == rc })
@@ -571,19 +558,24 @@ final class Encoding {
     /// Where the model wrote what makes a rule's condition on cog.yaml hold (the `run:` line that
     /// calls nvcc, the key that is set), so that a rule in a conflict names the model's line too.
     private func triggers(_ c: Condition) -> String {
+        let clauses = modelClauses(c)
         var sources: [Provenance] = []
-        for r in requests {
-            let hit: Bool
-            switch r.kind {
-            case .runCommand(let name): hit = name == c.command
-            case .runSets(let name): hit = name == c.runSets
-            case .runWord(let word): hit = word == c.runWord
-            case .configKey(let key): hit = key == c.configKey
-            default: hit = false
-            }
-            if hit, !sources.contains(r.source) { sources.append(r.source) }
+        for r in requests where clauses.contains(where: { $0(r.kind) }) && !sources.contains(r.source) {
+            sources.append(r.source)
         }
         return sources.isEmpty ? "" : " (\(sources.map(\.description).joined(separator: ", ")))"
+    }
+
+    /// The clauses of a condition on what the model's cog.yaml says (a program a `run:` line
+    /// calls, a variable it sets, a word among its arguments, a key that is set), each as the test
+    /// a request must pass: `condition` needs a request for every clause, `triggers` names them.
+    private func modelClauses(_ c: Condition) -> [(Request.Kind) -> Bool] {
+        var clauses: [(Request.Kind) -> Bool] = []
+        if let cmd = c.command { clauses.append { if case .runCommand(cmd) = $0 { true } else { false } } }
+        if let name = c.runSets { clauses.append { if case .runSets(name) = $0 { true } else { false } } }
+        if let word = c.runWord { clauses.append { if case .runWord(word) = $0 { true } else { false } } }
+        if let key = c.configKey { clauses.append { if case .configKey(key) = $0 { true } else { false } } }
+        return clauses
     }
 
     private func encodeRules() {
