@@ -62,7 +62,7 @@ public struct MatrixRefresh {
             throw PackageIndex.Failure(description: "\(options.gpuFacts.lastPathComponent): not found")
         }
         let facts = try GPUFacts(markdown: String(decoding: factsText, as: UTF8.self))
-        let index = PackageIndex(baseURL: options.indexURL)
+        let index = ProjectListCache(PackageIndex(baseURL: options.indexURL))
         let reference = options.referenceDirectory
 
         var doc = MatrixDocument()
