@@ -179,13 +179,13 @@ public final class ImageBuilder: Sendable {
             _ = try? await status.value
             if cancelled { throw BuildError.cancelled }
             if let f = tracker.failure() { throw BuildError.stepFailed(step: f.name, error: f.error, log: f.log) }
-            if let lost = connector.failure { throw BuildError.builderLost(lost.message) }
+            if let lost = await connector.lostReason() { throw BuildError.builderLost(lost.message) }
             if let gatewayError { throw Self.describe(gatewayError, services.errors) }
             throw Self.describe(error, services.errors)
         }
         _ = try? await status.value
         if let gatewayError {
-            if let lost = connector.failure { throw BuildError.builderLost(lost.message) }
+            if let lost = await connector.lostReason() { throw BuildError.builderLost(lost.message) }
             throw Self.describe(gatewayError, services.errors)
         }
         let summary = tracker.summary

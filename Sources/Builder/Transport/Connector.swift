@@ -30,6 +30,17 @@ final class Connector: Sendable {
     /// Why a connection ended without our asking (a silent or vanished builder), if one did.
     var failure: TransportError? { state.withLock { $0.failure } }
 
+    /// `failure`, once the closes already under way have been seen. A call on a connection the
+    /// builder dropped fails as its stream goes inactive, which can be a moment before the
+    /// connection's close callback records why; waiting for the closed channels' futures (whose
+    /// first callback is that record) orders the two.
+    func lostReason() async -> TransportError? {
+        for channel in state.withLock({ $0.channels }) where !channel.isActive {
+            try? await channel.closeFuture.get()
+        }
+        return failure
+    }
+
     /// Closes every connection; calls still waiting on them end with an error. Idempotent.
     func closeAll() {
         let channels = state.withLock { s in
