@@ -33,7 +33,7 @@ extension Session {
                 for i in subset {
                     let r = enc.requests[i]
                     let near = nearTarget(r)
-                    let steps = optimize(relaxed, near: near)
+                    let steps = optimize(relaxed, near: near) ?? []
                     guard let edit = Edit.change(r, steps: steps, kb: kb) else { ok = false; break }
                     changes.append(.init(source: r.source.description, request: r.text, edit: edit.edit))
                     edited[i] = edit.request ?? Self.dropped(r)
@@ -111,10 +111,9 @@ extension Session {
     /// Resolves the edited requests from scratch; what they resolve to (each framework, the
     /// Python, the CUDA), or nil if they still conflict (then the correction is not offered).
     private func verify(_ requests: [Request]) -> [(variable: ResolverVariable, value: ChosenValue)]? {
-        guard let session = try? Session(kb: kb, requests: requests) else { return nil }
-        let lits = session.allLiterals
-        guard session.solver.check(lits) == .sat else { return nil }
-        let steps = session.optimize(lits)
+        // Values only: the finite-domain engine.
+        guard let session = try? Session(kb: kb, requests: requests, engine: .finiteDomain) else { return nil }
+        guard let steps = session.optimize(session.allLiterals) else { return nil }
         let leads = Set(kb.frameworks.map(\.lead))
         return steps.filter { step in
             guard !step.variable.values[step.chosen].isNone else { return false }

@@ -29,10 +29,10 @@ final class Encoding {
     /// Requests that are wrong in themselves (an unknown GPU architecture): reported as input errors.
     private(set) var inputErrors: [InputError] = []
 
-    init(kb: KnowledgeBase, requests: [Request]) {
+    init(kb: KnowledgeBase, requests: [Request], engine: Z3Solver.Engine = .general) {
         self.kb = kb
         self.requests = requests
-        solver = Z3Solver(z3)
+        solver = Z3Solver(z3, engine: engine)
         gpu = z3.boolVar("gpu")
         toolkit = z3.boolVar("needs_cuda_toolkit")
         wheelsRuntime = z3.no
@@ -42,9 +42,9 @@ final class Encoding {
         buildVariables()
         wheelsRuntime = runtimeFromWheels(except: nil)
         wheelsCuDNN = z3.or(packages.flatMap { package in
-            kb.matrix.versions(of: package).filter { version in
-                kb.matrix.rows(of: package).contains { $0.version == version && $0.bringsCUDARuntime && $0.cudnn != nil }
-            }.compactMap { isVersion(package, $0) }
+            kb.matrix.releases(of: package).filter { release in
+                release.rows.contains { $0.bringsCUDARuntime && $0.cudnn != nil }
+            }.compactMap { isVersion(package, $0.version) }
         })
         encodeStructure()
         encodeRequests()
@@ -162,19 +162,23 @@ final class Encoding {
 
     /// `package` is at `version` (nil when the package has no variable or no such value).
     func isVersion(_ package: String, _ version: PEP440Version) -> Z3Context.Term? {
-        guard let v = variables[.package(package)], let i = v.index(ofLabel: version.description) else { return nil }
+        guard let v = variables[.package(package)], let i = v.index(of: version) else { return nil }
         return z3.eq(v.term, i)
     }
 
     /// Some present package other than `except` is at a release whose GPU wheels bring their own
     /// CUDA runtime.
     func runtimeFromWheels(except: String?) -> Z3Context.Term {
-        z3.or(packages.filter { $0 != except }.flatMap { package in
-            kb.matrix.versions(of: package).filter { version in
-                kb.matrix.rows(of: package).contains { $0.version == version && $0.cuda != nil && $0.bringsCUDARuntime }
-            }.compactMap { isVersion(package, $0) }
-        })
+        z3.or(packages.filter { $0 != except }.flatMap { runtimeReleases[$0] ?? [] })
     }
+
+    /// For each package in scope, "it is at a release whose GPU wheels bring their own CUDA
+    /// runtime", one term per such release; the table rows ask for it once per row.
+    private lazy var runtimeReleases: [String: [Z3Context.Term]] = Dictionary(uniqueKeysWithValues: packages.map { package in
+        (package, kb.matrix.releases(of: package).filter { release in
+            release.rows.contains { $0.cuda != nil && $0.bringsCUDARuntime }
+        }.compactMap { isVersion(package, $0.version) })
+    })
 
     /// The runtime CUDA and the toolkit have the same CUDA major.
     func sameMajor() -> Z3Context.Term {
@@ -270,12 +274,12 @@ final class Encoding {
                     let served = Set(rows.filter { $0.package == package }.map(\.version))
                     var options: [Z3Context.Term] = []
                     for version in served.sorted() {
-                        guard let index = v.index(ofLabel: version.description) else { continue }
+                        guard let index = v.index(of: version) else { continue }
                         let these = rows.filter { $0.package == package && $0.version == version }
                         options.append(z3.and([z3.eq(v.term, index), among(.cuda) { c in these.contains { $0.fits(cuda: c.dotted) } }]))
                     }
                     for pin in exactPins(package) where !served.contains(pin) {
-                        if let index = v.index(ofLabel: pin.description) { options.append(z3.eq(v.term, index)) }
+                        if let index = v.index(of: pin) { options.append(z3.eq(v.term, index)) }
                     }
                     parts.append(z3.implies(z3.and([present(.package(package)), gpu]), z3.or(options)))
                 }
@@ -319,7 +323,7 @@ final class Encoding {
                     guard let v = variables[.package(package)] else { continue }
                     for version in kb.matrix.versions(of: package) {
                         let rows = m(package).filter { $0.version == version && Self.installable($0, unreachable: blocked) }
-                        let isV = z3.eq(v.term, v.index(ofLabel: version.description)!)
+                        let isV = z3.eq(v.term, v.index(of: version)!)
                         // On a GPU build, a variant whose wheels can be fetched; on a CPU build,
                         // any fetchable wheel of the release (a CUDA wheel runs on a CPU).
                         parts.append(z3.implies(z3.and([isV, gpu]), among(.cuda) { c in rows.contains { $0.cuda != nil && $0.fits(cuda: c.dotted) } }))
@@ -419,9 +423,8 @@ final class Encoding {
             guard let v = variables[.package(package)] else { continue }
             let rows = m.rows(of: package)
             let byCUDA = m.isCUDAVariant(package)
-            for version in m.versions(of: package) {
-                let these = rows.filter { $0.version == version }
-                let isV = z3.eq(v.term, v.index(ofLabel: version.description)!)
+            for (version, these) in m.releases(of: package) {
+                let isV = z3.eq(v.term, v.index(of: version)!)
                 let source = these[0].source
                 let listed = these.compactMap(\.pythons)
                 if !listed.isEmpty {

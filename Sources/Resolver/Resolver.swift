@@ -13,10 +13,17 @@ public struct Resolver {
         return session.solve(alternatives: alternatives)
     }
 
+    /// The choices with the reasons of `variables` only (no alternatives): for a tool that
+    /// explains a few choices of many models (`cogpack rules diff` explains the ones that moved).
+    public func resolve(_ requests: [Request], reasonsFor variables: Set<ResolverVariable>) throws -> Outcome {
+        let session = try Session(kb: kb, requests: requests)
+        return session.solve(alternatives: false, reasonsFor: variables)
+    }
+
     /// The same choices without their reasons, and a conflict's core without corrections: several
     /// times faster, for comparing many models (`cogpack rules diff`).
     public func resolveValues(_ requests: [Request]) throws -> Outcome {
-        let session = try Session(kb: kb, requests: requests)
+        let session = try Session(kb: kb, requests: requests, engine: .finiteDomain)
         return session.solve(explaining: false)
     }
 
@@ -48,9 +55,9 @@ final class Session {
         var nearWhy: Reason? = nil
     }
 
-    init(kb: KnowledgeBase, requests: [Request]) throws {
+    init(kb: KnowledgeBase, requests: [Request], engine: Z3Solver.Engine = .general) throws {
         self.kb = kb
-        enc = Encoding(kb: kb, requests: requests)
+        enc = Encoding(kb: kb, requests: requests, engine: engine)
         if let first = enc.inputErrors.first { throw first }
     }
 
@@ -94,23 +101,50 @@ final class Session {
     }
 
     /// The first value of `order` the literals (with the scope's) allow, found by bisecting on
-    /// prefixes of the order: about log2(n) checks, however many values are allowed.
-    func firstAllowed(_ v: Variable, in order: ArraySlice<Int>, under literals: [Z3Context.Term]) -> Int? {
-        // The first value itself, in one check: the preferred value is usually allowed, and the
-        // next alternatives usually follow one another, where a bisection would take log2(n) checks.
+    /// prefixes of the order: about log2(n) checks, however many values are allowed, and often
+    /// none or one. `settled`: variables the literals fix, by value (the choices made so far).
+    func firstAllowed(_ v: Variable, in order: ArraySlice<Int>, under literals: [Z3Context.Term],
+                      settled: [(Variable, Int)] = []) -> Int? {
         guard let head = order.first else { return nil }
-        if solver.check(literals + [z3.eq(v.term, head)]) == .sat { return head }
-        let order = order.dropFirst()
-        guard !order.isEmpty, solver.check(literals + [z3.among(v.term, Array(order))]) == .sat else { return nil }
-        // The model's value is allowed: the first allowed one is at or before it.
-        guard let x = solver.value(of: v.term), let at = order.firstIndex(of: x) else { return nil }
-        if at == order.startIndex { return x }
-        var (lo, hi) = (order.startIndex + 1, at + 1)  // the shortest allowed prefix ends in lo..<=hi
+        // A value known to be allowed: the last check's model's, when that model still holds and
+        // agrees with what is settled; else found by a check. The first allowed value is at or
+        // before it.
+        var known = witness(v, settled: settled).flatMap { order.firstIndex(of: $0) }
+        if known == nil {
+            // The first value itself, in one check: the preferred value is usually allowed.
+            if solver.check(literals + [z3.eq(v.term, head)]) == .sat { return head }
+            let rest = order.dropFirst()
+            guard !rest.isEmpty, solver.check(literals + [z3.among(v.term, Array(rest))]) == .sat else { return nil }
+            known = solver.value(of: v.term).flatMap { rest.firstIndex(of: $0) }
+        }
+        guard var at = known else { return nil }
+        // Is anything before it allowed? Often not (a value the requests fix, a package that is
+        // absent): then one check settles it.
+        if at == order.startIndex { return head }
+        guard solver.check(literals + [z3.among(v.term, Array(order[..<at]))]) == .sat else { return order[at] }
+        guard let better = solver.value(of: v.term).flatMap({ order.firstIndex(of: $0) }), better < at else { return nil }
+        at = better
+        if at == order.startIndex || solver.check(literals + [z3.eq(v.term, head)]) == .sat { return head }
+        // Bisect: the shortest allowed prefix ends in lo...hi; each model found shortens it further.
+        var (lo, hi) = (order.startIndex + 2, at + 1)
         while lo < hi {
             let mid = (lo + hi) / 2
-            if solver.check(literals + [z3.among(v.term, Array(order[order.startIndex..<mid]))]) == .sat { hi = mid } else { lo = mid + 1 }
+            if solver.check(literals + [z3.among(v.term, Array(order[order.startIndex..<mid]))]) == .sat {
+                hi = solver.value(of: v.term).flatMap { order.firstIndex(of: $0) }.map { min(mid, $0 + 1) } ?? mid
+            } else {
+                lo = mid + 1
+            }
         }
-        return order[lo - 1]
+        return order[hi - 1]
+    }
+
+    /// `v`'s value in the last check's model, when that model satisfies what is asserted now and
+    /// agrees with `settled`: a value allowed with them, known without a check.
+    private func witness(_ v: Variable, settled: [(Variable, Int)]) -> Int? {
+        guard solver.hasModel else { return nil }
+        let values = solver.values(of: [v.term] + settled.map(\.0.term))
+        for (i, (_, chosen)) in settled.enumerated() where values[i + 1] != chosen { return nil }
+        return values[0]
     }
 
     /// The only value `v` can take, if the literals leave it one.
@@ -148,8 +182,9 @@ final class Session {
         }
     }
 
-    /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed value.
-    func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil) -> [Step] {
+    /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed
+    /// value. Nil when the base literals allow nothing.
+    func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil) -> [Step]? {
         var steps: [Step] = []
         var fixed: [Z3Context.Term] = []
         var python: DottedVersion?
@@ -167,6 +202,10 @@ final class Session {
         var picks: [(objective: Objective, variable: Variable, order: [Int], chosen: Int, nearWhy: Reason?)] = []
         solver.push()
         for literal in base { solver.assert(literal) }
+        guard solver.check([]) == .sat else {
+            solver.pop()
+            return nil
+        }
         for objective in objectives {
             let v = enc.variable(objective.variable)!
             let order: [Int]
@@ -183,7 +222,7 @@ final class Session {
             } else {
                 order = preference(of: v, objective: objective, chosenPython: python)
             }
-            guard let chosen = firstAllowed(v, in: order[...], under: fixed) else { break }
+            guard let chosen = firstAllowed(v, in: order[...], under: fixed, settled: picks.map { ($0.variable, $0.chosen) }) else { break }
             if v.id == .python { python = v.values[chosen].dotted }
             fixed.append(z3.eq(v.term, chosen))
             picks.append((objective, v, order, chosen, nearWhy))
@@ -227,14 +266,11 @@ final class Session {
 
     // MARK: - solve
 
-    func solve(explaining: Bool = true, alternatives: Bool = true) -> Outcome {
+    /// `reasonsFor`: the variables whose choices are explained (all when nil).
+    func solve(explaining: Bool = true, alternatives: Bool = true, reasonsFor: Set<ResolverVariable>? = nil) -> Outcome {
         let literals = allLiterals
-        switch solver.check(literals) {
-        case .sat:
-            return .resolved(explain(optimize(literals), base: literals, reasons: explaining, alternatives: alternatives))
-        default:
-            return .conflict(conflict(literals, corrections: explaining))
-        }
+        guard let steps = optimize(literals) else { return .conflict(conflict(literals, corrections: explaining)) }
+        return .resolved(explain(steps, base: literals, reasons: explaining, alternatives: alternatives, reasonsFor: reasonsFor))
     }
 
     func reason(_ c: Constraint) -> Reason {
@@ -244,7 +280,8 @@ final class Session {
         }
     }
 
-    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true, alternatives searched: Bool = true) -> Resolution {
+    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true, alternatives searched: Bool = true,
+                 reasonsFor: Set<ResolverVariable>? = nil) -> Resolution {
         var choices: [Choice] = []
         var warnings: [String] = []
         var unknown: [(Variable, Variable.Value)] = []
@@ -271,7 +308,7 @@ final class Session {
             if value.isNone { continue }
             var reasons: [Reason] = []
             var alternatives: [Variable.Value] = []
-            if wanted {
+            if wanted, reasonsFor?.contains(v.id) ?? true {
                 let position = step.order.firstIndex(of: step.chosen)!
                 // Why not a better value: what rules out every value the objective prefers.
                 if position > 0 {

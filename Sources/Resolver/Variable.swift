@@ -40,6 +40,11 @@ struct Variable {
         }
     }
 
+    /// The value of a release, by PEP 440 equality (no labels printed and parsed again).
+    func index(of version: PEP440Version) -> Int? {
+        values.firstIndex { $0.pep == version }
+    }
+
     var noneIndex: Int? { optional ? 0 : nil }
 
     var name: String { id.name }

@@ -30,7 +30,7 @@ extension Session {
                 "  \($0.source.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.text)"
             }.joined(separator: "\n")
         }
-        let steps = optimize(literals)
+        let steps = optimize(literals) ?? []
         var fixed: [Z3Context.Term] = []
         for step in steps {
             fixed.append(step.fixed.literal)

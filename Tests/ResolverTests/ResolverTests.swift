@@ -113,8 +113,8 @@ final class ResolverTests: XCTestCase {
     func testOptimizingTwiceGivesTheSameAnswer() throws {
         let kb = try Self.kb.get()
         let session = try Session(kb: kb, requests: [gpu(true), python("3.11"), package("torch", ">=2.2", line: 1)])
-        let first = session.optimize(session.allLiterals).map { "\($0.variable.name)=\($0.chosen)" }
-        let second = session.optimize(session.allLiterals).map { "\($0.variable.name)=\($0.chosen)" }
+        let first = try XCTUnwrap(session.optimize(session.allLiterals)).map { "\($0.variable.name)=\($0.chosen)" }
+        let second = try XCTUnwrap(session.optimize(session.allLiterals)).map { "\($0.variable.name)=\($0.chosen)" }
         XCTAssertEqual(first, second)
         XCTAssertFalse(session.allLiterals.isEmpty)
     }

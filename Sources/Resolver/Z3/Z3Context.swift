@@ -20,7 +20,7 @@ final class Z3Context {
     /// Z3 reason by bit-blasting instead of linear arithmetic, which is faster on these
     /// equalities and about a third faster overall here.
     func intVar(_ name: String) -> Term {
-        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), Z3_mk_bv_sort(raw, 16))
+        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), indexSort)
     }
 
     func boolVar(_ name: String) -> Term {
@@ -29,8 +29,12 @@ final class Z3Context {
 
     func int(_ value: Int) -> Term {
         precondition((0..<(1 << 16)).contains(value), "domain index out of range")
-        return Z3_mk_unsigned_int(raw, UInt32(value), Z3_mk_bv_sort(raw, 16))
+        // Domains are small and the same few numerals are asked for thousands of times.
+        while numerals.count <= value { numerals.append(Z3_mk_unsigned_int(raw, UInt32(numerals.count), indexSort)) }
+        return numerals[value]!
     }
+    private var numerals: [Term?] = []
+    private lazy var indexSort = Z3_mk_bv_sort(raw, 16)
     var yes: Term { Z3_mk_true(raw) }
     var no: Term { Z3_mk_false(raw) }
 
@@ -69,23 +73,67 @@ final class Z3Solver {
     private let z3: Z3Context
     private let raw: Z3_solver
 
-    init(_ z3: Z3Context) {
+    /// Which of Z3's solvers answers.
+    enum Engine {
+        /// The general SMT core. Explanations use it: the minimal cores it leads to are the ones
+        /// people have read (both are minimal, but a core is not unique, and the other engine
+        /// finds others).
+        case general
+        /// The finite-domain solver: Z3's SAT solver with the bit-vectors blasted into it,
+        /// incremental, with assumptions and cores. These problems are finite domains and
+        /// Booleans only; it makes the same choices about a quarter faster (`rules diff` of 200
+        /// models under two rule sets, about the same number of checks), for callers that want
+        /// values: the choices are the objectives' and do not depend on the engine.
+        case finiteDomain
+    }
+
+    init(_ z3: Z3Context, engine: Engine) {
         self.z3 = z3
-        raw = Z3_mk_simple_solver(z3.raw)
+        switch engine {
+        case .general: raw = Z3_mk_simple_solver(z3.raw)
+        case .finiteDomain: raw = Z3_mk_solver_for_logic(z3.raw, Z3_mk_string_symbol(z3.raw, "QF_FD"))
+        }
         Z3_solver_inc_ref(z3.raw, raw)
     }
 
-    deinit { Z3_solver_dec_ref(z3.raw, raw) }
+    deinit {
+        forgetModel()
+        Z3_solver_dec_ref(z3.raw, raw)
+    }
 
-    func assert(_ term: Z3Context.Term) { Z3_solver_assert(z3.raw, raw, term) }
-    func push() { Z3_solver_push(z3.raw, raw) }
-    func pop() { Z3_solver_pop(z3.raw, raw, 1) }
+    /// Whether the last check was satisfiable and nothing was asserted, pushed or popped since:
+    /// then its model satisfies what is asserted now.
+    private(set) var hasModel = false
+    /// That check's model, once read: Z3 builds a model at some cost, and the search reads the
+    /// same one more than once.
+    private var model: Z3_model?
+
+    private func forgetModel() {
+        if let model { Z3_model_dec_ref(z3.raw, model) }
+        model = nil
+        hasModel = false
+    }
+
+    func assert(_ term: Z3Context.Term) {
+        forgetModel()
+        Z3_solver_assert(z3.raw, raw, term)
+    }
+    func push() {
+        forgetModel()
+        Z3_solver_push(z3.raw, raw)
+    }
+    func pop() {
+        forgetModel()
+        Z3_solver_pop(z3.raw, raw, 1)
+    }
 
     func check(_ assumptions: [Z3Context.Term]) -> Outcome {
+        forgetModel()
         let opt: [Z3_ast?] = assumptions
         let r = opt.withUnsafeBufferPointer {
             Z3_solver_check_assumptions(z3.raw, raw, UInt32(assumptions.count), $0.baseAddress)
         }
+        hasModel = r == Z3_L_TRUE
         switch r {
         case Z3_L_TRUE: return .sat
         case Z3_L_FALSE: return .unsat
@@ -106,14 +154,21 @@ final class Z3Solver {
     }
 
     /// The value of an integer variable in the last satisfiable check's model.
-    func value(of variable: Z3Context.Term) -> Int? {
-        guard let model = Z3_solver_get_model(z3.raw, raw) else { return nil }
-        Z3_model_inc_ref(z3.raw, model)
-        defer { Z3_model_dec_ref(z3.raw, model) }
-        var out: Z3_ast?
-        guard Z3_model_eval(z3.raw, model, variable, true, &out), let out else { return nil }
-        var v: Int32 = 0
-        guard Z3_get_numeral_int(z3.raw, out, &v) else { return nil }
-        return Int(v)
+    func value(of variable: Z3Context.Term) -> Int? { values(of: [variable])[0] }
+
+    /// The values of integer variables in the last satisfiable check's model.
+    func values(of variables: [Z3Context.Term]) -> [Int?] {
+        if model == nil, hasModel, let m = Z3_solver_get_model(z3.raw, raw) {
+            Z3_model_inc_ref(z3.raw, m)
+            model = m
+        }
+        guard let model else { return variables.map { _ in nil } }
+        return variables.map { variable in
+            var out: Z3_ast?
+            guard Z3_model_eval(z3.raw, model, variable, true, &out), let out else { return nil }
+            var v: Int32 = 0
+            guard Z3_get_numeral_int(z3.raw, out, &v) else { return nil }
+            return Int(v)
+        }
     }
 }

@@ -68,6 +68,18 @@ public struct CudaMatrix: Sendable {
         var byName: [String: [PackageRow]] = [:]
         for row in packages { byName[row.package, default: []].append(row) }
         rowsByPackage = byName
+        // Every resolution asks for these many times; the tables do not change once loaded.
+        var releases: [String: [(version: PEP440Version, rows: [PackageRow])]] = [:]
+        for (name, rows) in byName {
+            var byVersion: [PEP440Version: [PackageRow]] = [:]
+            for row in rows { byVersion[row.version, default: []].append(row) }
+            releases[name] = byVersion.keys.sorted().map { ($0, byVersion[$0]!) }
+        }
+        releasesOfPackage = releases
+        var minors = Set<DottedVersion>()
+        for r in packages { if let c = r.cuda { minors.insert(c.truncated(to: 2)) } }
+        for i in cudaImages { minors.insert(i.cuda.truncated(to: 2)) }
+        cudaMinors = minors.sorted()
         self.cudaImages = cudaImages
         self.toolkitDrivers = toolkitDrivers
         self.compatDrivers = compatDrivers
@@ -75,6 +87,7 @@ public struct CudaMatrix: Sendable {
     }
 
     private let rowsByPackage: [String: [PackageRow]]
+    private let releasesOfPackage: [String: [(version: PEP440Version, rows: [PackageRow])]]
     private let releasesByPackage: [String: [IndexRelease]]
 
     /// The package index's releases of a package, as recorded; empty when none are.
@@ -86,7 +99,11 @@ public struct CudaMatrix: Sendable {
     public func rows(of package: String) -> [PackageRow] { rowsByPackage[package] ?? [] }
 
     /// The releases of a package the tables know, oldest first.
-    public func versions(of package: String) -> [PEP440Version] { Array(Set(rows(of: package).map(\.version))).sorted() }
+    public func versions(of package: String) -> [PEP440Version] { releases(of: package).map(\.version) }
+
+    /// The releases of a package the tables know, oldest first, each with its rows (one per
+    /// variant), in file order.
+    public func releases(of package: String) -> [(version: PEP440Version, rows: [PackageRow])] { releasesOfPackage[package] ?? [] }
 
     /// Whether the package's wheels are built per CUDA version: then which CUDA a release uses is
     /// table knowledge, and a release the tables lack is placed on a GPU build only by assuming
@@ -104,13 +121,8 @@ public struct CudaMatrix: Sendable {
         return (nearest, served.filter { $0.version == nearest })
     }
 
-    /// Every CUDA minor version that some wheel or image in the tables uses.
-    public var cudaMinors: [DottedVersion] {
-        var all = Set<DottedVersion>()
-        for r in packages { if let c = r.cuda { all.insert(c.truncated(to: 2)) } }
-        for i in cudaImages { all.insert(i.cuda.truncated(to: 2)) }
-        return all.sorted()
-    }
+    /// Every CUDA minor version that some wheel or image in the tables uses, sorted.
+    public let cudaMinors: [DottedVersion]
 
     /// The strict floor: the driver that shipped with this CUDA toolkit.
     public func toolkitDriver(for cuda: DottedVersion) -> ToolkitDriver? {

@@ -114,12 +114,24 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
         return out
     }
 
-    // Sort key per PEP 440: trailing zeros of the release do not count; a dev release of X sorts
+    // Order per PEP 440: trailing zeros of the release do not count; a dev release of X sorts
     // before X's pre-releases; a post release sorts after X; a local label sorts after no label.
-    private var releaseKey: [Int] {
-        var r = release
-        while r.count > 1, r.last == 0 { r.removeLast() }
-        return r
+    // Written as one three-way comparison without allocating: sorting and hashing versions is a
+    // good part of encoding every resolution.
+
+    /// The release without its trailing zeros, as a count of leading parts (`2.1.0` → 2).
+    private var significantReleaseCount: Int {
+        var n = release.count
+        while n > 1, release[n - 1] == 0 { n -= 1 }
+        return n
+    }
+
+    private static func compareRelease(_ a: [Int], _ b: [Int]) -> Int {
+        for i in 0..<max(a.count, b.count) {
+            let (x, y) = (i < a.count ? a[i] : 0, i < b.count ? b[i] : 0)
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
     }
 
     private enum Bound: Comparable { case low, value(Int, Int), high }
@@ -132,20 +144,30 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
     private var postKey: Bound { post.map { .value($0, 0) } ?? .low }
     private var devKey: Bound { dev.map { .value($0, 0) } ?? .high }
 
-    public static func < (a: PEP440Version, b: PEP440Version) -> Bool {
-        if a.epoch != b.epoch { return a.epoch < b.epoch }
-        let (ra, rb) = (a.releaseKey, b.releaseKey)
-        if ra != rb { return ra.lexicographicallyPrecedes(rb) }
-        if a.preKey != b.preKey { return a.preKey < b.preKey }
-        if a.postKey != b.postKey { return a.postKey < b.postKey }
-        if a.devKey != b.devKey { return a.devKey < b.devKey }
-        return compareLocal(a.local, b.local) < 0
+    /// -1, 0 or 1 as `a` sorts before, with or after `b`.
+    public static func compare(_ a: PEP440Version, _ b: PEP440Version) -> Int {
+        if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
+        let r = compareRelease(a.release, b.release)
+        if r != 0 { return r }
+        let (pa, pb) = (a.preKey, b.preKey)
+        if pa != pb { return pa < pb ? -1 : 1 }
+        let (qa, qb) = (a.postKey, b.postKey)
+        if qa != qb { return qa < qb ? -1 : 1 }
+        let (da, db) = (a.devKey, b.devKey)
+        if da != db { return da < db ? -1 : 1 }
+        return compareLocal(a.local, b.local)
     }
 
-    public static func == (a: PEP440Version, b: PEP440Version) -> Bool { !(a < b) && !(b < a) }
+    public static func < (a: PEP440Version, b: PEP440Version) -> Bool { compare(a, b) < 0 }
+
+    public static func == (a: PEP440Version, b: PEP440Version) -> Bool { compare(a, b) == 0 }
 
     public func hash(into h: inout Hasher) {
-        h.combine(epoch); h.combine(releaseKey); h.combine(pre?.kind); h.combine(pre?.number)
+        h.combine(epoch)
+        let n = significantReleaseCount
+        h.combine(n)
+        for i in 0..<n { h.combine(release[i]) }
+        h.combine(pre?.kind); h.combine(pre?.number)
         h.combine(post); h.combine(dev)
         // As the ordering sees them: `+01` and `+1` are equal, so they must hash alike.
         h.combine(local.count)
