@@ -14,6 +14,9 @@ let arguments = CommandLine.arguments
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 11
 let cli = arguments.firstIndex(of: "--cli").map { URL(fileURLWithPath: arguments[$0 + 1]) }
     ?? repo.appendingPathComponent(".build/release/cogpack")
+/// `--only cli|batch|diff|growth`: one section, for profiling it (perf record) without the others.
+let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
+func section(_ name: String) -> Bool { only == nil || only == name }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -64,6 +67,7 @@ guard FileManager.default.isExecutableFile(atPath: cli.path) else {
     exit(2)
 }
 print("cogpack benchmark: median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+if section("cli") {
 for (name, args, target) in [
     // --no-engine: the resolver's own cost; the engine's facts are timed on their own below.
     ("cold resolve, examples/gpu-torch", ["resolve", "examples/gpu-torch", "--no-engine"], "<= 100 ms"),
@@ -96,6 +100,7 @@ report("  of which: resolving without reasons", median(try (0..<runs).map { _ ->
     _ = try Resolver(kb: exampleKB).resolveValues(Planner(kb: exampleKB).requests(example))
     return now() - start
 }), target: "")
+}
 
 // MARK: 100 generated models in one process
 
@@ -128,6 +133,7 @@ for i in 0..<200 {
     try write(reqs.joined(separator: "\n") + "\n", dir.appendingPathComponent("requirements.txt"))
     models.append(dir)
 }
+if section("batch") {
 var tally = [0, 0]
 let batchStart = now()
 let batchKB = try KnowledgeBase.load(root: repo)
@@ -148,11 +154,13 @@ DispatchQueue.concurrentPerform(iterations: projects.count) { i in
     _ = try? Resolver(kb: parallelKB).resolve(Planner(kb: parallelKB).requests(projects[i]))
 }
 report("  the same, on all \(ProcessInfo.processInfo.activeProcessorCount) cores", now() - parallelStart, target: "")
+}
 
 // MARK: rules diff over a corpus
 
 // The review tool's case: 200 models, the knowledge loaded once per rule set, both cores. The
 // base is a copy of the rules with one objective flipped, so that choices really move.
+if section("diff") {
 let baseCopy = scratch.appendingPathComponent("base-rules")
 for part in ["rules", "data"] {
     try FileManager.default.createDirectory(at: baseCopy, withIntermediateDirectories: true)
@@ -166,6 +174,7 @@ let diffStart = now()
 let diffReport = RulesDiff(old: try KnowledgeBase.load(root: baseCopy), new: try KnowledgeBase.load(root: repo))
     .run(try ModelCorpus(roots: [scratch.appendingPathComponent("models")]))
 report("rules diff, \(diffReport.models) models, both rule sets (\(diffReport.changes.count) moved)", now() - diffStart, target: "<= 10000 ms")
+}
 
 // MARK: the rule set grown ten times
 
@@ -198,6 +207,7 @@ func grownRoot() throws -> URL {
     return root
 }
 
+if section("growth") {
 let grown = try KnowledgeBase.load(root: try grownRoot())
 let base = ["opencv-python", "soundfile", "librosa", "xformers==0.0.23.post1", "flash-attn"]
 var growthReqs = ["torch==2.1.2"] + base
@@ -205,7 +215,7 @@ for n in 1...9 { growthReqs += base.map { $0.replacingOccurrences(of: #"^([a-z-]
 let growthModel = scratch.appendingPathComponent("growth")
 try write("build:\n  gpu: true\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\n", growthModel.appendingPathComponent("cog.yaml"))
 try write(growthReqs.joined(separator: "\n") + "\n", growthModel.appendingPathComponent("requirements.txt"))
-let growthProject = try Project.load(growthModel, kb: batchKB)
+let growthProject = try Project.load(growthModel, kb: kb)
 
 func timeResolve(_ kb: KnowledgeBase) throws -> Double {
     median(try (0..<runs).map { _ in
@@ -221,3 +231,4 @@ print("rules: \(kb.rules.count) → \(grown.rules.count); model with \(growthReq
 report("resolve with the rules as shipped", small, target: "")
 report("resolve with the rules grown 10x", large, target: "")
 print("growth".padding(toLength: 46, withPad: " ", startingAt: 0), String(format: "%9.2f x", large / small), "  target <= 3x")
+}

@@ -69,9 +69,10 @@ public struct RulesDiff: Sendable {
         let pairs = ParallelMap.map(corpus.models) { model in
             (Self.outcome(model, old), Self.outcome(model, new))
         }
-        var changes: [ModelChange] = []
-        for (model, (a, b)) in zip(corpus.models, pairs) where a != b {
-            changes.append(ModelChange(model: model.name, old: a, new: b, moves: moves(model, a, b)))
+        let moved = zip(corpus.models, pairs).filter { $0.1.0 != $0.1.1 }
+        // The explanations of the models that moved: on both cores too.
+        let changes = ParallelMap.map(moved) { model, outcomes in
+            ModelChange(model: model.name, old: outcomes.0, new: outcomes.1, moves: moves(model, outcomes.0, outcomes.1))
         }
         return Report(models: corpus.models.count, changes: changes)
     }
@@ -106,10 +107,13 @@ public struct RulesDiff: Sendable {
 
     /// For a model resolved under both: each moved value, explained under both rule sets.
     private func moves(_ model: ModelCorpus.Model, _ a: Outcome, _ b: Outcome) -> [Move] {
-        guard case .resolved(let va) = a, case .resolved(let vb) = b,
-              let ra = Self.resolution(model, old), let rb = Self.resolution(model, new) else { return [] }
+        guard case .resolved(let va) = a, case .resolved(let vb) = b else { return [] }
         var names: [String] = []
         for v in vb + va where !names.contains(v.variable) { names.append(v.variable) }
+        // Only the choices that moved are explained: each reason costs a search.
+        let moved = Set(names.filter { name in va.first { $0.variable == name }?.value != vb.first { $0.variable == name }?.value }
+            .map { ResolverVariable(name: $0) })
+        guard let ra = Self.resolution(model, old, reasonsFor: moved), let rb = Self.resolution(model, new, reasonsFor: moved) else { return [] }
         return names.compactMap { name in
             let x = va.first { $0.variable == name }?.value, y = vb.first { $0.variable == name }?.value
             guard x != y else { return nil }
@@ -119,10 +123,10 @@ public struct RulesDiff: Sendable {
         }
     }
 
-    /// The model resolved with reasons, when it resolves.
-    static func resolution(_ model: ModelCorpus.Model, _ kb: KnowledgeBase) -> Resolution? {
+    /// The model resolved with the reasons of `variables`, when it resolves.
+    static func resolution(_ model: ModelCorpus.Model, _ kb: KnowledgeBase, reasonsFor variables: Set<ResolverVariable>) -> Resolution? {
         guard let (known, requests) = try? requests(model, kb),
-              case .resolved(let r)? = try? Resolver(kb: known).resolve(requests, alternatives: false) else { return nil }
+              case .resolved(let r)? = try? Resolver(kb: known).resolve(requests, reasonsFor: variables) else { return nil }
         return r
     }
 
