@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Rules
 
 /// The rows of the cog SDK's releases: one per final release on the package index, with the
@@ -30,26 +27,30 @@ public enum CogSDKRows {
     public static let firstRelease = PEP440Version("0.9.0")!
 
     /// The rows, oldest release first, from a PEP 691 JSON file list (`/simple/cog/` asked with
-    /// `Accept: application/vnd.pypi.simple.v1+json`). Pre-releases, development releases and
-    /// yanked files are left out, and so is a release whose Pythons include none of `pythons`
-    /// (the minors the data file knows).
+    /// `Accept: application/vnd.pypi.simple.v1+json`).
     public static func rows(page: Data, pythons: [DottedVersion], from first: PEP440Version = firstRelease,
                             project: String = "cog") throws -> [Row] {
-        guard let json = try JSONSerialization.jsonObject(with: page) as? [String: Any],
-              let files = json["files"] as? [[String: Any]] else {
+        let files: [PackageIndex.File]
+        do {
+            files = try PackageIndex.parseFiles(page, page: URL(string: "https://pypi.org/simple/\(project)/")!)
+        } catch {
             throw Failure(description: "\(project): not a PEP 691 JSON file list")
         }
+        return try rows(files: files, pythons: pythons, from: first, project: project)
+    }
+
+    /// The rows, oldest release first, from a project's files on the index. Pre-releases,
+    /// development releases and yanked files are left out, and so is a release whose Pythons
+    /// include none of `pythons` (the minors the data file knows).
+    static func rows(files: [PackageIndex.File], pythons: [DottedVersion], from first: PEP440Version = firstRelease,
+                     project: String = "cog") throws -> [Row] {
         // The requires-python of each release's files; a wheel's wins over an sdist's.
         var specs: [PEP440Version: (spec: String?, fromWheel: Bool)] = [:]
-        for f in files {
-            guard let name = f["filename"] as? String else { continue }
-            if let b = f["yanked"] as? Bool, b { continue }
-            if f["yanked"] is String { continue }
-            guard let (version, isWheel) = release(of: name, project: project), !version.isPrerelease,
+        for f in files where !f.yanked {
+            guard let (version, isWheel) = release(of: f.filename, project: project), !version.isPrerelease,
                   version.local.isEmpty, version >= first else { continue }
-            let spec = (f["requires-python"] as? String).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             if let known = specs[version], known.fromWheel, !isWheel { continue }
-            specs[version] = (spec, isWheel)
+            specs[version] = (f.requiresPython, isWheel)
         }
         var out: [Row] = []
         for (version, entry) in specs.sorted(by: { $0.key < $1.key }) {
@@ -73,16 +74,11 @@ public enum CogSDKRows {
         try rows(page: page, pythons: pythons, from: first).map(\.line)
     }
 
-    /// Reads the file list of `project` from the index (`https://pypi.org/simple/` by default) and gives the rows.
-    public static func fetch(indexURL: URL = URL(string: "https://pypi.org/simple/")!, project: String = project, pythons: [DottedVersion],
-                             from first: PEP440Version = firstRelease) async throws -> [Row] {
-        let url = indexURL.appendingPathComponent(project).appendingPathComponent("")
-        var request = URLRequest(url: url)
-        request.setValue("application/vnd.pypi.simple.v1+json", forHTTPHeaderField: "Accept")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let code = (response as? HTTPURLResponse)?.statusCode ?? -1
-        guard code == 200 else { throw Failure(description: "\(url): HTTP \(code)") }
-        return try rows(page: data, pythons: pythons, from: first, project: project)
+    /// The rows of `project` from the index's file list (read once per refresh, with the other
+    /// readers', and retried like them).
+    static func fetch(from index: some PackageSource, project: String = project, pythons: [DottedVersion],
+                      from first: PEP440Version = firstRelease) async throws -> [Row] {
+        try rows(files: try await index.files(of: project), pythons: pythons, from: first, project: project)
     }
 
     /// What the data file's sources block says of these rows.

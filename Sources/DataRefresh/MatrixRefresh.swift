@@ -97,7 +97,7 @@ public struct MatrixRefresh {
         let known = Set(doc.packages.flatMap { $0.pythons ?? [] }).compactMap(DottedVersion.init).sorted()
         for source in options.sources {
             guard case .requiresPython(let package, let first) = source.reader else { continue }
-            let rows = try await CogSDKRows.fetch(indexURL: options.indexURL, project: package, pythons: known, from: first)
+            let rows = try await CogSDKRows.fetch(from: index, project: package, pythons: known, from: first)
             options.log("\(package): \(rows.count) releases")
             doc.packages += rows.map { .init(package: package, version: $0.version.description, pythons: $0.pythons.map(\.text)) }
             doc.packageSources.append((package, CogSDKRows.source(from: first)))

@@ -10,21 +10,21 @@ final class CogSDKRowsTests: XCTestCase {
       "meta": {"api-version": "1.1"},
       "name": "cog",
       "files": [
-        {"filename": "cog-0.8.6-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
-        {"filename": "cog-0.9.0-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
-        {"filename": "cog-0.9.0rc1-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
-        {"filename": "cog-0.9.19-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
-        {"filename": "cog-0.9.19.tar.gz", "requires-python": ">=3.6", "yanked": false},
-        {"filename": "cog-0.12.0.tar.gz", "requires-python": ">=3.8", "yanked": false},
-        {"filename": "cog-0.16.8-py3-none-any.whl", "requires-python": ">=3.8", "yanked": false},
-        {"filename": "cog-0.16.10a1-py3-none-any.whl", "requires-python": ">=3.8", "yanked": false},
-        {"filename": "cog-0.16.11-py3-none-any.whl", "requires-python": ">=3.8", "yanked": "broken server"},
-        {"filename": "cog-0.16.12-py3-none-any.whl", "requires-python": ">=3.8.1", "yanked": false},
-        {"filename": "cog-0.17.0-py3-none-any.whl", "requires-python": ">=3.10", "yanked": false},
-        {"filename": "cog-0.17.1-py3-none-any.whl", "requires-python": ">=3.10,<3.13", "yanked": false},
-        {"filename": "cog-0.17.2-py3-none-any.whl", "yanked": false},
-        {"filename": "cog-0.18.0-py3-none-any.whl", "requires-python": ">=3.99", "yanked": false},
-        {"filename": "coglet-0.23.1-cp310-abi3-manylinux_2_17_x86_64.whl", "requires-python": ">=3.10", "yanked": false}
+        {"filename": "cog-0.8.6-py3-none-any.whl", "url": "https://files.example/cog-0.8.6-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
+        {"filename": "cog-0.9.0-py3-none-any.whl", "url": "https://files.example/cog-0.9.0-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
+        {"filename": "cog-0.9.0rc1-py3-none-any.whl", "url": "https://files.example/cog-0.9.0rc1-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
+        {"filename": "cog-0.9.19-py3-none-any.whl", "url": "https://files.example/cog-0.9.19-py3-none-any.whl", "requires-python": ">=3.7", "yanked": false},
+        {"filename": "cog-0.9.19.tar.gz", "url": "https://files.example/cog-0.9.19.tar.gz", "requires-python": ">=3.6", "yanked": false},
+        {"filename": "cog-0.12.0.tar.gz", "url": "https://files.example/cog-0.12.0.tar.gz", "requires-python": ">=3.8", "yanked": false},
+        {"filename": "cog-0.16.8-py3-none-any.whl", "url": "https://files.example/cog-0.16.8-py3-none-any.whl", "requires-python": ">=3.8", "yanked": false},
+        {"filename": "cog-0.16.10a1-py3-none-any.whl", "url": "https://files.example/cog-0.16.10a1-py3-none-any.whl", "requires-python": ">=3.8", "yanked": false},
+        {"filename": "cog-0.16.11-py3-none-any.whl", "url": "https://files.example/cog-0.16.11-py3-none-any.whl", "requires-python": ">=3.8", "yanked": "broken server"},
+        {"filename": "cog-0.16.12-py3-none-any.whl", "url": "https://files.example/cog-0.16.12-py3-none-any.whl", "requires-python": ">=3.8.1", "yanked": false},
+        {"filename": "cog-0.17.0-py3-none-any.whl", "url": "https://files.example/cog-0.17.0-py3-none-any.whl", "requires-python": ">=3.10", "yanked": false},
+        {"filename": "cog-0.17.1-py3-none-any.whl", "url": "https://files.example/cog-0.17.1-py3-none-any.whl", "requires-python": ">=3.10,<3.13", "yanked": false},
+        {"filename": "cog-0.17.2-py3-none-any.whl", "url": "https://files.example/cog-0.17.2-py3-none-any.whl", "yanked": false},
+        {"filename": "cog-0.18.0-py3-none-any.whl", "url": "https://files.example/cog-0.18.0-py3-none-any.whl", "requires-python": ">=3.99", "yanked": false},
+        {"filename": "coglet-0.23.1-cp310-abi3-manylinux_2_17_x86_64.whl", "url": "https://files.example/coglet-0.23.1-cp310-abi3-manylinux_2_17_x86_64.whl", "requires-python": ">=3.10", "yanked": false}
       ]
     }
     """
