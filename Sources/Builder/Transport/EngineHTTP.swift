@@ -21,35 +21,66 @@ enum EngineHTTP {
 
     /// Connects to `endpoint`; `initialize` builds the pipeline before the connection is made.
     /// A connection that is not made fails `pending` too, which the initializer would complete.
-    /// With TLS, the TLS handler goes first, and a TLS failure fails `pending` with an
-    /// `EngineTLSFailure` before the handlers of `initialize` see anything of it.
-    static func dial<T>(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup, pending: EventLoopPromise<T>,
+    /// With TLS, the TLS handler goes first and `initialize` runs once the handshake is done,
+    /// so that the time limits of its handlers count from then; a TLS failure, in the handshake
+    /// or when the engine refuses our certificate after it, fails `pending` with an
+    /// `EngineTLSFailure` before those handlers see anything of it.
+    static func dial<T: Sendable>(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup, pending: EventLoopPromise<T>,
                         initialize: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) async throws -> Channel {
-        var bootstrap = ClientBootstrap(group: group).connectTimeout(connectTimeout)
-        if case .tcp(let host, _, let tls?) = endpoint {
-            // Read before connecting: a file problem is the caller's bad input, not a connection's.
-            let context: NIOSSLContext
-            do {
-                context = try EngineTLSContext.make(tls)
-            } catch {
-                pending.fail(error)
-                throw error
-            }
-            let address = "\(endpoint)"
-            bootstrap = bootstrap.channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // An address goes without SNI (it is not allowed there); swift-nio-ssl then
-                    // checks the certificate against the connected IP.
-                    let name = Self.isIPAddress(host) ? nil : host
-                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
-                    try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(
-                        failure: { kind, reason in EngineTLSFailure(address: address, host: host, kind: kind, tls: tls, reason: reason) },
-                        onFailure: { pending.fail($0) }))
-                }.flatMap { initialize(channel) }
-            }
-        } else {
-            bootstrap = bootstrap.channelInitializer(initialize)
+        guard case .tcp(let host, let port, let tls?) = endpoint else {
+            return try await connect(endpoint, bootstrap: ClientBootstrap(group: group).connectTimeout(connectTimeout)
+                .channelInitializer(initialize), pending: pending)
         }
+        // Read before connecting: a file problem is the caller's bad input, not a connection's.
+        let context: NIOSSLContext
+        do {
+            context = try EngineTLSContext.make(tls)
+        } catch {
+            pending.fail(error)
+            throw error
+        }
+        let address = "\(endpoint)"
+        let handshake = group.next().makePromise(of: Void.self)
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(connectTimeout).channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                // An address goes without SNI (it is not allowed there); swift-nio-ssl then
+                // checks the certificate against the connected IP.
+                let name = Self.isIPAddress(host) ? nil : host
+                try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(handshake: handshake) { kind, reason in
+                    let failure = EngineTLSFailure(address: address, host: host, kind: kind, tls: tls, reason: reason)
+                    pending.fail(failure)
+                    return failure
+                })
+            }
+        }
+        let channel: Channel
+        do {
+            channel = try await connect(.tcp(host: host, port: port, tls: tls), bootstrap: bootstrap, pending: pending)
+        } catch {
+            handshake.fail(error)
+            throw error
+        }
+        do {
+            try await handshake.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        do {
+            try await channel.eventLoop.flatSubmit { initialize(channel) }.get()
+        } catch {
+            // The engine may have refused our certificate meanwhile (TLS 1.3 says so after the
+            // handshake) and the channel closed: the first failure of `pending` says more.
+            channel.close(promise: nil)
+            pending.fail(error)
+            _ = try await pending.futureResult.get()
+            throw error
+        }
+        return channel
+    }
+
+    private static func connect<T: Sendable>(_ endpoint: BuilderAddress.Endpoint, bootstrap: ClientBootstrap, pending: EventLoopPromise<T>) async throws -> Channel {
         do {
             switch endpoint {
             case .unix(let path): return try await bootstrap.connect(unixDomainSocketPath: path).get()

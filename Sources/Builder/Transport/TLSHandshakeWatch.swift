@@ -2,25 +2,25 @@ import NIOCore
 import NIOTLS
 
 /// Sits right after the TLS handler of a connection to an engine, until the first bytes of an
-/// answer pass: a TLS failure before then (a handshake that fails, the engine's alert refusing
-/// our certificate, which TLS 1.3 sends only after our side of the handshake ended, no
-/// handshake in time) becomes an `EngineTLSFailure` for whoever waits on the connection. The
-/// HTTP handlers after it would see only an error they cannot explain, or a close.
+/// answer pass: completes `handshake` when TLS is up, and turns a TLS failure before those bytes
+/// (a handshake that fails, the engine's alert refusing our certificate, which TLS 1.3 sends
+/// only after our side of the handshake ended, no handshake in time) into an
+/// `EngineTLSFailure` for whoever waits on the connection. The HTTP handlers after it would
+/// see only an error they cannot explain, or a close.
 final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
+    private let handshake: EventLoopPromise<Void>
     private let failure: (EngineTLSFailure.Kind, String) -> EngineTLSFailure
-    private let onFailure: (EngineTLSFailure) -> Void
     private var deadline: Scheduled<Void>?
     private var settled = false
 
-    /// `failure` makes the error of a kind and reason; `onFailure` hands it on (it fails the
-    /// promise the caller awaits, before the handlers after this one see the close).
-    init(failure: @escaping (EngineTLSFailure.Kind, String) -> EngineTLSFailure,
-         onFailure: @escaping (EngineTLSFailure) -> Void) {
+    /// `failure` makes the error of a kind and reason, and hands it on to the call waiting on
+    /// the connection (before the handlers after this one see the close).
+    init(handshake: EventLoopPromise<Void>, failure: @escaping (EngineTLSFailure.Kind, String) -> EngineTLSFailure) {
+        self.handshake = handshake
         self.failure = failure
-        self.onFailure = onFailure
     }
 
     /// The time runs from the connection, not from the pipeline's making (before the connect).
@@ -50,7 +50,7 @@ final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
         guard !settled else { return }
         settled = true
         deadline?.cancel()
-        onFailure(error)
+        handshake.fail(error)
         context.close(promise: nil)
     }
 
@@ -58,6 +58,7 @@ final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
         if case TLSUserEvent.handshakeCompleted = event {
             // The engine may still refuse our certificate (TLS 1.3): wait for its first bytes.
             deadline?.cancel()
+            handshake.succeed()
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -67,6 +68,7 @@ final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
             // The engine answered: TLS works, and this watch is done.
             settled = true
             deadline?.cancel()
+            handshake.succeed()
             context.fireChannelRead(data)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             return
