@@ -76,6 +76,8 @@ public struct EngineTLSFailure: Error, Sendable, CustomStringConvertible {
 
     /// swift-nio-ssl's error, shorter: BoringSSL's reason codes without the numbers.
     static func reason(_ error: Error) -> String {
+        // swift-nio-ssl names the expected host, which is "<none>" for an address.
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname { return "hostname validation failed" }
         if let extra = error as? NIOSSLExtraError { return "\(extra)" }
         let text = "\(error)"
         let codes = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).filter {
