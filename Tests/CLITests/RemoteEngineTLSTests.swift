@@ -102,6 +102,14 @@ final class RemoteEngineTLSTests: XCTestCase {
         let viaEnvironment = try CLI.run(["build", Self.hello, "-t", "cogpack-it-tls-hello:2", "--progress", "quiet"], environment: onB)
         XCTAssertEqual(viaEnvironment.status, 0, viaEnvironment.stderr)
         XCTAssertEqual(try CLI.shell("\(Self.docker) -H \(b.host) image inspect cogpack-it-tls-hello:2 >/dev/null").status, 0)
+        // The session through Control.Session (on the TLS control connection) instead of /session.
+        let tunnel = try CLI.run(["build", Self.hello, "-t", "cogpack-it-tls-hello:2", "--progress", "quiet", "--session", "tunnel"], environment: onB)
+        XCTAssertEqual(tunnel.status, 0, tunnel.stderr)
+        // A prediction: the container is made, started, followed and removed through the TLS
+        // engine API (the model's own server answers plain HTTP on the published port).
+        let predicted = try CLI.run(["predict", "--image", "cogpack-it-tls-hello:2", "-i", "name=tls"], environment: onB)
+        XCTAssertEqual(predicted.status, 0, predicted.stderr + "\nengine: " + b.log)
+        XCTAssertTrue(predicted.stdout.contains("hello, tls"), predicted.stdout + predicted.stderr)
         let facts = try CLI.run(["facts", "--json"], environment: onB)
         XCTAssertEqual(facts.status, 0, facts.stderr)
         XCTAssertTrue(facts.stdout.contains(address), facts.stdout)
