@@ -30,7 +30,7 @@ struct BaseCommand: AsyncParsableCommand {
             Failure.report(e, json: false)
         }
         let engine = EngineAPI(endpoint: endpoint)
-        guard await engine.ping() else {
+        guard try await engine.ping() else {
             Failure.report(InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`"), json: false)
         }
         for suite in suites {

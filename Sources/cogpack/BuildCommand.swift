@@ -16,6 +16,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address: unix://PATH or tcp://HOST:PORT.",
             completion: .list(["docker", "docker://", "unix://", "tcp://"]))
     var builder: String?
+    @OptionGroup(title: "TLS with a tcp:// engine") var tls: TLSFlags
     @Option(help: "auto, tty, plain, json, or quiet (only the image ID, at the end).", completion: .list(ProgressMode.allCases.map(\.rawValue)))
     var progress: String = "auto"
     @Flag(name: .customLong("no-cache"), help: "Run every step again: no step is taken from BuildKit's cache (nothing is removed from it).")
@@ -49,7 +50,7 @@ struct BuildCommand: AsyncParsableCommand {
             // Every flag is checked before anything is planned or the builder is contacted.
             let given = try tag.isEmpty ? nil : Flags.tag(tag)
             let dir = try FolderArgument.url(directory)
-            let address = try Flags.builder(builder)
+            let address = try Flags.builder(builder, tls: tls)
             guard let mode = ProgressMode(rawValue: progress) else {
                 throw InputError(.flag("--progress"), "\(Quote.value(progress)) is not one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }

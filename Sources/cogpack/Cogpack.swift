@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 
 @main
@@ -26,6 +27,10 @@ struct Cogpack: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let e as EngineTLSFailure {
+            // From any command that reaches the engine: one line, exit 1 (the input was fine).
+            Console.error("error: \(e)")
+            exit(withError: ExitCode(1))
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

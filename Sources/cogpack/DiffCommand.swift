@@ -56,7 +56,7 @@ struct DiffSide {
     private static func image(_ image: String, flag: String) async throws -> EnvironmentRecord {
         let endpoint = try Flags.engine()
         let engine = EngineAPI(endpoint: endpoint)
-        guard await engine.ping() else {
+        guard try await engine.ping() else {
             throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
         }
         guard !image.isEmpty, Quote.firstControl(image) == nil, let inspect = try await engine.inspect(image: image) else {

@@ -12,11 +12,12 @@ struct FactsCommand: AsyncParsableCommand {
 
     @Option(help: "docker (the engine at DOCKER_HOST, the default), docker://ADDR, or a buildkitd address.",
             completion: .list(["docker", "docker://", "unix://", "tcp://"])) var builder: String?
+    @OptionGroup(title: "TLS with a tcp:// engine") var tls: TLSFlags
     @Flag(help: "Print JSON, the input of --facts.") var json = false
 
     func run() async throws {
         do {
-            let facts = try await MachineFacts.fromEngine(try Flags.builder(builder), kb: try DataRoot.knowledgeBase())
+            let facts = try await MachineFacts.fromEngine(try Flags.builder(builder, tls: tls), kb: try DataRoot.knowledgeBase())
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

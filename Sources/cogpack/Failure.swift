@@ -68,13 +68,21 @@ enum Flags {
         return ref
     }
 
-    /// `--builder`, else the engine of `DOCKER_HOST`; an address that cannot be used names its setting.
-    static func builder(_ text: String?) throws -> BuilderAddress {
+    /// `--builder`, else the engine of `DOCKER_HOST`, with the TLS of the flags or the
+    /// environment; an address that cannot be used, or a TLS file that cannot be read, names its
+    /// setting. A tcp:// engine without TLS is what the docker CLI does too, with a warning here.
+    static func builder(_ text: String?, tls: TLSFlags? = nil) throws -> BuilderAddress {
+        let address: BuilderAddress
         do {
-            return try text.map { try BuilderAddress.parse($0) } ?? BuilderAddress.defaultEngine()
+            address = try text.map { try BuilderAddress.parse($0, tls: tls?.settings) } ?? BuilderAddress.defaultEngine(tls: tls?.settings)
+            try address.endpoint.tls?.check()
         } catch let e as BuilderAddress.Invalid {
             throw InputError(.flag(e.setting), e.message)
+        } catch let e as EngineTLS.FileProblem {
+            throw InputError(.flag(e.setting), e.message)
         }
+        if address.isUnencryptedTCP { PlaintextWarning.once(address) }
+        return address
     }
 
     /// The engine of `DOCKER_HOST`, for commands that only look at its images.
@@ -88,5 +96,22 @@ enum Flags {
         let given = [("--ca-cert", caCert)] + ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"].map { ($0, env[$0]) }
         guard let (setting, path) = given.first(where: { $0.1.map { !$0.isEmpty } ?? false }), let path else { return nil }
         return try InputFiles.check(path, flag: setting, what: "CA bundle", kind: .file(limit: BuildCommand.maxCABundleBytes))
+    }
+}
+
+/// The warning that a tcp:// engine is reached without TLS, printed once per run however many
+/// times the address is read.
+enum PlaintextWarning {
+    nonisolated(unsafe) private static var printed = false
+    private static let lock = NSLock()
+
+    static func once(_ address: BuilderAddress) {
+        let first = lock.withLock {
+            defer { printed = true }
+            return !printed
+        }
+        guard first else { return }
+        let why = DockerTLSEnvironment.plaintextReason(ProcessInfo.processInfo.environment)
+        Console.error("warning: \(address) is reached without TLS (\(why)): the build's files, secrets and logins cross the network unencrypted")
     }
 }

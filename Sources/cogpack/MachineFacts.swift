@@ -51,7 +51,7 @@ enum MachineFacts {
             return BuildFacts(origin: "buildkitd \(address)", unreachableIndexHosts: await IndexProbe.unreachableHosts(of: kb))
         }
         let engine = EngineAPI(endpoint: endpoint)
-        guard await engine.ping() else {
+        guard try await engine.ping() else {
             if orNone { return nil }
             throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST")
         }

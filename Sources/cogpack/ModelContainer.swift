@@ -24,7 +24,7 @@ struct ModelToRun {
         if let image {
             if directory != nil { throw InputError(.flag("--image"), "give a model folder or --image NAME, not both") }
             let engine = EngineAPI(endpoint: endpoint)
-            guard await engine.ping() else {
+            guard try await engine.ping() else {
                 throw InputError(.flag("engine"), "the Docker engine at \(endpoint) does not answer; start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
             }
             guard let inspect = try await engine.inspect(image: image) else {
@@ -150,7 +150,7 @@ final class ModelContainer: @unchecked Sendable {
     func server() async throws -> CogServer {
         let state = try await engine.inspectContainer(id)
         let host: String
-        if case .tcp(let h, _) = engine.endpoint { host = h } else { host = "127.0.0.1" }
+        if case .tcp(let h, _, _) = engine.endpoint { host = h } else { host = "127.0.0.1" }
         if let port = state.hostPort { return CogServer(host: host, port: port) }
         if let ip = state.ipAddress { return CogServer(host: ip, port: 5000) }
         throw RunFailure(message: "the container has no published port and no address\(try await logTail())")

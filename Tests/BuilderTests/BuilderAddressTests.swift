@@ -19,7 +19,7 @@ final class BuilderAddressTests: XCTestCase {
 
     func testUnusableDockerHostsNameDockerHost() {
         let cases: [(String, String)] = [
-            ("ssh://me@host", "ssh:// is not supported yet"),
+            ("ssh://me@host", "ssh:// is not supported; use tcp://HOST:PORT with TLS"),
             ("npipe:////./pipe/docker_engine", "npipe:// is for Windows"),
             ("https://engine:2376", "https:// is not supported"),
             ("fd://", "fd:// is not supported"),

@@ -229,7 +229,7 @@ final class EngineHTTPTests: XCTestCase {
             XCTAssertEqual(e.message, "cannot connect to unix://\(path): No such file or directory")
         }
         let api = EngineAPI(endpoint: .unix(path))
-        let answered = await api.ping()
+        let answered = try await api.ping()
         XCTAssertFalse(answered)
     }
 }

@@ -36,6 +36,10 @@ final class CommandLineUsageTests: XCTestCase {
         // Paths: a folder, a file, a JSON file.
         XCTAssertTrue(try offered("build", "--wheelhouse").contains("__cogpack_add_completions -d"))
         XCTAssertTrue(try offered("build", "--ca-cert").contains("__cogpack_add_completions -f"))
+        for flag in ["--tls-ca", "--tls-cert", "--tls-key"] {
+            XCTAssertTrue(try offered("build", flag).contains("__cogpack_add_completions -f"), flag)
+            XCTAssertTrue(try offered("facts", flag).contains("__cogpack_add_completions -f"), flag)
+        }
         XCTAssertTrue(try offered("build", "--plan").contains("'!*.@(json)'"))
         XCTAssertTrue(try offered("resolve", "--facts").contains("'!*.@(json)'"))
         XCTAssertTrue(script.contains("non_repeating_flags=(--no-cache "), "build's --no-cache")

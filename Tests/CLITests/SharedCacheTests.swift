@@ -143,7 +143,18 @@ final class SecondEngine: @unchecked Sendable {
     var host: String { "unix://\(folder.path)/docker.sock" }
     var log: String { String(((try? String(contentsOf: folder.appendingPathComponent("log"), encoding: .utf8)) ?? "").suffix(2000)) }
 
-    init(test: XCTestCase) throws {
+    /// A TCP listener with TLS besides the unix socket, as `dockerd --tlsverify` makes it: only
+    /// clients with a certificate its CA signed get in. The unix socket stays plain.
+    struct TLSListener {
+        let port: Int
+        let ca: String
+        let cert: String
+        let key: String
+
+        var address: String { "tcp://127.0.0.1:\(port)" }
+    }
+
+    init(test: XCTestCase, tls: TLSListener? = nil) throws {
         let id = UUID().uuidString.prefix(6).lowercased()
         // Short: the engine's sockets live under it, and a unix socket path has 108 bytes.
         folder = URL(fileURLWithPath: "/tmp/sc-\(id)")
@@ -172,8 +183,11 @@ final class SecondEngine: @unchecked Sendable {
         // Its own (empty) settings: nothing of the machine's engine configuration applies.
         try "{}".write(to: folder.appendingPathComponent("daemon.json"), atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let listener = tls.map {
+            "-H '\($0.address)' --tlsverify --tlscacert '\($0.ca)' --tlscert '\($0.cert)' --tlskey '\($0.key)' "
+        } ?? ""
         process.arguments = ["-c", "exec dockerd --data-root '\(f)/root' --exec-root '\(f)/exec' --pidfile '\(f)/dockerd.pid' "
-            + "-H '\(host)' --bridge '\(bridge)' --iptables=false --ip-masq=false --config-file '\(f)/daemon.json' >'\(f)/log' 2>&1"]
+            + "-H '\(host)' \(listener)--bridge '\(bridge)' --iptables=false --ip-masq=false --config-file '\(f)/daemon.json' >'\(f)/log' 2>&1"]
         try process.run()
         for _ in 0..<300 {
             if try CLI.shell("curl -fsS --max-time 2 --unix-socket '\(f)/docker.sock' http://docker/_ping").status == 0 { return }

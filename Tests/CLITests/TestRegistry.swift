@@ -14,10 +14,25 @@ final class TestRegistry: @unchecked Sendable {
     let user = "ps-pusher"
     let password = "ps-\(UUID().uuidString.prefix(12))"
     private let process = Process()
+    /// Where it listens: a loopback address, or the inside of a network namespace with TLS.
+    let address: String
+    private let tls: TLS?
 
-    var host: String { "127.0.0.1:\(port)" }
+    /// TLS, for a registry in a network namespace (on loopback the engine would not use it).
+    struct TLS {
+        let namespace: NetworkNamespace
+        let cert: String
+        let key: String
+        /// The CA that signed `cert`, for this test's own requests.
+        let ca: String
+    }
 
-    init(test: XCTestCase) throws {
+    var host: String { "\(address):\(port)" }
+    private var url: String { tls == nil ? "http://\(host)" : "https://\(host)" }
+    private var curlTrust: String { tls.map { "--cacert '\($0.ca)'" } ?? "" }
+
+    init(test: XCTestCase, tls: TLS? = nil) throws {
+        self.tls = tls
         for tool in ["docker-registry", "htpasswd"] where try CLI.shell("command -v \(tool)").status != 0 {
             XCTFail("\(tool) is not installed; run scripts/setup.sh")
             throw XCTSkip("no \(tool)")
@@ -25,7 +40,10 @@ final class TestRegistry: @unchecked Sendable {
         let fm = FileManager.default
         folder = fm.temporaryDirectory.appendingPathComponent("ps-registry-\(UUID().uuidString.prefix(8))")
         try fm.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
-        port = try Self.freePort()
+        // A namespace of its own has every port free.
+        port = tls == nil ? try Self.freePort() : 5000
+        address = tls?.namespace.inside ?? "127.0.0.1"
+        let certificate = tls.map { "\n  tls:\n    certificate: \($0.cert)\n    key: \($0.key)" } ?? ""
         let login = try CLI.shell("htpasswd -Bbn '\(user)' '\(password)' > '\(folder.path)/htpasswd'")
         XCTAssertEqual(login.status, 0, login.stderr)
         try """
@@ -36,7 +54,7 @@ final class TestRegistry: @unchecked Sendable {
           filesystem:
             rootdirectory: \(folder.path)/data
         http:
-          addr: 127.0.0.1:\(port)
+          addr: \(address):\(port)\(certificate)
         auth:
           htpasswd:
             realm: cogpack-test
@@ -44,12 +62,13 @@ final class TestRegistry: @unchecked Sendable {
 
         """.write(to: folder.appendingPathComponent("config.yml"), atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec docker-registry serve '\(folder.path)/config.yml' >'\(folder.path)/log' 2>&1"]
+        let serve = "docker-registry serve '\(folder.path)/config.yml'"
+        process.arguments = ["-c", "exec \(tls?.namespace.run(serve) ?? serve) >'\(folder.path)/log' 2>&1"]
         try process.run()
         test.addTeardownBlock { [self] in stop() }
         // Ready when it asks for the login on the API's root.
         for _ in 0..<100 {
-            if try CLI.shell("curl -s -o /dev/null -w '%{http_code}' http://\(host)/v2/").stdout == "401" { return }
+            if try CLI.shell("curl -s \(curlTrust) -o /dev/null -w '%{http_code}' \(url)/v2/").stdout == "401" { return }
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -86,7 +105,7 @@ final class TestRegistry: @unchecked Sendable {
     /// `GET path` of the registry's API with the login; the body.
     func get(_ path: String, accept: String? = nil) throws -> String {
         let header = accept.map { "-H 'Accept: \($0)'" } ?? ""
-        let r = try CLI.shell("curl -fsS -u '\(user):\(password)' \(header) 'http://\(host)\(path)'")
+        let r = try CLI.shell("curl -fsS \(curlTrust) -u '\(user):\(password)' \(header) '\(url)\(path)'")
         XCTAssertEqual(r.status, 0, r.stderr)
         return r.stdout
     }
@@ -99,7 +118,7 @@ final class TestRegistry: @unchecked Sendable {
 
     /// The tags of a repository; none when the registry does not know it.
     func tags(_ repository: String) throws -> [String] {
-        let r = try CLI.shell("curl -sS -u '\(user):\(password)' 'http://\(host)/v2/\(repository)/tags/list'")
+        let r = try CLI.shell("curl -sS \(curlTrust) -u '\(user):\(password)' '\(url)/v2/\(repository)/tags/list'")
         let object = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         return object?["tags"] as? [String] ?? []
     }
@@ -107,7 +126,7 @@ final class TestRegistry: @unchecked Sendable {
     /// The digest the registry gives the manifest of a tag (its `Docker-Content-Digest`).
     func manifestDigest(_ repository: String, tag: String) throws -> String? {
         let accept = "application/vnd.docker.distribution.manifest.v2+json"
-        let r = try CLI.shell("curl -fsS -I -u '\(user):\(password)' -H 'Accept: \(accept)' 'http://\(host)/v2/\(repository)/manifests/\(tag)'")
+        let r = try CLI.shell("curl -fsS -I \(curlTrust) -u '\(user):\(password)' -H 'Accept: \(accept)' '\(url)/v2/\(repository)/manifests/\(tag)'")
         XCTAssertEqual(r.status, 0, r.stderr)
         for line in r.stdout.split(whereSeparator: \.isNewline) where line.lowercased().hasPrefix("docker-content-digest:") {
             return line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)

@@ -337,7 +337,9 @@ public final class ImageBuilder: Sendable {
     }
 
     static func unreachable(_ address: BuilderAddress, _ error: Error) -> String {
-        switch address {
+        // The engine was reached; how to start one would be the wrong advice.
+        if let e = error as? EngineTLSFailure { return e.description }
+        return switch address {
         case .engine(let e):
             "cannot reach the Docker engine at \(e) (\(error)). Start one with `bash scripts/start-docker.sh` (or `dockerd &`), or set DOCKER_HOST or --builder."
         case .buildkitd(let e):

@@ -175,7 +175,7 @@ public struct CogServer: Sendable {
 
     private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, timeout: TimeInterval) async throws -> Answer {
         let hostHeader: String
-        if case .tcp(let host, let port) = endpoint { hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" } else { hostHeader = "localhost" }
+        if case .tcp(let host, let port, _) = endpoint { hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" } else { hostHeader = "localhost" }
         let r = try await EngineHTTP.request(endpoint, method: method, path: path, contentType: body == nil ? nil : "application/json",
                                              data: body, host: hostHeader, timeout: .milliseconds(Int64(timeout * 1000)), limit: Self.maxAnswer)
         return Answer(status: r.status, body: Data(r.body.readableBytesView))
@@ -202,7 +202,7 @@ public struct CogServer: Sendable {
                                  onEvent: @escaping @Sendable (ServerSentEvents.Event) -> Void) async throws -> Answer {
         let state = StreamState()
         let hostHeader: String
-        if case .tcp(let host, let port) = endpoint { hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" } else { hostHeader = "localhost" }
+        if case .tcp(let host, let port, _) = endpoint { hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" } else { hostHeader = "localhost" }
         let status = try await EngineHTTP.stream(endpoint, method: .POST, path: path, host: hostHeader,
                                                  headers: [("Accept", "text/event-stream")], data: request,
                                                  onHead: { state.setStatus($0) }) { part in

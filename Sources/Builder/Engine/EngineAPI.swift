@@ -30,8 +30,25 @@ public struct EngineAPI: Sendable {
         return Response(status: r.status, body: Data(r.body.readableBytesView))
     }
 
-    public func ping() async -> Bool {
-        (try? await request("GET", "/_ping", timeout: 3).status) == 200
+    /// Whether the engine answers. TLS that does not work, and TLS files that cannot be read,
+    /// are thrown instead: "no engine there" would send the user looking in the wrong place.
+    public func ping() async throws -> Bool {
+        let answer: Response
+        do {
+            answer = try await request("GET", "/_ping", timeout: 3)
+        } catch let e as EngineTLSFailure {
+            throw e
+        } catch let e as EngineTLS.FileProblem {
+            throw e
+        } catch {
+            return false
+        }
+        // Go's TLS server answers a plain HTTP request with 400 and this text (crypto/tls).
+        if answer.status == 400, String(decoding: answer.body, as: UTF8.self).contains("HTTP request to an HTTPS server") {
+            throw EngineTLSFailure(address: "\(endpoint)", host: endpoint.host ?? "", kind: .tlsRequired, tls: nil,
+                                   reason: "it answered 400: Client sent an HTTP request to an HTTPS server")
+        }
+        return answer.status == 200
     }
 
     static func query(_ s: String) -> String {

@@ -106,7 +106,12 @@ public enum PushError: Error, CustomStringConvertible, Sendable {
         case .noImage(let name): "the engine has no image \(name); build it with `cogpack build -t \(name)`, or tag one with `docker tag`"
         case .unauthorized(let registry, let message, let credentials):
             "registry \(registry) refused the push (\(message)); cogpack used \(credentials); log in with `docker login \(registry)` or fix that login"
-        case .unreachable(let registry, let message): "registry \(registry) cannot be reached: \(message)"
+        case .unreachable(let registry, let message):
+            // The engine checks a registry's certificate against the system's roots and
+            // /etc/docker/certs.d/HOST:PORT/ca.crt (moby daemon/pkg/registry CertsDir), on its own machine.
+            message.contains("x509:")
+                ? "registry \(registry) cannot be reached: \(message); if the registry's CA is your own, put it at /etc/docker/certs.d/\(registry)/ca.crt on the engine's machine"
+                : "registry \(registry) cannot be reached: \(message)"
         case .engine(let message): message
         case .failed(let registry, let message): "pushing to \(registry) failed: \(message)"
         }

@@ -10,13 +10,31 @@ public enum BuilderAddress: Equatable, CustomStringConvertible, Sendable {
 
     public enum Endpoint: Equatable, Sendable, CustomStringConvertible {
         case unix(String)
-        case tcp(host: String, port: Int)
+        /// With `tls`, every connection (API calls and both upgrades) is TLS; without it, plain
+        /// TCP, which only an address without TLS settings gives (never a fallback).
+        case tcp(host: String, port: Int, tls: EngineTLS? = nil)
 
         public var description: String {
             switch self {
             case .unix(let path): "unix://\(path)"
-            case .tcp(let host, let port): host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+            case .tcp(let host, let port, _): host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
             }
+        }
+
+        /// The same address with TLS settings; a unix socket has none.
+        func with(tls: EngineTLS?) -> Endpoint {
+            guard case .tcp(let host, let port, _) = self else { return self }
+            return .tcp(host: host, port: port, tls: tls)
+        }
+
+        public var host: String? {
+            if case .tcp(let host, _, _) = self { return host }
+            return nil
+        }
+
+        public var tls: EngineTLS? {
+            if case .tcp(_, _, let tls) = self { return tls }
+            return nil
         }
 
         /// `unix://PATH`, `/PATH` or `tcp://HOST:PORT`; `defaultPort` is used when a tcp
@@ -39,11 +57,11 @@ public enum BuilderAddress: Equatable, CustomStringConvertible, Sendable {
             let scheme = text.range(of: "://").map { String(text[..<$0.lowerBound]) }
             switch scheme {
             case "ssh":
-                throw fail("\(quote(text)): ssh:// is not supported yet; forward the engine's socket (ssh -NL /tmp/docker.sock:/var/run/docker.sock HOST) and use unix:///tmp/docker.sock")
+                throw fail("\(quote(text)): ssh:// is not supported; use tcp://HOST:PORT with TLS (--tls-ca, --tls-cert, --tls-key, or DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), or forward the engine's socket (ssh -NL /tmp/docker.sock:/var/run/docker.sock HOST) and use unix:///tmp/docker.sock")
             case "npipe":
                 throw fail("\(quote(text)): npipe:// is for Windows engines; use unix:///var/run/docker.sock or tcp://HOST:PORT")
             case "http", "https", "fd":
-                throw fail("\(quote(text)): \(scheme ?? ""):// is not supported; use tcp://HOST:PORT (plain, no TLS) or unix://PATH")
+                throw fail("\(quote(text)): \(scheme ?? ""):// is not supported; use tcp://HOST:PORT (with --tls-ca, --tls-cert, --tls-key for TLS) or unix://PATH")
             case .some(let other):
                 throw fail("\(quote(text)): the scheme '\(quote(other, bare: true))' is not one of unix://, tcp://; write unix:///var/run/docker.sock or tcp://HOST:PORT")
             case nil:
@@ -103,22 +121,51 @@ public enum BuilderAddress: Equatable, CustomStringConvertible, Sendable {
 
     /// The engine named by `DOCKER_HOST`, else the default socket. An empty `DOCKER_HOST` is
     /// unset, as for the docker CLI; any other value must be an address this client can use.
-    public static func defaultEngine(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuilderAddress {
-        guard let host = environment["DOCKER_HOST"], !host.isEmpty else { return .engine(.unix(defaultSocket)) }
-        return .engine(try Endpoint.parse(host, setting: "DOCKER_HOST", defaultPort: 2375))
+    /// `tls` (the TLS flags) replaces the TLS of the environment (`DockerTLSEnvironment`).
+    public static func defaultEngine(tls: EngineTLS? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuilderAddress {
+        guard let host = environment["DOCKER_HOST"], !host.isEmpty else {
+            return try engine(.unix(defaultSocket), tls: tls, environment: environment)
+        }
+        return try engine(try Endpoint.parse(host, setting: "DOCKER_HOST", defaultPort: 2375), tls: tls, environment: environment)
     }
 
     /// `--builder`: `docker` (or `docker://ADDR`) for an engine, `unix://…` or `tcp://…` for buildkitd.
-    public static func parse(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuilderAddress {
-        if text == "docker" { return try defaultEngine(environment: environment) }
+    public static func parse(_ text: String, tls: EngineTLS? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuilderAddress {
+        if text == "docker" { return try defaultEngine(tls: tls, environment: environment) }
         if text.hasPrefix("docker://") {
-            return .engine(try Endpoint.parse(String(text.dropFirst(9)), setting: "--builder", defaultPort: 2375))
+            return try engine(try Endpoint.parse(String(text.dropFirst(9)), setting: "--builder", defaultPort: 2375), tls: tls, environment: environment)
         }
+        let endpoint: Endpoint
         do {
-            return .buildkitd(try Endpoint.parse(text, setting: "--builder", defaultPort: nil))
+            endpoint = try Endpoint.parse(text, setting: "--builder", defaultPort: nil)
         } catch let e as Invalid where !text.contains("://") && !text.hasPrefix("/") {
             throw Invalid(setting: e.setting, message: "\(quote(text)) is not a builder; write docker, docker://unix:///PATH, unix:///PATH or tcp://HOST:PORT")
         }
+        if tls != nil {
+            throw Invalid(setting: "--tls-ca, --tls-cert, --tls-key", message: "TLS is for a Docker engine over tcp:// (--builder docker://tcp://HOST:PORT); a standalone buildkitd over TLS is not supported")
+        }
+        return .buildkitd(endpoint)
+    }
+
+    /// An engine at `endpoint` with the TLS of the flags, else of the environment. The flags on
+    /// a unix socket are a mistake worth saying; the environment's TLS is ignored there, as
+    /// the docker CLI ignores it.
+    private static func engine(_ endpoint: Endpoint, tls: EngineTLS?, environment: [String: String]) throws -> BuilderAddress {
+        switch endpoint {
+        case .unix:
+            if tls != nil {
+                throw Invalid(setting: "--tls-ca, --tls-cert, --tls-key", message: "the engine at \(endpoint) is a unix socket, which carries no TLS; the TLS flags are for tcp://HOST:PORT")
+            }
+            return .engine(endpoint)
+        case .tcp:
+            return .engine(endpoint.with(tls: tls ?? DockerTLSEnvironment.settings(environment)))
+        }
+    }
+
+    /// A tcp:// engine without TLS: allowed, as for the docker CLI, but worth a warning.
+    public var isUnencryptedTCP: Bool {
+        if case .engine(.tcp(_, _, nil)) = self { return true }
+        return false
     }
 
     public var endpoint: Endpoint {

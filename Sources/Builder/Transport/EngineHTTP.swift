@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// HTTP/1.1 with the engine, on SwiftNIO's HTTP/1 client: the small Engine API calls (one
 /// connection each), and the `/grpc` and `/session` upgrades, after which the same connection
@@ -12,27 +13,89 @@ enum EngineHTTP {
     static let connectTimeout = TimeAmount.seconds(5)
     /// How long an upgrade request may wait for the engine's 101.
     static let upgradeTimeout = TimeAmount.seconds(5)
+    /// How long a TLS handshake may take once connected.
+    static let handshakeTimeout = TimeAmount.seconds(5)
     /// The largest answer body an API call reads. The engine's answers here are JSON documents
     /// of at most a few MB (the image list of a busy engine); anything larger is not one.
     static let maxBody = 32 << 20
 
     /// Connects to `endpoint`; `initialize` builds the pipeline before the connection is made.
     /// A connection that is not made fails `pending` too, which the initializer would complete.
-    static func dial<T>(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup, pending: EventLoopPromise<T>,
+    /// With TLS, the TLS handler goes first and `initialize` runs once the handshake is done,
+    /// so that the time limits of its handlers count from then; a TLS failure, in the handshake
+    /// or when the engine refuses our certificate after it, fails `pending` with an
+    /// `EngineTLSFailure` before those handlers see anything of it.
+    static func dial<T: Sendable>(_ endpoint: BuilderAddress.Endpoint, group: EventLoopGroup, pending: EventLoopPromise<T>,
                         initialize: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) async throws -> Channel {
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelInitializer(initialize)
+        guard case .tcp(let host, let port, let tls?) = endpoint else {
+            return try await connect(endpoint, bootstrap: ClientBootstrap(group: group).connectTimeout(connectTimeout)
+                .channelInitializer(initialize), pending: pending)
+        }
+        // Read before connecting: a file problem is the caller's bad input, not a connection's.
+        let context: NIOSSLContext
+        do {
+            context = try EngineTLSContext.make(tls)
+        } catch {
+            pending.fail(error)
+            throw error
+        }
+        let address = "\(endpoint)"
+        let handshake = group.next().makePromise(of: Void.self)
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(connectTimeout).channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                // An address goes without SNI (it is not allowed there); swift-nio-ssl then
+                // checks the certificate against the connected IP.
+                let name = Self.isIPAddress(host) ? nil : host
+                try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(handshake: handshake) { kind, reason in
+                    let failure = EngineTLSFailure(address: address, host: host, kind: kind, tls: tls, reason: reason)
+                    pending.fail(failure)
+                    return failure
+                })
+            }
+        }
+        let channel: Channel
+        do {
+            channel = try await connect(.tcp(host: host, port: port, tls: tls), bootstrap: bootstrap, pending: pending)
+        } catch {
+            handshake.fail(error)
+            throw error
+        }
+        do {
+            try await handshake.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        do {
+            try await channel.eventLoop.flatSubmit { initialize(channel) }.get()
+        } catch {
+            // The engine may have refused our certificate meanwhile (TLS 1.3 says so after the
+            // handshake) and the channel closed: the first failure of `pending` says more.
+            channel.close(promise: nil)
+            pending.fail(error)
+            _ = try await pending.futureResult.get()
+            throw error
+        }
+        return channel
+    }
+
+    private static func connect<T: Sendable>(_ endpoint: BuilderAddress.Endpoint, bootstrap: ClientBootstrap, pending: EventLoopPromise<T>) async throws -> Channel {
         do {
             switch endpoint {
             case .unix(let path): return try await bootstrap.connect(unixDomainSocketPath: path).get()
-            case .tcp(let host, let port): return try await bootstrap.connect(host: host, port: port).get()
+            case .tcp(let host, let port, _): return try await bootstrap.connect(host: host, port: port).get()
             }
         } catch {
             let failure = TransportError("cannot connect to \(endpoint): \(reason(connecting: error))")
             pending.fail(failure)
             throw failure
         }
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// Why a connect failed, in a few words (NIO's errors name its internals).
