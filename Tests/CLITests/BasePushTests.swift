@@ -1,25 +1,27 @@
 import Foundation
 import XCTest
 
-/// `cogpack base --push REF`: the base of the machine's engine goes to a real registry (started
-/// by the test, with a login) through `cogpack push`'s path, under REF's repository and the
-/// base's own tag, with the same image ID, so that engines which pull it share build cache.
+/// `cogpack base --push REF`: the base of an engine goes to a real registry (started by the test,
+/// with a login) through `cogpack push`'s path, under REF's repository and the base's own tag,
+/// with the same image ID, so that engines which pull it share build cache. The engine is a
+/// second one the test starts, so that the names the push adds stay out of the machine's engine.
 final class BasePushTests: XCTestCase {
     private func environment(_ extra: [String: String]) -> [String: String] {
         ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
     }
 
     func testTheBaseReachesTheRegistryWithTheSameImageID() throws {
-        try Engine.prepare()
+        signal(SIGPIPE, SIG_IGN)
+        let b = try SecondEngine(test: self)
+        try b.provideBase()
         let registry = try TestRegistry(test: self)
         let config = try registry.dockerConfig(test: self)
         let repository = "cogpack-it-prune-base"
         let tag = String(Engine.base.split(separator: ":").last!)
         let remote = "\(registry.host)/\(repository)"
-        // Only the name the push added goes; the base keeps its own.
-        addTeardownBlock { _ = try? CLI.shell("docker rmi \(remote):\(tag) >/dev/null 2>&1") }
+        let onB = environment(["DOCKER_CONFIG": config.path, "DOCKER_HOST": b.host])
 
-        let r = try CLI.run(["base", "--push", remote], environment: environment(["DOCKER_CONFIG": config.path]))
+        let r = try CLI.run(["base", "--push", remote], environment: onB)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("\(Engine.base) is already in the engine"), r.stdout)
         let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
@@ -33,12 +35,12 @@ final class BasePushTests: XCTestCase {
         let manifest = try JSONSerialization.jsonObject(with: Data(try registry.get("/v2/\(repository)/manifests/\(tag)",
             accept: "application/vnd.docker.distribution.manifest.v2+json").utf8)) as? [String: Any]
         let configDigest = try XCTUnwrap((manifest?["config"] as? [String: Any])?["digest"] as? String)
-        let localID = try CLI.shell("docker image inspect -f '{{.Id}}' \(Engine.base)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let localID = try CLI.shell("docker -H \(b.host) image inspect -f '{{.Id}}' \(Engine.base)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(configDigest, localID)
         print("base pushed: \(last); config \(configDigest) = local image ID")
 
         // Pushed again: every layer is already there.
-        let again = try CLI.run(["base", "--push", "\(remote):\(tag)"], environment: environment(["DOCKER_CONFIG": config.path]))
+        let again = try CLI.run(["base", "--push", "\(remote):\(tag)"], environment: onB)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("0 sent"), again.stdout)
     }

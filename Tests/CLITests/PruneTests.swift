@@ -17,14 +17,6 @@ final class PruneTests: XCTestCase {
         ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
     }
 
-    /// The base image in engine B: the machine engine's (read with `docker save`), or made there.
-    private func provideBase(_ b: SecondEngine) throws {
-        let copied = try CLI.shell("\(Self.docker) image inspect \(Engine.base) >/dev/null 2>&1 && \(Self.docker) save \(Engine.base) | \(Self.docker) -H \(b.host) load >/dev/null")
-        if copied.status == 0 { return }
-        let made = try CLI.run(["base"], environment: environment(["DOCKER_HOST": b.host]))
-        XCTAssertEqual(made.status, 0, made.stderr)
-    }
-
     private func model() throws -> URL {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("cogpack-it-prune-\(UUID().uuidString.prefix(8))")
@@ -68,7 +60,7 @@ final class PruneTests: XCTestCase {
 
     func testPruneRemovesCogpacksDanglingImagesAndTheUnusedBuildCacheOfItsEngine() throws {
         let b = try SecondEngine(test: self)
-        try provideBase(b)
+        try b.provideBase()
         let onB = environment(["DOCKER_HOST": b.host])
         let builder = "docker://\(b.host)"
         let name = "cogpack-it-prune-model:1"

@@ -55,6 +55,18 @@ final class SecondEngine: @unchecked Sendable {
         throw Failure(what: "the second engine did not start: \(log)")
     }
 
+    /// Gives this engine the base image builds start from: the machine engine's, copied with
+    /// `docker save` (read only), or, when that engine has none or does not answer, made here
+    /// with `cogpack base`.
+    func provideBase() throws {
+        let docker = "/usr/bin/docker"
+        let copied = try CLI.shell("\(docker) image inspect \(Engine.base) >/dev/null 2>&1 && \(docker) save \(Engine.base) | \(docker) -H \(host) load >/dev/null")
+        if copied.status == 0 { return }
+        let environment = ProcessInfo.processInfo.environment.merging(["DOCKER_HOST": host]) { _, new in new }
+        let made = try CLI.run(["base"], environment: environment)
+        guard made.status == 0 else { throw Failure(what: "cogpack base in the second engine: \(made.stderr)") }
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let what: String
         var description: String { what }
