@@ -37,7 +37,8 @@ NICE=(nice -n 10)
 
 # 1. The package's parser modules, instrumented. `swift build` cannot link a libFuzzer binary
 # (it adds its own main), but building only the Planner target links nothing: it leaves the
-# object files and modules of Planner, PlanFormat, Basics, Resolver, Rules, Yams and CYaml,
+# object files and modules of Planner and its dependencies (PlanFormat, Basics, Resolver, Rules,
+# Schema, Yams, CYaml, swift-crypto),
 # which the entries below link themselves. -sanitize=fuzzer on compile-only Swift jobs adds the
 # coverage counters and comparison tracing; C (libyaml) gets the same from -fsanitize=fuzzer-no-link.
 # A separate scratch path keeps these objects away from the ordinary build.
@@ -46,7 +47,8 @@ echo "== building the instrumented modules (swift build -c release --target Plan
     -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
 REL="$SCRATCH/release"
 OBJECTS=()
-for module in Planner PlanFormat Basics Resolver Rules Yams CYaml; do
+# (Planner reads the model's schema for its schema block, and the lock's digests need Crypto.)
+for module in Planner PlanFormat Basics Resolver Rules Schema Yams CYaml Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims; do
     while IFS= read -r o; do OBJECTS+=("$o"); done < <(find "$REL/$module.build" -name '*.o' | sort)
 done
 # Honest coverage: refuse to fuzz objects that carry no counters (a flag that did not reach them).
