@@ -3,7 +3,8 @@
 #
 #   bash scripts/fuzz.sh [--runs N] [--target NAME]... [--fresh]
 #
-# Targets (Fuzz/<NAME>/FuzzTarget.swift): CogYAML, Requirements, Versions, Markers, DockerIgnore.
+# Targets (Fuzz/<NAME>/FuzzTarget.swift): CogYAML, Requirements, Versions, Markers, DockerIgnore,
+# Lock (cogpack.lock), Sources (rules/sources.yaml), DockerConfig (the Docker config's logins).
 # Each runs for N inputs (default 1,000,000), one target after another in one process, so that
 # it fits a 2-core machine shared with others. Corpora grow in .build-fuzz/corpus/<NAME> from
 # one run to the next (--fresh starts again from the seeds); findings land in
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_TARGETS=(CogYAML Requirements Versions Markers DockerIgnore)
+ALL_TARGETS=(CogYAML Requirements Versions Markers DockerIgnore Lock Sources DockerConfig)
 RUNS=1000000
 TARGETS=()
 FRESH=0
@@ -37,7 +38,8 @@ NICE=(nice -n 10)
 
 # 1. The package's parser modules, instrumented. `swift build` cannot link a libFuzzer binary
 # (it adds its own main), but building only the Planner target links nothing: it leaves the
-# object files and modules of Planner, PlanFormat, Basics, Resolver, Rules, Yams and CYaml,
+# object files and modules of Planner and its dependencies (PlanFormat, Basics, Resolver, Rules,
+# Schema, Yams, CYaml, swift-crypto),
 # which the entries below link themselves. -sanitize=fuzzer on compile-only Swift jobs adds the
 # coverage counters and comparison tracing; C (libyaml) gets the same from -fsanitize=fuzzer-no-link.
 # A separate scratch path keeps these objects away from the ordinary build.
@@ -46,7 +48,8 @@ echo "== building the instrumented modules (swift build -c release --target Plan
     -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
 REL="$SCRATCH/release"
 OBJECTS=()
-for module in Planner PlanFormat Basics Resolver Rules Yams CYaml; do
+# (Planner reads the model's schema for its schema block, and the lock's digests need Crypto.)
+for module in Planner PlanFormat Basics Resolver Rules Schema Yams CYaml Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims; do
     while IFS= read -r o; do OBJECTS+=("$o"); done < <(find "$REL/$module.build" -name '*.o' | sort)
 done
 # Honest coverage: refuse to fuzz objects that carry no counters (a flag that did not reach them).
@@ -60,6 +63,16 @@ for module in Planner PlanFormat Basics Rules CYaml; do
 done
 CYAML_INCLUDE=$(dirname "$(find "$SCRATCH/checkouts" -path '*/CYaml/include/module.modulemap' | head -1)")
 
+# Parsers of modules that are not built here (their modules need SwiftNIO, the network and
+# compression libraries): the target compiles their few source files itself, instrumented too.
+sources_of() {
+    case "$1" in
+        Sources) echo Sources/DataRefresh/RefreshSource.swift ;;
+        DockerConfig) echo Sources/Builder/Push/DockerConfig.swift Sources/Builder/Push/RegistryCredentials.swift \
+                           Sources/Builder/Push/CredentialHelper.swift Sources/Builder/LLB/ImageReference.swift ;;
+    esac
+}
+
 # 2. One binary per target: the entry (an @_cdecl LLVMFuzzerTestOneInput) with libFuzzer's own
 # main, linked against the instrumented objects. Z3 comes in with Resolver, which Planner uses.
 mkdir -p "$BIN"
@@ -68,7 +81,7 @@ for t in "${TARGETS[@]}"; do
     "${NICE[@]}" swiftc -O -parse-as-library -sanitize=fuzzer -module-name "Fuzz$t" \
         -module-cache-path "$SCRATCH/fuzz-module-cache" \
         -I "$REL/Modules" -I "$CYAML_INCLUDE" -I Sources/CZ3 \
-        Fuzz/Common/*.swift "Fuzz/$t/FuzzTarget.swift" "${OBJECTS[@]}" -lz3 \
+        Fuzz/Common/*.swift "Fuzz/$t/FuzzTarget.swift" $(sources_of "$t") "${OBJECTS[@]}" -lz3 \
         -o "$BIN/$t"
 done
 
@@ -84,6 +97,8 @@ for t in "${TARGETS[@]}"; do
         CogYAML) seed "$t" $(find examples Tests/ScenarioTests/Fixtures -name cog.yaml | sort) ;;
         Requirements) seed "$t" $(find examples Tests/ScenarioTests/Fixtures -name '*.txt' | sort) ;;
         DockerIgnore) seed "$t" $(find examples Tests/ScenarioTests/Fixtures -name .dockerignore | sort) ;;
+        Lock) seed "$t" $(find examples Tests -name cogpack.lock | sort) ;;
+        Sources) seed "$t" rules/sources.yaml ;;
         Markers)
             # The marker of every requirement line of the fixtures that has one.
             n=0

@@ -8,7 +8,7 @@ struct Cogpack: AsyncParsableCommand {
         commandName: "cogpack",
         abstract: "Package a Cog model into a container image, with every version choice explained.",
         version: Version.release,
-        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, PushCommand.self, ExplainCommand.self, PredictCommand.self, TrainCommand.self, ServeCommand.self, BaseCommand.self,
+        subcommands: [ResolveCommand.self, PlanCommand.self, BuildCommand.self, PushCommand.self, ExplainCommand.self, PredictCommand.self, TrainCommand.self, ServeCommand.self, BaseCommand.self, PruneCommand.self,
                       DataCommand.self, SchemaCommand.self, RulesCommand.self, FactsCommand.self, LockCommand.self, DiffCommand.self]
     )
 

@@ -55,6 +55,11 @@ struct Publish {
                        mode: ProgressMode(rawValue: progress) ?? .plain, quiet: quiet)
     }
 
+    /// The same push, of another name (one `cogpack base --push` derives from the name it checked).
+    func sending(_ other: ImageReference) -> Publish {
+        Publish(reference: other, credentials: credentials, engine: engine, mode: mode, quiet: quiet)
+    }
+
     /// An image name to push: the reference grammar, a tag (or none, for latest), no digest.
     static func reference(_ text: String, setting: String) throws -> ImageReference {
         let ref: ImageReference

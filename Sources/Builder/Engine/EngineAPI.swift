@@ -74,6 +74,16 @@ public struct EngineAPI: Sendable {
         (try? await request("GET", "/distribution/\(ImageReference.qualified(image))/json", timeout: timeout).status) == 200
     }
 
+    /// `docker tag`: gives the image `image` the name `repository:tag` as well (its ID is unchanged).
+    public func tag(image: String, repository: String, tag: String) async throws {
+        let r = try await request("POST", "/images/\(Self.query(image))/tag?repo=\(Self.query(repository))&tag=\(Self.query(tag))")
+        guard r.status == 201 || r.status == 200 else {
+            let message = ((try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any])?["message"] as? String
+                ?? String(decoding: r.body.prefix(300), as: UTF8.self)
+            throw TransportError("tagging \(image) as \(repository):\(tag) failed (\(r.status)): \(message)")
+        }
+    }
+
     /// `docker import` of a root file system tar, with Dockerfile-style changes (`LABEL k=v`).
     public func importImage(tar: FileHandle, repository: String, tag: String, changes: [String]) async throws -> String {
         var path = "/images/create?fromSrc=-&repo=\(Self.query(repository))&tag=\(Self.query(tag))"

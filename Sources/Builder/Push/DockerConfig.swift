@@ -43,6 +43,12 @@ public struct DockerConfig: Sendable {
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+        return try parse(data, path: path)
+    }
+
+    /// The config of the bytes of the file at `path` (which errors name).
+    static func parse(_ data: Data, path: String) throws -> DockerConfig {
+        let source = Provenance(file: path, line: nil)
         guard data.count <= maxBytes else { throw InputError(source, "the Docker config is over \(maxBytes) bytes; it is not one") }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return DockerConfig(path: path, exists: true, auths: [:], credsStore: nil, credHelpers: [:])
