@@ -6,6 +6,10 @@
 # seconds, the layers sent and those the registry already had, the bytes the engine read for
 # upload (its progress stream, before gzip) and how much the registry's blobs grew. The target:
 # the second push sends under 1% of the weights' bytes.
+# Then the shared cache: a second engine (its own dockerd, data root and bridge, started here and
+# removed at the end), with nothing built, builds the first version with `--cache-from` the
+# registry image, and again cold (`--no-cache`); it prints both times and how many of the model's
+# steps each ran (target: none with the cache), beside engine A's own cold build.
 #   bash scripts/bench-push.sh [--weights-mib N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +31,18 @@ cogpack="$PWD/.build/debug/cogpack"
 
 work="$(mktemp -d)"
 registry_pid=""
+engine_b_pid=""
+engine_b_undo=()
 names=()
 cleanup() {
+    if [ -n "$engine_b_pid" ]; then
+        kill "$engine_b_pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$engine_b_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$engine_b_pid" 2>/dev/null || true
+        # Its network namespaces and overlay mounts, deepest first; then its bridge and rules.
+        awk '{print $2}' /proc/mounts | grep "^$work/b/" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    fi
+    for undo in "${engine_b_undo[@]}"; do eval "$undo" >/dev/null 2>&1 || true; done
     [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null || true
     [ ${#names[@]} -gt 0 ] && docker rmi "${names[@]}" >/dev/null 2>&1 || true
     rm -rf "$work"
@@ -65,10 +79,37 @@ export DOCKER_CONFIG="$work/docker-config"
 model="$work/model"
 mkdir -p "$model/weights"
 cp examples/hello/predict.py "$model/"
-printf 'build:\n  python_version: "3.11"\npredict: "predict.py:Predictor"\n' > "$model/cog.yaml"
+# A few small dependencies, so that the model has an install step of its own to reuse.
+printf 'six==1.16.0\nidna==3.7\nattrs==23.2.0\n' > "$model/requirements.txt"
+printf 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\npredict: "predict.py:Predictor"\n' > "$model/cog.yaml"
 head -c "$((weights_mib << 20))" /dev/urandom > "$model/weights/model.bin"
 weights_bytes=$((weights_mib << 20))
-echo "model: hello's predict.py and a ${weights_mib} MiB weights file ($weights_bytes bytes); registry 127.0.0.1:$port"
+echo "model: hello's predict.py, 3 requirements and a ${weights_mib} MiB weights file ($weights_bytes bytes); registry 127.0.0.1:$port"
+
+# "N of M": the model's own steps (named by stage, not BuildKit's [internal] loads) that ran,
+# of those in a `--progress json` log.
+steps_run() {
+    python3 - "$1" <<'PY'
+import json, sys
+ended = {}
+for line in open(sys.argv[1]):
+    if not line.startswith("{"):
+        continue
+    e = json.loads(line)
+    if e.get("event") in ("cached", "done", "error") and e.get("name", "").startswith("[") and not e["name"].startswith("[internal]"):
+        ended[e["name"]] = e["event"]
+print(f"{sum(1 for v in ended.values() if v == 'done')} of {len(ended)}")
+PY
+}
+
+timed_build() {  # timed_build LOG ARGS…: prints the seconds; the build's log goes to LOG
+    local log="$1" start end
+    shift
+    start="$(date +%s.%N)"
+    "$cogpack" build "$@" --progress json >/dev/null 2>"$log" || { tail -20 "$log" >&2; exit 1; }
+    end="$(date +%s.%N)"
+    python3 -c "print(f'{$end - $start:.1f}')"
+}
 
 # Bytes of the registry's blobs (none before the first push).
 stored() {
@@ -76,9 +117,12 @@ stored() {
 }
 
 push_version() {
-    local version="$1" name="127.0.0.1:$port/ps-bench-push/model:$1"
+    # The first version cold (--no-cache); the next one as an author rebuilds, with the cache.
+    local version="$1" name="127.0.0.1:$port/ps-bench-push/model:$1" seconds how="$2" flags=()
     names+=("$name")
-    "$cogpack" build "$model" -t "$name" --progress plain >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
+    [ "$how" = cold ] && flags=(--no-cache)
+    seconds="$(timed_build "$work/build-a-$version.log" "$model" -t "$name" "${flags[@]}")"
+    echo "$version: engine A, $how build: $seconds s, model steps run: $(steps_run "$work/build-a-$version.log")"
     local before after start end
     before="$(stored)"
     start="$(date +%s.%N)"
@@ -105,6 +149,38 @@ PY
     tail -1 "$work/push.out"
 }
 
-push_version v1
+push_version v1 cold
 printf '\n# version 2\n' >> "$model/predict.py"
-push_version v2
+push_version v2 cached
+
+# The shared cache: engine B has the same base (copied, so the same image ID: BuildKit reuses a
+# layer only on the same base) and nothing else.
+b="$work/b"
+mkdir -p "$b"
+id="$RANDOM"
+bridge="bp-br$id"
+octet=$((10 + RANDOM % 240))
+ip link add "$bridge" type bridge && engine_b_undo+=("ip link del $bridge")
+ip addr add "10.214.$octet.1/24" dev "$bridge"
+ip link set "$bridge" up
+# Build steps download through this bridge; the engine itself is started without iptables.
+for rule in "FORWARD -i $bridge -j ACCEPT" "FORWARD -o $bridge -j ACCEPT"; do
+    iptables -I $rule && engine_b_undo+=("iptables -D $rule")
+done
+iptables -t nat -I POSTROUTING -s "10.214.$octet.0/24" ! -o "$bridge" -j MASQUERADE \
+    && engine_b_undo+=("iptables -t nat -D POSTROUTING -s 10.214.$octet.0/24 ! -o $bridge -j MASQUERADE")
+echo '{}' > "$b/daemon.json"
+dockerd --data-root "$b/root" --exec-root "$b/exec" --pidfile "$b/dockerd.pid" -H "unix://$b/docker.sock" \
+    --bridge "$bridge" --iptables=false --ip-masq=false --config-file "$b/daemon.json" >"$b/log" 2>&1 &
+engine_b_pid=$!
+for _ in $(seq 1 300); do
+    curl -fsS --max-time 2 --unix-socket "$b/docker.sock" http://docker/_ping >/dev/null 2>&1 && break
+    sleep 0.1
+done
+base="cogpack/base:bookworm-python3.11"
+/usr/bin/docker save "$base" | /usr/bin/docker -H "unix://$b/docker.sock" load >/dev/null
+seconds="$(DOCKER_HOST="unix://$b/docker.sock" timed_build "$work/build-b-cache.log" "$model" -t bench-b:1 \
+    --cache-from "127.0.0.1:$port/ps-bench-push/model:v2")"
+echo "engine B (nothing built), --cache-from the v2 image: $seconds s, model steps run: $(steps_run "$work/build-b-cache.log")"
+seconds="$(DOCKER_HOST="unix://$b/docker.sock" timed_build "$work/build-b-cold.log" "$model" -t bench-b:2 --no-cache)"
+echo "engine B, cold build (--no-cache):                 $seconds s, model steps run: $(steps_run "$work/build-b-cold.log")"
