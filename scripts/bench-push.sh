@@ -161,14 +161,14 @@ id="$RANDOM"
 bridge="bp-br$id"
 octet=$((10 + RANDOM % 240))
 ip link add "$bridge" type bridge && engine_b_undo+=("ip link del $bridge")
-ip addr add "10.214.$octet.1/24" dev "$bridge"
+ip addr add "10.215.$octet.1/24" dev "$bridge"
 ip link set "$bridge" up
 # Build steps download through this bridge; the engine itself is started without iptables.
 for rule in "FORWARD -i $bridge -j ACCEPT" "FORWARD -o $bridge -j ACCEPT"; do
     iptables -I $rule && engine_b_undo+=("iptables -D $rule")
 done
-iptables -t nat -I POSTROUTING -s "10.214.$octet.0/24" ! -o "$bridge" -j MASQUERADE \
-    && engine_b_undo+=("iptables -t nat -D POSTROUTING -s 10.214.$octet.0/24 ! -o $bridge -j MASQUERADE")
+iptables -t nat -I POSTROUTING -s "10.215.$octet.0/24" ! -o "$bridge" -j MASQUERADE \
+    && engine_b_undo+=("iptables -t nat -D POSTROUTING -s 10.215.$octet.0/24 ! -o $bridge -j MASQUERADE")
 echo '{}' > "$b/daemon.json"
 dockerd --data-root "$b/root" --exec-root "$b/exec" --pidfile "$b/dockerd.pid" -H "unix://$b/docker.sock" \
     --bridge "$bridge" --iptables=false --ip-masq=false --config-file "$b/daemon.json" >"$b/log" 2>&1 &
