@@ -86,6 +86,30 @@ final class FileTimeClampTests: XCTestCase {
         XCTAssertTrue(apt.meta.args[2].contains("for f in '/run/secrets/hf_token'"), apt.meta.args[2])
     }
 
+    /// A copy into the working folder is made on scratch and then copied as one tree, so that
+    /// `/src` and `/src/.cog` are folders of the copied tree, whose times BuildKit sets.
+    func testCopiesIntoTheWorkingFolderAreStagedOnScratch() throws {
+        let fixed = try ops(try plan("hello", fixed: true))
+        let copies = fixed.compactMap { op -> [Pb_FileAction]? in
+            guard case .file(let f) = op.op, f.actions.contains(where: { if case .copy = $0.action { true } else { false } }) else { return nil }
+            return f.actions
+        }
+        XCTAssertEqual(copies.count, 2, "the schema and the source")
+        for actions in copies {
+            XCTAssertEqual(actions.count, 2)
+            XCTAssertEqual(actions[0].input, -1, "the first copy starts from scratch")
+            XCTAssertEqual(actions[0].output, -1)
+            guard case .copy(let tree) = actions[1].action else { return XCTFail("no tree copy") }
+            XCTAssertEqual([tree.src, tree.dest], ["/", "/"])
+            XCTAssertTrue(tree.dirCopyContents)
+            XCTAssertEqual(tree.timestamp, Self.epoch * 1_000_000_000)
+            XCTAssertEqual(actions[1].secondaryInput, 2, "the scratch tree: the output of action 0, after the op's two inputs")
+            XCTAssertEqual(actions[1].output, 0)
+        }
+        let plain = try ops(try plan("hello", fixed: false)).filter { if case .file = $0.op { true } else { false } }
+        XCTAssertTrue(plain.allSatisfy { $0.file.actions.count == 1 }, "without a lock a copy is one action")
+    }
+
     func testPathsAreQuotedForTheShell() {
         XCTAssertEqual(FileTimeClamp.quote("/a b/it's"), "'/a b/it'\\''s'")
         XCTAssertEqual(FileTimeClamp.parents(of: ["/opt/cogpack/uv", "/opt/cogpack/inputs/lock", "/root/.cache/uv"]),

@@ -309,7 +309,61 @@ struct PlanCompiler {
             secondary.append(source)
         }
         let what = c.src.joined(separator: " ")
-        return try fileOp(actions, inputs: secondary, on: state, name: "[\(stage.id)] copy \(what) → \(c.dest)")
+        let name = "[\(stage.id)] copy \(what) → \(c.dest)"
+        if let clamp, c.owner == nil, Self.isWithin(c.dest, plan.export.workingDir) {
+            return try stagedCopy(actions, from: source, on: state, clamp: clamp, name: name)
+        }
+        return try fileOp(actions, inputs: secondary, on: state, name: name)
+    }
+
+    static func isWithin(_ path: String, _ folder: String) -> Bool {
+        folder.count > 1 && (path == folder || path.hasPrefix(folder + "/"))
+    }
+
+    /// A copy into the model's folder with fixed times: made on an empty file system first, then
+    /// copied onto the state as one tree. BuildKit v0.8's copy sets the time of the folders it
+    /// copies after their contents, but leaves a destination folder that was there already, or
+    /// that it made for the destination's path, with the time the kernel gave it when entries were
+    /// added (fsutil's `copyDirectory`); as folders of the copied tree, `/src` and `/src/.cog` take
+    /// the fixed time too. The working folder is cogpack's own, made 0755 by its copies, so nothing
+    /// else of the destination's folders changes.
+    private mutating func stagedCopy(_ actions: [Pb_FileAction], from source: LLBOutput?, on state: State,
+                                     clamp: FileTimeClamp, name: String) throws -> State {
+        var op = Pb_Op()
+        var opInputs = OpInputs()
+        let sourceIndex = opInputs.index(of: source)
+        let base = opInputs.index(of: state.output)
+        let count = Int64(opInputs.list.count)
+        var chained: [Pb_FileAction] = []
+        for (k, var action) in actions.enumerated() {
+            // The first copy starts from scratch (-1); each later one from the copy before it.
+            action.input = k == 0 ? -1 : count + Int64(k - 1)
+            action.secondaryInput = sourceIndex
+            action.output = -1
+            chained.append(action)
+        }
+        var tree = Pb_FileActionCopy()
+        tree.src = "/"
+        tree.dest = "/"
+        tree.mode = -1
+        tree.timestamp = clamp.nanoseconds
+        tree.dirCopyContents = true
+        tree.createDestPath = true
+        var last = Pb_FileAction()
+        last.copy = tree
+        last.input = base
+        last.secondaryInput = count + Int64(actions.count - 1)
+        last.output = 0
+        chained.append(last)
+        var file = Pb_FileOp()
+        file.actions = chained
+        op.inputs = opInputs.list
+        op.file = file
+        let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
+        var next = state
+        next.output = LLBOutput(digest: digest, index: 0)
+        next.history.append(name)
+        return next
     }
 
     private func chown(_ owner: String) throws -> Pb_ChownOpt {
