@@ -80,7 +80,10 @@ final class FileTimeClampTests: XCTestCase {
         // (its own), so that the runtime never creates them in a layer.
         let apt = try XCTUnwrap(clamped.first { $0.meta.args.contains { $0.contains("apt-get install") } })
         let made = try XCTUnwrap(apt.meta.args[2].components(separatedBy: "\n").first { $0.hasPrefix("for d in") })
-        for path in ["/opt/cogpack/uv", "/root/.cache/uv", "/opt/cogpack/inputs/requirements"] where apt.mounts.allSatisfy({ $0.dest != path }) {
+        let later = Set(clamped.flatMap { $0.mounts.dropFirst().filter { $0.mountType != .secret }.map(\.dest) })
+            .subtracting(apt.mounts.map(\.dest)).subtracting(["/etc/ssl/certs/cogpack-ca.pem"])
+        XCTAssertTrue(later.isSuperset(of: ["/opt/cogpack/uv", "/root/.cache/uv"]), "\(later)")
+        for path in later {
             XCTAssertTrue(made.contains("'\(path)'"), "\(path) in \(made)")
         }
         XCTAssertTrue(apt.meta.args[2].contains("for f in '/run/secrets/hf_token'"), apt.meta.args[2])
