@@ -155,6 +155,17 @@ final class PlanSnapshotTests: XCTestCase {
         }
     }
 
+    /// From a lock, the apt step empties what apt and dpkg write differently on every install
+    /// (their logs, ldconfig's cache), so that its layer is the same on every build.
+    func testTheAptStepOfALockedBuildLeavesNoLogs() throws {
+        guard case .exec(let locked) = try plan("system-run").stage("system-deps")?.operations.first,
+              case .exec(let unlocked) = try unlockedPlan("system-run").stage("system-deps")?.operations.first else {
+            return XCTFail("no apt step")
+        }
+        XCTAssertTrue(locked.argv[2].hasSuffix(#"&& for f in /var/log/dpkg.log /var/log/alternatives.log /var/log/apt/history.log /var/log/apt/term.log /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache; do if [ -f "$f" ]; then : > "$f"; fi; done"#), locked.argv[2])
+        XCTAssertFalse(unlocked.argv[2].contains("for f in"), unlocked.argv[2])
+    }
+
     func testRunCommandsKeepTheirSecretsAndCogYAMLSettings() throws {
         let plan = try plan("system-run")
         guard case .exec(let second) = plan.stage("run")?.operations.last else { return XCTFail("no run commands") }
