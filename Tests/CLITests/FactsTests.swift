@@ -55,7 +55,12 @@ final class FactsTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let choices = try XCTUnwrap(try r.json()["choices"] as? [String: Any])
         XCTAssertEqual((choices["cuda"] as? [String: Any])?["value"] as? String, "12.1", "torch 2.3.1's default wheel on the package index is CUDA 12.1")
-        let plan = try CLI.run(["plan", "examples/gpu-torch", "--facts", file.path])
+        // Without its lock, which would install the locked packages instead.
+        let unlocked = FileManager.default.temporaryDirectory.appendingPathComponent("facts-gpu-torch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(at: CLI.repo.appendingPathComponent("examples/gpu-torch"), to: unlocked)
+        addTeardownBlock { try? FileManager.default.removeItem(at: unlocked) }
+        try FileManager.default.removeItem(at: unlocked.appendingPathComponent("cogpack.lock"))
+        let plan = try CLI.run(["plan", unlocked.path, "--facts", file.path])
         XCTAssertTrue(plan.stdout.contains("uv pip install torch==2.3.1 torchvision==0.18.1"), plan.stdout)
         XCTAssertFalse(plan.stdout.contains("download.pytorch.org"), plan.stdout)
     }

@@ -20,8 +20,9 @@ final class FrameworkBuildTests: XCTestCase {
         let tag = "cogpack-it-jax-cpu"
         let built = try CLI.run(["build", dir.path, "-t", tag, "--progress", "plain"])
         XCTAssertEqual(built.status, 0, built.stdout + built.stderr)
-        // jax in the framework stage, pinned; jaxlib came with it from the package index.
-        XCTAssertTrue(built.stderr.contains("uv pip install jax==0.7.0"), built.stderr)
+        // The example carries its lock: jax, jaxlib and what they need (6 packages, exact and
+        // hashed) in the framework stage.
+        XCTAssertTrue(built.stderr.contains("[framework] uv pip install --no-deps --require-hashes (6 locked packages)"), built.stderr)
         let versions = try CLI.shell("docker run --rm --entrypoint python \(tag) -c 'import jax, jaxlib; print(jax.__version__, jaxlib.__version__)'")
         XCTAssertEqual(versions.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.7.0 0.7.0", versions.stderr)
         // setup() checks jax.grad; the prediction runs the jitted polynomial: 3·4 + 2·2 + 1.

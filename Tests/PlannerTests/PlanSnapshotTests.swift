@@ -15,10 +15,24 @@ final class PlanSnapshotTests: XCTestCase {
     struct NotPlanned: Error { let example: String }
 
     private func plan(_ example: String) throws -> Plan {
-        guard case .planned(let plan) = try Planner(kb: try Self.kb.get()).plan(Self.repo.appendingPathComponent("examples/\(example)")) else {
+        try plan(folder: Self.repo.appendingPathComponent("examples/\(example)"), example)
+    }
+
+    private func plan(folder: URL, _ example: String) throws -> Plan {
+        guard case .planned(let plan) = try Planner(kb: try Self.kb.get()).plan(folder) else {
             throw NotPlanned(example: example)
         }
         return plan
+    }
+
+    /// The plan of an example as if it had no `cogpack.lock`: how requirements are resolved at
+    /// build time (the examples that carry a lock install from it instead).
+    private func unlockedPlan(_ example: String) throws -> Plan {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("unlocked-\(example)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(at: Self.repo.appendingPathComponent("examples/\(example)"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("cogpack.lock"))
+        return try plan(folder: dir, example)
     }
 
     func testEveryExampleMatchesItsSnapshot() throws {
@@ -64,7 +78,7 @@ final class PlanSnapshotTests: XCTestCase {
     }
 
     func testFrameworkHasItsOwnStageBeforeTheOtherRequirements() throws {
-        let plan = try plan("gpu-torch")
+        let plan = try unlockedPlan("gpu-torch")
         XCTAssertLessThan(try index(plan, "framework"), try index(plan, "app-deps"))
         guard case .exec(let fw) = plan.stage("framework")?.operations.first else { return XCTFail("framework runs nothing") }
         XCTAssertTrue(fw.argv.contains("torch==2.3.1"))
@@ -139,6 +153,17 @@ final class PlanSnapshotTests: XCTestCase {
             }
             XCTAssertGreaterThan(installs, 0, example)
         }
+    }
+
+    /// From a lock, the apt step empties what apt and dpkg write differently on every install
+    /// (their logs, ldconfig's cache), so that its layer is the same on every build.
+    func testTheAptStepOfALockedBuildLeavesNoLogs() throws {
+        guard case .exec(let locked) = try plan("system-run").stage("system-deps")?.operations.first,
+              case .exec(let unlocked) = try unlockedPlan("system-run").stage("system-deps")?.operations.first else {
+            return XCTFail("no apt step")
+        }
+        XCTAssertTrue(locked.argv[2].hasSuffix(#"&& for f in /var/log/dpkg.log /var/log/alternatives.log /var/log/apt/history.log /var/log/apt/term.log /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache; do if [ -f "$f" ]; then : > "$f"; fi; done"#), locked.argv[2])
+        XCTAssertFalse(unlocked.argv[2].contains("for f in"), unlocked.argv[2])
     }
 
     func testRunCommandsKeepTheirSecretsAndCogYAMLSettings() throws {

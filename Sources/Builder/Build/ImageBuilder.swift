@@ -228,6 +228,7 @@ public final class ImageBuilder: Sendable {
             let config = (try JSONSerialization.jsonObject(with: response.config) as? [String: Any]) ?? [:]
             configs[image] = config
             inputs.imageEnv[image] = ImageConfig.env(of: config)
+            if let created = config["created"] as? String { inputs.imageCreated[image] = created }
         }
         inputs.hasCABundle = options.caBundle != nil
         inputs.secrets = Set(options.secrets.keys)

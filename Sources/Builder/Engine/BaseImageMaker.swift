@@ -47,6 +47,12 @@ public struct BaseImageMaker {
         return version
     }
 
+    /// Debian's /etc/hosts for a machine without a name of its own.
+    static let hosts = "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n"
+
+    /// Where build steps mount the CA bundle (`--ca-cert`), relative to the root.
+    static let caBundleMountPoint = "etc/ssl/certs/cogpack-ca.pem"
+
     /// A mirror debootstrap can fetch from: an http(s) URL with a host, or a file:// folder.
     public static func checkMirror(_ mirror: String) throws {
         let usage = "write a URL such as http://deb.debian.org/debian"
@@ -82,6 +88,17 @@ public struct BaseImageMaker {
                 try? FileManager.default.removeItem(at: url.appendingPathComponent(name))
             }
         }
+        // debootstrap writes no /etc/hosts. A build step then finds none where the runtime mounts
+        // its own, so BuildKit v0.8 creates one for the step and removes it after, which gives /etc
+        // the build's time in every layer (docs/reproducibility.md). The engine mounts its own at
+        // run time, as for any image.
+        let hosts = root.appendingPathComponent("etc/hosts")
+        if !FileManager.default.fileExists(atPath: hosts.path) {
+            try Self.hosts.write(to: hosts, atomically: false, encoding: .utf8)
+        }
+        // The same for the CA bundle a build is given (`--ca-cert`), mounted on the first step:
+        // an empty file where the plan mounts it (the Planner's `Layout.caBundle`).
+        FileManager.default.createFile(atPath: root.appendingPathComponent(Self.caBundleMountPoint).path, contents: Data())
         let python = try pythonVersion(in: root)
         let repository = "cogpack/base"
         let tag = "\(suite)-python\(python)"

@@ -23,6 +23,9 @@ struct PlanCompiler {
         /// patterns: any two models of one plan shape) are one vertex to BuildKit, which then
         /// reads the files of either session for both.
         var sessionID: String?
+        /// `created` of each image a stage starts from (qualified reference → RFC 3339), from its
+        /// config: with `fixed_history_time`, the time of every file the build writes.
+        var imageCreated: [String: String] = [:]
     }
 
     static let caContext = "cogpack-ca"
@@ -51,12 +54,62 @@ struct PlanCompiler {
     private let graph: LLBGraph
     private var states: [String: State] = [:]
     private var localContexts = Set<String>()
+    /// With a fresh lock (the plan's `fixed_history_time`), the one time of every file written.
+    let clamp: FileTimeClamp?
 
     init(plan: Plan, inputs: Inputs) {
         self.plan = plan
         self.inputs = inputs
         graph = LLBGraph(os: plan.platform.os, arch: plan.platform.arch)
         graph.ignoreCache = inputs.ignoreCache
+        clamp = Self.clamp(plan, inputs)
+    }
+
+    /// The clamp of a plan with `fixed_history_time` whose final image has a `created`: the
+    /// time the history entries take too (ImageConfig).
+    static func clamp(_ plan: Plan, _ inputs: Inputs) -> FileTimeClamp? {
+        guard plan.export.fixedHistoryTime == true, let image = finalImage(plan),
+              let created = inputs.imageCreated[image], let epoch = RFC3339.seconds(created) else { return nil }
+        var points: [FileTimeClamp.MountPoint] = []
+        for stage in plan.stages {
+            for case .exec(let e) in stage.operations {
+                for m in e.mounts where mounted(m, inputs) {
+                    let point = FileTimeClamp.MountPoint(path: m.target, isFile: isFile(m))
+                    if !points.contains(point) { points.append(point) }
+                }
+            }
+        }
+        return FileTimeClamp(epoch: max(epoch, 0), mountPoints: points)
+    }
+
+    /// The image at the bottom of the last stage's chain (qualified), as `compile` finds it.
+    static func finalImage(_ plan: Plan) -> String? {
+        var stage = plan.stages.last
+        var seen = Set<String>()
+        while let s = stage, seen.insert(s.id).inserted {
+            switch s.source {
+            case .image(let ref): return ImageReference.qualified(ref)
+            case .stage(let id): stage = plan.stages.first { $0.id == id }
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// Whether the build mounts `m`: the CA bundle and the wheelhouse only when it has them.
+    private static func mounted(_ m: Mount, _ inputs: Inputs) -> Bool {
+        switch m {
+        case .caBundle: inputs.hasCABundle
+        case .wheelhouse: inputs.hasWheelhouse
+        default: true
+        }
+    }
+
+    private static func isFile(_ m: Mount) -> Bool {
+        switch m {
+        case .secret, .caBundle: true
+        default: false
+        }
     }
 
     /// The images the plan starts stages from (qualified), whose configs the build must resolve.
@@ -172,7 +225,7 @@ struct PlanCompiler {
             a.path = f.path
             a.mode = Int32(f.mode)
             a.data = Data(f.content.utf8)
-            a.timestamp = -1
+            a.timestamp = clamp?.nanoseconds ?? -1
             var action = Pb_FileAction()
             action.mkfile = a
             return try fileOp([action], inputs: [], on: state, name: "[\(stage.id)] mkfile \(f.path)")
@@ -181,7 +234,7 @@ struct PlanCompiler {
             a.path = d.path
             a.mode = Int32(d.mode)
             a.makeParents = d.parents
-            a.timestamp = -1
+            a.timestamp = clamp?.nanoseconds ?? -1
             var action = Pb_FileAction()
             action.mkdir = a
             return try fileOp([action], inputs: [], on: state, name: "[\(stage.id)] mkdir \(d.path)")
@@ -241,7 +294,7 @@ struct PlanCompiler {
             a.src = src.hasPrefix("/") ? src : "/" + src
             a.dest = c.dest
             a.mode = c.mode.map(Int32.init) ?? -1
-            a.timestamp = -1
+            a.timestamp = clamp?.nanoseconds ?? -1
             // A plan's sources are paths, never patterns: no wildcard expansion, so a file named
             // `w[ab].bin` copies that file and not `wa.bin`. A source that is a symlink is followed
             // within the source's own root, as Docker's COPY does.
@@ -256,7 +309,61 @@ struct PlanCompiler {
             secondary.append(source)
         }
         let what = c.src.joined(separator: " ")
-        return try fileOp(actions, inputs: secondary, on: state, name: "[\(stage.id)] copy \(what) → \(c.dest)")
+        let name = "[\(stage.id)] copy \(what) → \(c.dest)"
+        if let clamp, c.owner == nil, Self.isWithin(c.dest, plan.export.workingDir) {
+            return try stagedCopy(actions, from: source, on: state, clamp: clamp, name: name)
+        }
+        return try fileOp(actions, inputs: secondary, on: state, name: name)
+    }
+
+    static func isWithin(_ path: String, _ folder: String) -> Bool {
+        folder.count > 1 && (path == folder || path.hasPrefix(folder + "/"))
+    }
+
+    /// A copy into the model's folder with fixed times: made on an empty file system first, then
+    /// copied onto the state as one tree. BuildKit v0.8's copy sets the time of the folders it
+    /// copies after their contents, but leaves a destination folder that was there already, or
+    /// that it made for the destination's path, with the time the kernel gave it when entries were
+    /// added (fsutil's `copyDirectory`); as folders of the copied tree, `/src` and `/src/.cog` take
+    /// the fixed time too. The working folder is cogpack's own, made 0755 by its copies, so nothing
+    /// else of the destination's folders changes.
+    private mutating func stagedCopy(_ actions: [Pb_FileAction], from source: LLBOutput?, on state: State,
+                                     clamp: FileTimeClamp, name: String) throws -> State {
+        var op = Pb_Op()
+        var opInputs = OpInputs()
+        let sourceIndex = opInputs.index(of: source)
+        let base = opInputs.index(of: state.output)
+        let count = Int64(opInputs.list.count)
+        var chained: [Pb_FileAction] = []
+        for (k, var action) in actions.enumerated() {
+            // The first copy starts from scratch (-1); each later one from the copy before it.
+            action.input = k == 0 ? -1 : count + Int64(k - 1)
+            action.secondaryInput = sourceIndex
+            action.output = -1
+            chained.append(action)
+        }
+        var tree = Pb_FileActionCopy()
+        tree.src = "/"
+        tree.dest = "/"
+        tree.mode = -1
+        tree.timestamp = clamp.nanoseconds
+        tree.dirCopyContents = true
+        tree.createDestPath = true
+        var last = Pb_FileAction()
+        last.copy = tree
+        last.input = base
+        last.secondaryInput = count + Int64(actions.count - 1)
+        last.output = 0
+        chained.append(last)
+        var file = Pb_FileOp()
+        file.actions = chained
+        op.inputs = opInputs.list
+        op.file = file
+        let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
+        var next = state
+        next.output = LLBOutput(digest: digest, index: 0)
+        next.history.append(name)
+        return next
     }
 
     private func chown(_ owner: String) throws -> Pb_ChownOpt {
@@ -342,6 +449,10 @@ struct PlanCompiler {
         }
         var meta = Pb_Meta()
         meta.args = e.argv
+        if let clamp {
+            meta.args = clamp.wrap(e.argv, own: mounts.dropFirst().map(\.dest))
+            env.apply(clamp.environment)
+        }
         meta.env = env.array
         meta.cwd = e.workdir ?? stage.workdir ?? "/"
         var exec = Pb_ExecOp()
