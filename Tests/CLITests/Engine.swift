@@ -23,9 +23,20 @@ enum Engine {
             if try CLI.shell("docker image inspect \(base) >/dev/null 2>&1").status != 0 {
                 let made = try CLI.run(["base"])
                 XCTAssertEqual(made.status, 0, made.stderr)
+            } else if try !baseIsCurrent() {
+                // A base an older `cogpack base` made lacks the runtime's mount points, and locked
+                // builds on it are not reproducible (docs/reproducibility.md): make it again.
+                let made = try CLI.run(["base", "--force"])
+                XCTAssertEqual(made.status, 0, made.stderr)
             }
             prepared = true
         }
+    }
+
+    /// Whether the base holds what this `cogpack base` puts in it: the runtime's /etc/hosts and
+    /// the CA bundle's mount point, which every step would otherwise make and remove.
+    static func baseIsCurrent() throws -> Bool {
+        try CLI.shell("docker run --rm --entrypoint /bin/sh \(base) -c 'test -e /etc/hosts && test -e /etc/ssl/certs/cogpack-ca.pem'").status == 0
     }
 
     /// Runs `image`, waits until Cog's server is ready and posts one prediction; the container
