@@ -250,7 +250,6 @@ struct PlanCompiler {
 
     /// One FileOp: actions chained on `state`, each reading the previous one's output.
     private mutating func fileOp(_ actions: [Pb_FileAction], inputs secondary: [LLBOutput?], on state: State, name: String) throws -> State {
-        var op = Pb_Op()
         var opInputs = OpInputs()
         let base = opInputs.index(of: state.output)
         let secondaryIndex = secondary.map { opInputs.index(of: $0) }
@@ -262,15 +261,7 @@ struct PlanCompiler {
             action.output = k == actions.count - 1 ? 0 : -1
             chained.append(action)
         }
-        var file = Pb_FileOp()
-        file.actions = chained
-        op.inputs = opInputs.list
-        op.file = file
-        let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
-        var next = state
-        next.output = LLBOutput(digest: digest, index: 0)
-        next.history.append(name)
-        return next
+        return try emitFileOp(chained, inputs: opInputs, on: state, name: name)
     }
 
     private mutating func copy(_ c: Plan.Operation.Copy, on state: State, in stage: Plan.Stage) throws -> State {
@@ -329,7 +320,6 @@ struct PlanCompiler {
     /// else of the destination's folders changes.
     private mutating func stagedCopy(_ actions: [Pb_FileAction], from source: LLBOutput?, on state: State,
                                      clamp: FileTimeClamp, name: String) throws -> State {
-        var op = Pb_Op()
         var opInputs = OpInputs()
         let sourceIndex = opInputs.index(of: source)
         let base = opInputs.index(of: state.output)
@@ -355,9 +345,15 @@ struct PlanCompiler {
         last.secondaryInput = count + Int64(actions.count - 1)
         last.output = 0
         chained.append(last)
+        return try emitFileOp(chained, inputs: opInputs, on: state, name: name)
+    }
+
+    /// The FileOp of `chained` actions over `inputs`, added to the graph as the state's next output.
+    private mutating func emitFileOp(_ chained: [Pb_FileAction], inputs: OpInputs, on state: State, name: String) throws -> State {
+        var op = Pb_Op()
         var file = Pb_FileOp()
         file.actions = chained
-        op.inputs = opInputs.list
+        op.inputs = inputs.list
         op.file = file
         let digest = try graph.add(op, name: name, caps: ["file.base", "meta.description"])
         var next = state
