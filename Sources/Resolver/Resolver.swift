@@ -102,7 +102,9 @@ final class Session {
 
     /// The first value of `order` the literals (with the scope's) allow, found by bisecting on
     /// prefixes of the order: about log2(n) checks, however many values are allowed, and often
-    /// none or one. `settled`: variables the literals fix, by value (the choices made so far).
+    /// none or one. `settled`: the values `literals` fix, one for each literal (the choices made so
+    /// far); a model of an earlier check is trusted only when it agrees with every one of them, so
+    /// `literals` must say nothing else.
     func firstAllowed(_ v: Variable, in order: ArraySlice<Int>, under literals: [Z3Context.Term],
                       settled: [(Variable, Int)] = []) -> Int? {
         guard let head = order.first else { return nil }
