@@ -6,10 +6,6 @@ import XCTest
 /// with the same image ID, so that engines which pull it share build cache. The engine is a
 /// second one the test starts, so that the names the push adds stay out of the machine's engine.
 final class BasePushTests: XCTestCase {
-    private func environment(_ extra: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-    }
-
     func testTheBaseReachesTheRegistryWithTheSameImageID() throws {
         signal(SIGPIPE, SIG_IGN)
         let b = try SecondEngine(test: self)
@@ -19,7 +15,7 @@ final class BasePushTests: XCTestCase {
         let repository = "cogpack-it-prune-base"
         let tag = String(Engine.base.split(separator: ":").last!)
         let remote = "\(registry.host)/\(repository)"
-        let onB = environment(["DOCKER_CONFIG": config.path, "DOCKER_HOST": b.host])
+        let onB = CLI.environment(["DOCKER_CONFIG": config.path, "DOCKER_HOST": b.host])
 
         let r = try CLI.run(["base", "--push", remote], environment: onB)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -46,7 +42,7 @@ final class BasePushTests: XCTestCase {
     }
 
     func testAPushNameThatCannotBeUsedIsExit2BeforeAnythingIsSent() throws {
-        let env = environment(["DOCKER_HOST": "unix:///nonexistent/cogpack-it-prune.sock"])
+        let env = CLI.environment(["DOCKER_HOST": "unix:///nonexistent/cogpack-it-prune.sock"])
         for (args, needle) in [
             (["base", "--push", "Not A//Name"], "is not an image name"),
             (["base", "--push", "127.0.0.1:5000/b@sha256:" + String(repeating: "a", count: 64)], "names a digest"),

@@ -31,6 +31,12 @@ enum CLI {
         try exec(executable, arguments, in: directory, environment: environment)
     }
 
+    /// This process's environment with `extra` set: for running cogpack against another engine,
+    /// registry login or cache.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    }
+
     /// A shell command line (docker, curl), for checks outside cogpack.
     static func shell(_ command: String) throws -> Result {
         try exec(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: repo, environment: nil)

@@ -13,19 +13,8 @@ final class PruneTests: XCTestCase {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    private func environment(_ extra: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-    }
-
     private func model() throws -> URL {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("cogpack-it-prune-\(UUID().uuidString.prefix(8))")
-        addTeardownBlock { try? fm.removeItem(at: dir) }
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        try "build:\n  python_version: \"3.11\"\npredict: \"predict.py:Predictor\"\n"
-            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
-        try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello/predict.py"), to: dir.appendingPathComponent("predict.py"))
-        return dir
+        try ScratchModel.make(self, prefix: "cogpack-it-prune")
     }
 
     /// The IDs of engine B's dangling images.
@@ -61,7 +50,7 @@ final class PruneTests: XCTestCase {
     func testPruneRemovesCogpacksDanglingImagesAndTheUnusedBuildCacheOfItsEngine() throws {
         let b = try SecondEngine(test: self)
         try b.provideBase()
-        let onB = environment(["DOCKER_HOST": b.host])
+        let onB = CLI.environment(["DOCKER_HOST": b.host])
         let builder = "docker://\(b.host)"
         let name = "cogpack-it-prune-model:1"
 
@@ -92,7 +81,7 @@ final class PruneTests: XCTestCase {
         XCTAssertGreaterThan(cacheBefore.all, 0, "the builds left build cache")
 
         // Without --all: cogpack's dangling images, and dangling cache (maybe none).
-        let pruned = try CLI.run(["prune", "--builder", builder], environment: environment(["DOCKER_HOST": Self.nowhere]))
+        let pruned = try CLI.run(["prune", "--builder", builder], environment: CLI.environment(["DOCKER_HOST": Self.nowhere]))
         XCTAssertEqual(pruned.status, 0, pruned.stderr)
         let s1 = try XCTUnwrap(summary(pruned.stdout))
         XCTAssertEqual(s1.images, 1, pruned.stdout)
@@ -106,7 +95,7 @@ final class PruneTests: XCTestCase {
 
         // --all: every unused cache record goes, and the bytes it freed are said.
         let before = try cacheRecords(b)
-        let all = try CLI.run(["prune", "--all", "--builder", builder], environment: environment(["DOCKER_HOST": Self.nowhere]))
+        let all = try CLI.run(["prune", "--all", "--builder", builder], environment: CLI.environment(["DOCKER_HOST": Self.nowhere]))
         XCTAssertEqual(all.status, 0, all.stderr)
         let s2 = try XCTUnwrap(summary(all.stdout))
         let after = try cacheRecords(b)
@@ -122,7 +111,7 @@ final class PruneTests: XCTestCase {
     }
 
     func testBadFlagsAreExit2BeforeTheEngineIsAsked() throws {
-        let env = environment(["DOCKER_HOST": Self.nowhere])
+        let env = CLI.environment(["DOCKER_HOST": Self.nowhere])
         for (args, flag) in [
             (["prune", "--keep-storage", "10XB"], "--keep-storage"),
             (["prune", "--keep-storage", "-5"], "--keep-storage"),

@@ -15,13 +15,8 @@ final class PushTests: XCTestCase {
 
     /// A model with a weights file of random bytes; the local images of `tags` go when the test ends.
     private func model() throws -> URL {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("ps-model-\(UUID().uuidString.prefix(8))")
-        addTeardownBlock { try? fm.removeItem(at: dir) }
-        try fm.createDirectory(at: dir.appendingPathComponent("weights"), withIntermediateDirectories: true)
-        try "build:\n  python_version: \"3.11\"\npredict: \"predict.py:Predictor\"\n"
-            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
-        try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello/predict.py"), to: dir.appendingPathComponent("predict.py"))
+        let dir = try ScratchModel.make(self, prefix: "ps-model")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("weights"), withIntermediateDirectories: true)
         let made = try CLI.shell("head -c \(Self.weightsBytes) /dev/urandom > '\(dir.path)/weights/model.bin'")
         XCTAssertEqual(made.status, 0, made.stderr)
         return dir
@@ -29,10 +24,6 @@ final class PushTests: XCTestCase {
 
     private func removeImages(_ names: [String]) {
         addTeardownBlock { _ = try? CLI.shell("docker rmi \(names.joined(separator: " ")) >/dev/null 2>&1") }
-    }
-
-    private func environment(_ extra: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
     }
 
     /// The digest of the final line, `pushed NAME DIGEST in …`.
@@ -55,7 +46,7 @@ final class PushTests: XCTestCase {
         XCTAssertEqual(built.status, 0, String(built.stderr.suffix(3000)))
 
         let config = try registry.dockerConfig(test: self)
-        let pushed = try CLI.run(["push", name, "--progress", "plain"], environment: environment(["DOCKER_CONFIG": config.path]))
+        let pushed = try CLI.run(["push", name, "--progress", "plain"], environment: CLI.environment(["DOCKER_CONFIG": config.path]))
         XCTAssertEqual(pushed.status, 0, pushed.stderr)
         let digest = try XCTUnwrap(pushedDigest(pushed.stdout, name: name))
         XCTAssertTrue(pushed.stderr.contains("push \(registry.host)/ps-push/model"), pushed.stderr)
@@ -82,7 +73,7 @@ final class PushTests: XCTestCase {
         let registry = try TestRegistry(test: self)
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("ps-pass-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: store.appendingPathComponent("gnupg"), withIntermediateDirectories: true)
-        let env = environment(["GNUPGHOME": store.appendingPathComponent("gnupg").path, "PASSWORD_STORE_DIR": store.appendingPathComponent("store").path])
+        let env = CLI.environment(["GNUPGHOME": store.appendingPathComponent("gnupg").path, "PASSWORD_STORE_DIR": store.appendingPathComponent("store").path])
         let shellEnv = "GNUPGHOME='\(env["GNUPGHOME"]!)' PASSWORD_STORE_DIR='\(env["PASSWORD_STORE_DIR"]!)'"
         addTeardownBlock {
             _ = try? CLI.shell("\(shellEnv) gpgconf --kill gpg-agent")
@@ -135,7 +126,7 @@ final class PushTests: XCTestCase {
         XCTAssertEqual(try CLI.shell("docker tag \(Engine.base) \(name)").status, 0)
 
         let config = try registry.dockerConfig(password: "not-the-password", test: self)
-        let refused = try CLI.run(["push", name, "--progress", "quiet"], environment: environment(["DOCKER_CONFIG": config.path]))
+        let refused = try CLI.run(["push", name, "--progress", "quiet"], environment: CLI.environment(["DOCKER_CONFIG": config.path]))
         XCTAssertEqual(refused.status, 1, refused.stderr)
         let lines = refused.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "one line: \(refused.stderr)")
@@ -147,7 +138,7 @@ final class PushTests: XCTestCase {
 
         // No config at all: the message says where the login was looked for.
         let none = FileManager.default.temporaryDirectory.appendingPathComponent("ps-no-config-\(UUID().uuidString.prefix(8))").path
-        let anonymous = try CLI.run(["push", name, "--progress", "quiet"], environment: environment(["DOCKER_CONFIG": none]))
+        let anonymous = try CLI.run(["push", name, "--progress", "quiet"], environment: CLI.environment(["DOCKER_CONFIG": none]))
         XCTAssertEqual(anonymous.status, 1, anonymous.stderr)
         XCTAssertTrue(anonymous.stderr.contains("no login for \(registry.host) in \(none)/config.json (no such file)"), anonymous.stderr)
         XCTAssertEqual(try registry.catalog(), [], "nothing was stored")
@@ -157,7 +148,7 @@ final class PushTests: XCTestCase {
         // Every connection to the engine goes through the proxy, which counts them.
         let proxy = try SocketProxy(upstream: "/var/run/docker.sock")
         defer { proxy.cutAll() }
-        let env = environment(["DOCKER_HOST": "unix://\(proxy.path)"])
+        let env = CLI.environment(["DOCKER_HOST": "unix://\(proxy.path)"])
         let bad: [([String], String)] = [
             (["push", "127.0.0.1:5000/ps-Bad//model"], "NAME: '127.0.0.1:5000/ps-Bad//model' is not an image name"),
             (["push", "ps-model@sha256:" + String(repeating: "a", count: 64)], "names a digest"),
@@ -199,7 +190,7 @@ final class PushTests: XCTestCase {
         removeImages([name])
         let config = try registry.dockerConfig(test: self)
         let r = try CLI.run(["build", try model().path, "-t", name, "--push", "--progress", "json"],
-                            environment: environment(["DOCKER_CONFIG": config.path]))
+                            environment: CLI.environment(["DOCKER_CONFIG": config.path]))
         XCTAssertEqual(r.status, 0, String(r.stderr.suffix(3000)))
         let lines = r.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 2, r.stdout)
@@ -219,7 +210,7 @@ final class PushTests: XCTestCase {
     func testASecondVersionSendsNoWeightsBytes() throws {
         let registry = try TestRegistry(test: self)
         let config = try registry.dockerConfig(test: self)
-        let env = environment(["DOCKER_CONFIG": config.path])
+        let env = CLI.environment(["DOCKER_CONFIG": config.path])
         let dir = try model()
         let first = "\(registry.host)/ps-push/versions:v1", second = "\(registry.host)/ps-push/versions:v2"
         removeImages([first, second])

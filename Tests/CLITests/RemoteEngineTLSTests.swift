@@ -24,7 +24,7 @@ final class RemoteEngineTLSTests: XCTestCase {
     static let hello = CLI.repo.appendingPathComponent("examples/hello").path
 
     private func environment(_ extra: [String: String], dropping: [String] = []) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        var env = CLI.environment(extra)
         for name in ["DOCKER_HOST", "DOCKER_TLS", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"] + dropping where extra[name] == nil {
             env[name] = nil
         }

@@ -16,20 +16,10 @@ final class SharedCacheTests: XCTestCase {
     static let docker = "/usr/bin/docker"
 
     private func model() throws -> URL {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("sc-model-\(UUID().uuidString.prefix(8))")
-        addTeardownBlock { try? fm.removeItem(at: dir) }
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         // A small requirement, so that the build has an install step of the model's own.
-        try "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n"
-            .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
-        try "six==1.16.0\n".write(to: dir.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
-        try fm.copyItem(at: CLI.repo.appendingPathComponent("examples/hello/predict.py"), to: dir.appendingPathComponent("predict.py"))
-        return dir
-    }
-
-    private func environment(_ extra: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        try ScratchModel.make(self, prefix: "sc-model",
+                              cogYAML: "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n",
+                              files: ["requirements.txt": "six==1.16.0\n"])
     }
 
     /// The steps of a `--progress json` build: name → how it ended (`cached`, `done`, `error`).
@@ -73,7 +63,7 @@ final class SharedCacheTests: XCTestCase {
         let name = "\(registry.host)/sc-cache/model:v1"
         addTeardownBlock { _ = try? CLI.shell("\(Self.docker) rmi \(name) >/dev/null 2>&1") }
         let a = try CLI.run(["build", dir.path, "-t", name, "--push", "--progress", "json"],
-                            environment: environment(["DOCKER_CONFIG": config.path]))
+                            environment: CLI.environment(["DOCKER_CONFIG": config.path]))
         XCTAssertEqual(a.status, 0, String(a.stderr.suffix(3000)))
         guard a.status == 0 else { return }
         // The config the registry holds carries the cache metadata.
@@ -84,7 +74,7 @@ final class SharedCacheTests: XCTestCase {
                       "the pushed image has no inline cache")
 
         // Engine B, never having built anything: every step of the model comes from the registry.
-        let onB = environment(["DOCKER_HOST": b.host, "DOCKER_CONFIG": config.path])
+        let onB = CLI.environment(["DOCKER_HOST": b.host, "DOCKER_CONFIG": config.path])
         var started = Date()
         let cached = try CLI.run(["build", dir.path, "-t", "sc-cache-b:1", "--cache-from", name, "--progress", "json"], environment: onB)
         let cachedSeconds = Date().timeIntervalSince(started)
