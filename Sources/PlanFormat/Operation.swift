@@ -19,14 +19,20 @@ public enum Operation: Sendable, Hashable, Codable {
         public var network: Bool
         /// What progress shows for the step.
         public var label: String
+        /// The folders the step writes in, when the planner knows them (an install into the
+        /// venv writes the venv); nil: anywhere. A build from a lock sets the time of what a step
+        /// wrote by walking these folders instead of the whole file system.
+        public var writes: [String]?
 
-        public init(_ argv: [String], label: String, env: [String] = [], workdir: String? = nil, mounts: [Mount] = [], network: Bool = false) {
+        public init(_ argv: [String], label: String, env: [String] = [], workdir: String? = nil, mounts: [Mount] = [], network: Bool = false,
+                    writes: [String]? = nil) {
             self.argv = argv
             self.env = env
             self.workdir = workdir
             self.mounts = mounts
             self.network = network
             self.label = label
+            self.writes = writes
         }
 
         /// A command line for `/bin/sh -c`, for commands the user wrote as one string.

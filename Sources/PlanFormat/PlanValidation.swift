@@ -68,6 +68,9 @@ extension Plan {
                     throw InputError(here, "\(what): argv must name a program, such as [\"/bin/sh\", \"-c\", \"…\"]")
                 }
                 try validate(env: e.env, in: what, at)
+                for folder in e.writes ?? [] where !folder.hasPrefix("/") || !PlanText.isPrintable(folder) || folder.split(separator: "/").contains("..") {
+                    throw InputError(at.at("writes", folder), "\(what): writes \(PlanText.quote(folder)) must be an absolute folder without '..', such as /venv")
+                }
                 for mount in e.mounts { try validate(mount: mount, in: stage, what: what, before: before, at) }
             case .copy(let c):
                 try validate(input: c.from, in: stage, before: before, at)

@@ -89,6 +89,34 @@ final class FileTimeClampTests: XCTestCase {
         XCTAssertTrue(apt.meta.args[2].contains("for f in '/run/secrets/hf_token'"), apt.meta.args[2])
     }
 
+    /// A step whose plan says where it writes (the venv's installs) is clamped by a walk of
+    /// those folders, the mount points it makes and the folders above them; every other step by
+    /// a walk of the whole file system.
+    func testAStepThatSaysWhereItWritesIsClampedThereOnly() throws {
+        let plan = try plan("system-run", fixed: true)
+        let declared = plan.stages.flatMap(\.operations).compactMap { op -> Plan.Operation.Exec? in
+            if case .exec(let e) = op { e } else { nil }
+        }
+        XCTAssertTrue(declared.contains { $0.writes == ["/venv"] }, "the venv and its installs say where they write")
+        XCTAssertTrue(declared.contains { $0.writes == nil }, "apt and run lines write anywhere")
+        let clamped = execs(try ops(plan, ca: true))
+        XCTAssertEqual(clamped.count, declared.count)
+        for (e, c) in zip(declared, clamped) {
+            let script = c.meta.args[2]
+            let lines = script.components(separatedBy: "\n")
+            if let writes = e.writes {
+                XCTAssertFalse(lines.contains { $0.hasPrefix("find / ") }, script)
+                let roots = try XCTUnwrap(lines.first { $0.hasPrefix("for w in ") })
+                for w in writes { XCTAssertTrue(roots.contains("'\(w)'"), roots) }
+                XCTAssertTrue(lines.contains { $0.hasPrefix("[ $# -eq 0 ] || find \"$@\" -xdev") }, script)
+                let above = try XCTUnwrap(lines.first { $0.hasPrefix("for p in ") && $0.contains("-nt") })
+                XCTAssertTrue(above.contains("'/'"), "the root folder, which /venv is made in: \(above)")
+            } else {
+                XCTAssertTrue(lines.contains { $0.hasPrefix("find / -xdev") }, script)
+            }
+        }
+    }
+
     /// A copy into the working folder is made on scratch and then copied as one tree, so that
     /// `/src` and `/src/.cog` are folders of the copied tree, whose times BuildKit sets.
     func testCopiesIntoTheWorkingFolderAreStagedOnScratch() throws {

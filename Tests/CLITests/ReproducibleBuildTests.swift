@@ -34,7 +34,9 @@ final class ReproducibleBuildTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         try "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n"
             .write(to: dir.appendingPathComponent("cog.yaml"), atomically: true, encoding: .utf8)
-        try "six==1.16.0\n".write(to: dir.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        // six is a wheel; docopt 0.6.2 has none, so the install builds it from its source, which
+        // leaves uv's lock file of a random name in /tmp (a mount for that reason).
+        try "six==1.16.0\ndocopt==0.6.2\n".write(to: dir.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
         let lock = try CLI.run(["lock", dir.path])
         XCTAssertEqual(lock.status, 0, lock.stderr)
 

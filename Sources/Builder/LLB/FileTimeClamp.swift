@@ -20,7 +20,10 @@ import PlanFormat
 ///    creates a missing mount point before the step starts (in the first step only, after 2.),
 ///    and that changes its folder;
 /// 5. everything on the layer's file system newer than the marker, save the runtime's mounts:
-///    set to the fixed time (`touch -h`: a link itself, not its target).
+///    set to the fixed time (`touch -h`: a link itself, not its target). For a step whose plan
+///    says where it writes (an install into the venv), only those folders are walked, and the
+///    folders above them (which a folder made there changes): the walk of the whole file system
+///    reads every file of the base (about 10,000 on the slim base, 0.1 to 0.2 s a step).
 struct FileTimeClamp {
     /// Seconds since 1970: the base image's `created`, which the history entries also take.
     let epoch: Int64
@@ -41,12 +44,13 @@ struct FileTimeClamp {
     var nanoseconds: Int64 { epoch * 1_000_000_000 }
     var environment: [String] { ["SOURCE_DATE_EPOCH=\(epoch)"] }
 
-    /// `argv` run by the clamping script; `own` are the step's mount points.
-    func wrap(_ argv: [String], own: [String]) -> [String] {
-        ["/bin/sh", "-c", script(own: own), "cogpack-clamp"] + argv
+    /// `argv` run by the clamping script; `own` are the step's mount points, `writes` the
+    /// folders the step writes in (nil: anywhere).
+    func wrap(_ argv: [String], own: [String], writes: [String]? = nil) -> [String] {
+        ["/bin/sh", "-c", script(own: own, writes: writes), "cogpack-clamp"] + argv
     }
 
-    func script(own: [String]) -> String {
+    func script(own: [String], writes: [String]? = nil) -> String {
         let t = "\"@$SOURCE_DATE_EPOCH\""
         // A mount point inside one of this step's mounts would be written into that mount.
         let others = mountPoints.filter { p in !own.contains { p.path == $0 || p.path.hasPrefix($0 + "/") } }
@@ -65,7 +69,19 @@ struct FileTimeClamp {
             lines.append("for p in \(Self.words(parents)); do [ -z \"$(find \"$p\" -maxdepth 0 -newermt \(t))\" ] || touch -h -d \(t) \"$p\" || exit 1; done")
         }
         let pruned = (Self.runtimeMounts + own).map { "-path \(Self.quote($0))" }.joined(separator: " -o ")
-        lines.append("find / -xdev \\( \(pruned) \\) -prune -o -newer \"$m\" -exec touch -h -d \(t) {} + || exit 1")
+        if let writes {
+            // What the step writes and the mount points made above, where they exist after the
+            // step (it may not have made each); then the folders above them up to `/`, each by
+            // itself, which a name made in them changes.
+            let roots = writes + others.map(\.path)
+            lines.append("set --")
+            lines.append("for w in \(Self.words(roots)); do if [ -e \"$w\" ] || [ -L \"$w\" ]; then set -- \"$@\" \"$w\"; fi; done")
+            lines.append("[ $# -eq 0 ] || find \"$@\" -xdev \\( \(pruned) \\) -prune -o -newer \"$m\" -exec touch -h -d \(t) {} + || exit 1")
+            let above = Self.parents(of: roots).filter { p in !roots.contains(p) } + ["/"]
+            lines.append("for p in \(Self.words(above)); do if [ -e \"$p\" ] && [ \"$p\" -nt \"$m\" ]; then touch -h -d \(t) \"$p\" || exit 1; fi; done")
+        } else {
+            lines.append("find / -xdev \\( \(pruned) \\) -prune -o -newer \"$m\" -exec touch -h -d \(t) {} + || exit 1")
+        }
         lines.append("rm -f \"$m\"")
         return lines.joined(separator: "\n")
     }

@@ -446,7 +446,7 @@ struct PlanCompiler {
         var meta = Pb_Meta()
         meta.args = e.argv
         if let clamp {
-            meta.args = clamp.wrap(e.argv, own: mounts.dropFirst().map(\.dest))
+            meta.args = clamp.wrap(e.argv, own: mounts.dropFirst().map(\.dest), writes: e.writes)
             env.apply(clamp.environment)
         }
         meta.env = env.array

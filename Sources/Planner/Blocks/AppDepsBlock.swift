@@ -69,6 +69,7 @@ struct AppDepsBlock: Block {
             mounts.append(.input(.context("context"), target: Self.modelMountPoint + "/" + folder, path: "/" + folder))
         }
         if !files.sourceFolders.isEmpty { mounts.append(.tmpfs(target: Self.workspace)) }
+        mounts.append(Layout.tmp)
         var ops: [Plan.Operation] = []
         if files.needsGit {
             // uv fetches VCS requirements with git. It stays in the image: the environment's
@@ -103,7 +104,7 @@ struct AppDepsBlock: Block {
             // Fixed script; the install's arguments follow it as "$@".
             argv = ["/bin/sh", "-c", "cp -a \(Self.modelMountPoint)/. \(Self.workspace)/ && exec \"$@\"", "install"] + argv
         }
-        ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts + [Layout.wheelhouse], network: true)))
+        ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts + [Layout.wheelhouse], network: true, writes: Layout.venvWrites)))
         try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements",
                               source: .phase(.frameworkDeps), operations: ops, provides: ["app-deps"])
     }

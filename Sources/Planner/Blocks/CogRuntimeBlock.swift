@@ -51,10 +51,10 @@ struct CogRuntimeBlock: Block {
         // The framework pins ride along as requirements (already met, so nothing moves); a
         // mount of the requirements context would tie this layer to every requirements edit.
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "cog==\(version)"] + resolved.frameworkPins(input.kb)
-        let mounts: [Mount] = [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.wheelhouse]
+        let mounts: [Mount] = [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.tmp, Layout.wheelhouse]
         try composer.addStage("cog", phase: .frameworkDeps, block: name, name: "cog SDK \(version) (\(why))",
                               operations: [.exec(.init(argv, label: "uv pip install cog==\(version)", env: Layout.uvEnv,
-                                                       mounts: mounts, network: true))],
+                                                       mounts: mounts, network: true, writes: Layout.venvWrites))],
                               provides: ["cog"])
     }
 }

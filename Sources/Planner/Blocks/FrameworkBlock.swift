@@ -65,8 +65,8 @@ struct FrameworkBlock: Block {
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + indexArgs + all.specs
         try composer.addStage("framework", phase: .frameworkDeps, block: name, name: "framework: " + all.why.joined(separator: ", "),
                               operations: [.exec(.init(argv, label: "uv pip install " + all.specs.joined(separator: " "),
-                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.wheelhouse],
-                                                       network: true))],
+                                                       env: Layout.uvEnv, mounts: [Layout.uvMount, Layout.uvCache, .caBundle(target: Layout.caBundle), Layout.tmp, Layout.wheelhouse],
+                                                       network: true, writes: Layout.venvWrites))],
                               provides: provides)
     }
 }

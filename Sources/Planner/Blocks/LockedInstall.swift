@@ -15,8 +15,8 @@ enum LockedInstall {
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "--no-deps", "--require-hashes"]
             + lock.arguments + ["-r", mountPoint + "/requirements.txt"]
         let mounts: [Mount] = [.input(.context(context), target: mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
-                               .caBundle(target: Layout.caBundle), Layout.wheelhouse]
-        return .exec(.init(argv, label: "uv pip install --no-deps --require-hashes (\(packages.count) locked packages)", env: Layout.uvEnv,
-                           mounts: mounts, network: true))
+                               .caBundle(target: Layout.caBundle), Layout.tmp, Layout.wheelhouse]
+        return .exec(.init(argv, label: "uv pip install --no-deps --require-hashes (\(packages.count) locked \(packages.count == 1 ? "package" : "packages"))", env: Layout.uvEnv,
+                           mounts: mounts, network: true, writes: Layout.venvWrites))
     }
 }

@@ -15,7 +15,7 @@ struct VenvBlock: Block {
         try composer.addStage("venv", phase: .runtime, block: name, name: "virtual environment",
                               source: installed ? .stage("python") : .phase(.systemDeps),
                               operations: [.exec(.init(argv, label: "uv venv \(Layout.venv) (python \(resolved.python))", env: env,
-                                                       mounts: [Layout.uvMount, Layout.uvCache]))],
+                                                       mounts: [Layout.uvMount, Layout.uvCache, Layout.tmp], writes: Layout.venvWrites))],
                               provides: ["venv"])
     }
 }

@@ -66,4 +66,14 @@ enum Layout {
     /// the Python the plan chose. No byte-code compilation at build time (as Cog): for a framework
     /// it costs several seconds per build, and Python compiles what a model imports anyway.
     static let uvEnv = ["UV_LINK_MODE=copy", "UV_PYTHON_DOWNLOADS=never", "UV_NO_PROGRESS=1"]
+    /// Where a step that makes the venv or installs into it writes: the venv. uv's cache, the
+    /// inputs and `/tmp` are mounts, never the layer's.
+    static let venvWrites = [venv]
+    /// `/tmp` for the steps that make the venv or install into it, out of the layer: uv builds
+    /// source distributions there and leaves a lock file named by a random hash
+    /// (`uv-setuptools-….lock`), which made every build's layer differ (seen with
+    /// `docopt==0.6.2`, a package with no wheel). A cache on disk rather than a tmpfs, since
+    /// building a CUDA extension can take gigabytes there; private, so builds at once each get
+    /// their own.
+    static let tmp = Mount.cache(target: "/tmp", id: "cogpack-tmp", sharing: .private)
 }
