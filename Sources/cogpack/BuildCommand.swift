@@ -33,6 +33,8 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "A GPU architecture the image must run on (repeat for a fleet).") var gpu: [String] = []
     @Option(name: .customLong("cache-from"), help: "An image pushed by an earlier build whose layers this build may reuse instead of running their steps (repeatable).")
     var cacheFrom: [String] = []
+    @Flag(name: .customLong("no-inline-cache"), help: "Leave BuildKit's cache records out of the image's config: later builds cannot --cache-from it, but two builds of one lock then give the same image ID (the records carry their own times).")
+    var noInlineCache = false
     @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
     @Flag(help: "Install exactly the packages of cogpack.lock; a missing or stale lock is exit 2 naming the line that changed.")
     var locked = false
@@ -64,6 +66,7 @@ struct BuildCommand: AsyncParsableCommand {
             o.sessionRoute = route
             o.noCache = noCache
             o.cacheFrom = try Flags.cacheFrom(cacheFrom)
+            o.exportCache = !noInlineCache
             if plan != nil, locked { throw InputError(.flag("--locked"), "a --plan file was planned already; plan it with the lock instead") }
             if let plan {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)

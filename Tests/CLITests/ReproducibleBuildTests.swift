@@ -59,5 +59,23 @@ final class ReproducibleBuildTests: XCTestCase {
         XCTAssertNotNil(ca[Self.inlineCache])
         XCTAssertEqual(NSDictionary(dictionary: ca.filter { $0.key != Self.inlineCache }),
                        NSDictionary(dictionary: cb.filter { $0.key != Self.inlineCache }))
+        XCTAssertNotEqual(try imageID(tags[0]), try imageID(tags[1]), "the inline cache's times alone")
+
+        // Without the inline cache, the two images are one: the same ID, from the same config.
+        let plain = ["cogpack-it-repro-3", "cogpack-it-repro-4"]
+        addTeardownBlock { _ = try? CLI.shell("docker rmi -f \(plain.joined(separator: " ")) >/dev/null 2>&1") }
+        for tag in plain {
+            let r = try CLI.run(["build", dir.path, "-t", tag, "--locked", "--no-cache", "--no-inline-cache", "--progress", "quiet"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        XCTAssertNil(try config(plain[0])[Self.inlineCache])
+        XCTAssertEqual(try layers(plain[0]), a, "the same layers as with the cache records")
+        XCTAssertEqual(try imageID(plain[0]), try imageID(plain[1]), "two builds of one lock without the inline cache")
+    }
+
+    private func imageID(_ tag: String) throws -> String {
+        let r = try CLI.shell("docker image inspect \(tag) --format '{{.Id}}'")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
