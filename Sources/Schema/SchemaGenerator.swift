@@ -22,7 +22,7 @@ public enum SchemaGenerator {
         // cog.yaml's path was checked to stay inside the model folder; `./` and `a/../` fold away.
         let path = ModuleScope.fold(file) ?? file
         let scope = ModuleScope(module: module, file: file, path: path)
-        let names = TypeNames(scope: scope, modules: ModelModules(files: files, entry: path))
+        let names = TypeNames(scope: scope, modules: ModelModules(files: files))
         return try PredictorReader(names: names, mode: mode).signature(of: target)
     }
 }

@@ -259,6 +259,43 @@ final class CrossFileImportTests: XCTestCase {
         XCTAssertTrue(e.message.contains("unsupported output type Prediction (output.py:2): a class returned by a predictor must be a BaseModel subclass"), e.message)
     }
 
+    /// A field Cog cannot type fails at its own line, in the predictor's file as in another.
+    func testAFieldOfThePredictorsFileFailsAtItsLine() throws {
+        try write(["predict.py": "from cog import BasePredictor, BaseModel\n\nclass Prediction(BaseModel):\n    text: str\n    tags: set[str]\n\nclass Predictor(BasePredictor):\n    def predict(self, prompt: str) -> Prediction:\n        pass\n"])
+        let e = try XCTUnwrap(failure())
+        XCTAssertEqual(e.source, Provenance(file: "predict.py", line: 5))
+        XCTAssertTrue(e.message.contains("field tags of Prediction: unsupported output type set[str]"), e.message)
+    }
+
+    // MARK: limits
+
+    func testAReExportChainLongerThanTheLimit() throws {
+        var files = ["m40.py": Self.prediction, "predict.py": Self.predictor("from m0 import Prediction")]
+        for i in 0..<40 { files["m\(i).py"] = "from m\(i + 1) import Prediction\n" }
+        try write(files)
+        let e = try XCTUnwrap(failure())
+        XCTAssertTrue(e.source.file.hasPrefix("m"), "\(e.source)")
+        XCTAssertTrue(e.message.contains("imported through more than \(ModelModules.hopLimit) files"), e.message)
+    }
+
+    func testMoreFilesThanTheLimit() throws {
+        var files: [String: String] = [:]
+        var imports = ""
+        var fields = ""
+        for i in 0..<70 {
+            files["t\(i).py"] = "from cog import BaseModel\n\nclass T\(i)(BaseModel):\n    x: int\n"
+            imports += "from t\(i) import T\(i)\n"
+            fields += "    f\(i): T\(i)\n"
+        }
+        files["predict.py"] = "from cog import BasePredictor, BaseModel\n" + imports + "\nclass Prediction(BaseModel):\n" + fields
+            + "\nclass Predictor(BasePredictor):\n    def predict(self, prompt: str) -> Prediction:\n        pass\n"
+        try write(files)
+        let e = try XCTUnwrap(failure())
+        // The import of the first file past the limit (t64, on line 66).
+        XCTAssertEqual(e.source, Provenance(file: "predict.py", line: 2 + ModelModules.fileLimit))
+        XCTAssertTrue(e.message.contains("more than \(ModelModules.fileLimit) files"), e.message)
+    }
+
     // MARK: a predictor inherited from another file
 
     /// `predict` inherited from a class of another file (Cog's `TestRunnerWithImportedInheritedRun`

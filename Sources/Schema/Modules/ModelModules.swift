@@ -17,16 +17,13 @@ final class ModelModules: @unchecked Sendable {
     static let hopLimit = 32
 
     let files: (any ModelPythonFiles)?
-    /// The file cog.yaml names (its path from the model folder).
-    let entry: String
     /// By path from the model folder; nil for a module that is not a file of the model.
     private var loaded: [String: ModuleScope?] = [:]
     private var read = 0
     private var packages: [String: String?] = [:]
 
-    init(files: (any ModelPythonFiles)?, entry: String) {
+    init(files: (any ModelPythonFiles)?) {
         self.files = files
-        self.entry = entry
     }
 
     /// The file `name` (as the import wrote it: `models.out`, `.out`, `..shared.types`) leads to

@@ -30,10 +30,6 @@ struct TypeNames {
     /// A file's view of the same modules.
     func names(in other: ModuleScope) -> TypeNames { TypeNames(scope: other, modules: modules) }
 
-    /// Whether this file is the one cog.yaml names: problems in its classes are placed on the
-    /// predictor's line, as before; problems in another file's classes on that file's lines.
-    var isPredictorFile: Bool { scope.path == modules.entry }
-
     func meaning(of name: String) throws -> Meaning {
         var trail: [String] = []
         return try meaning(of: name, trail: &trail)

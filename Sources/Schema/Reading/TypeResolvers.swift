@@ -97,7 +97,7 @@ struct OutputTypeResolver {
             case .local(let c, let home):
                 let there = names.names(in: home)
                 guard there.isModel(c) else {
-                    let place = there.isPredictorFile ? "" : " (\(home.file):\(c.line))"
+                    let place = home.path == names.scope.path ? "" : " (\(home.file):\(c.line))"
                     throw SchemaProblem("unsupported output type \(c.name)\(place): a class returned by a predictor must be a BaseModel subclass (class \(c.name)(BaseModel))")
                 }
                 // A model that contains itself is an opaque object where it recurs, as Cog writes it.
@@ -161,11 +161,9 @@ struct OutputTypeResolver {
     private func model(_ c: PythonClass, seen: Set<String>) throws -> OutputType {
         var fields: [OutputType.Field] = []
         for f in c.fields {
-            // A class of the predictor's file fails at the predictor's line (the reader adds it);
-            // one of another file at its field's line in that file.
-            func problem(_ message: String) -> Error {
-                let text = "field \(f.name) of \(c.name): \(message)"
-                return names.isPredictorFile ? SchemaProblem(text) : InputError(Provenance(file: names.scope.file, line: f.line), text)
+            // At the field's line in the class's file, which may be another than the predictor's.
+            func problem(_ message: String) -> InputError {
+                InputError(Provenance(file: names.scope.file, line: f.line), "field \(f.name) of \(c.name): \(message)")
             }
             let annotation: TypeAnnotation
             do { annotation = try TypeAnnotation(f.annotation) } catch { throw problem("cannot read the annotation \(f.annotation.text)") }
