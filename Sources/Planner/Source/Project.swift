@@ -37,11 +37,11 @@ public struct Project: Sendable {
         return project
     }
 
-    /// The text of the Python file `predict.py:Predictor` names, read as every file of the model
-    /// is (inside the folder, a regular file of bounded size, UTF-8); `file` as written.
     /// The model's Python files, for the types a predictor imports from another file of it.
     public var pythonFiles: any ModelPythonFiles { folder }
 
+    /// The text of the Python file `predict.py:Predictor` names, read as every file of the model
+    /// is (inside the folder, a regular file of bounded size, UTF-8); `file` as written.
     public func pythonSource(_ ref: CogConfig.Located<String>) throws -> (file: String, text: String) {
         // `load` checked the file (relative, inside the folder, a regular file).
         let file = String(ref.value.prefix { $0 != ":" })

@@ -1,7 +1,7 @@
 import Rules
 
-/// The predictor's file and the model's Python files its names are imported from, each read once.
-/// As Cog's static generator (pkg/schema/python, `moduleToFilePath`): a module is a file of the
+/// The model's Python files that the predictor's names are imported from, each read once. As
+/// Cog's static generator (pkg/schema/python, `moduleToFilePath`): a module is a file of the
 /// model when `<module path>.py` is there, absolute imports counted from the model folder (Cog runs
 /// the model with it as the working directory, first on `sys.path`), relative ones from the
 /// importing file's folder; any other module is another package, which cannot be read without
@@ -10,6 +10,9 @@ import Rules
 ///
 /// Stricter than Cog: relative levels above the model folder are an error (Cog stops at the
 /// folder and reads from there, where Python would fail), and the reads stay inside the folder.
+/// Cog also skips a list of well-known packages (torch, numpy…) without looking; here only the
+/// modules whose names mean what they say (`TypeNames`) are, so a model's own `utils.py` or even
+/// `numpy.py` is read, as Python, which finds the model's folder first, would import it.
 final class ModelModules: @unchecked Sendable {
     /// A schema needs a few files; more than this is a model that imports its world.
     static let fileLimit = 64
@@ -32,14 +35,14 @@ final class ModelModules: @unchecked Sendable {
         guard let files, let path = try path(of: name, from: scope, line: line) else { return nil }
         if let known = loaded[path] { return known }
         let at = Provenance(file: scope.file, line: line)
-        guard read < Self.fileLimit else {
-            throw InputError(at, "the predictor's types are imported from more than \(Self.fileLimit) files of the model; cogpack reads at most \(Self.fileLimit) to write the schema: define the output's classes in fewer files")
-        }
-        read += 1
         guard let text = try files.pythonText(path, importedAt: at) else {
             loaded[path] = .some(nil)
             return nil
         }
+        guard read < Self.fileLimit else {
+            throw InputError(at, "the predictor's types are imported from more than \(Self.fileLimit) files of the model; cogpack reads at most \(Self.fileLimit) to write the schema: define the output's classes in fewer files")
+        }
+        read += 1
         // Errors in that file name it and its own line.
         let module = ModuleScope(module: try PythonModuleReader.read(text, file: path), file: path, path: path)
         loaded[path] = module
