@@ -202,6 +202,16 @@ final class CrossFileImportTests: XCTestCase {
         XCTAssertTrue(e.message.contains("outside the model folder"), e.message)
     }
 
+    /// Deeper than the symlink, where the host has nothing: refused all the same, so that the
+    /// answer does not tell whether /etc/no-such-folder exists.
+    func testAFolderBelowASymlinkOutOfTheModelIsRefused() throws {
+        try write(["predict.py": Self.predictor("from models.no_such_folder.out import Prediction")])
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("models").path, withDestinationPath: "/etc")
+        let e = try XCTUnwrap(failure())
+        XCTAssertEqual(e.source, Provenance(file: "predict.py", line: 2))
+        XCTAssertTrue(e.message.contains("'models' is outside the model folder"), e.message)
+    }
+
     func testASymlinkedFileOutOfTheModelIsNeverRead() throws {
         try write(["predict.py": Self.predictor("from output import Prediction")])
         // A file of the host with Python in it: were it read, the schema would have its class.
