@@ -87,7 +87,8 @@ let package = Package(
             dependencies: ["Builder", "PlanFormat", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
         ),
         .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
-        .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules"]),
+        // Planner too: the cross-file tests read a real folder through its ModelFolder.
+        .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules", "Planner"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Maintenance", "Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),
         // Runs the built executable: exit codes and the JSON that other tools read.
         .testTarget(name: "CLITests", dependencies: ["cogpack"], exclude: ["Hostile", "Expected"]),

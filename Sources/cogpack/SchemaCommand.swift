@@ -33,7 +33,8 @@ struct SchemaCommand: ParsableCommand {
             let parts = ref.value.split(separator: ":", maxSplits: 1).map(String.init)
             let (file, source) = try project.pythonSource(ref)
             let document = try SchemaGenerator.document(source: source, file: file, target: parts[1],
-                                                        mode: train ? .train : .predict, version: version)
+                                                        mode: train ? .train : .predict, version: version,
+                                                        files: project.pythonFiles)
             print(document.text, terminator: "")
         } catch let e as InputError {
             Failure.report(e, json: false)

@@ -331,6 +331,74 @@ final class ExampleModelsTests: XCTestCase {
         XCTAssertEqual(try empty.json()["output"] as? NSDictionary, none)
     }
 
+    // MARK: an output class of another file
+
+    /// The output's BaseModel lives in another file of the model, `models/output.py` (a folder
+    /// without `__init__.py`, which Python 3 imports as a namespace package), and one of its
+    /// fields in a third file it imports relatively: `cogpack schema` reads both, the image serves
+    /// that document at `/openapi.json` and a prediction returns the object.
+    func testAnOutputClassOfAnotherFileIsReadAndServed() throws {
+        let dir = try ScratchModel.make(self, prefix: "cogpack-xf-model", files: [
+            "models/stats.py": """
+                from cog import BaseModel
+
+
+                class Stats(BaseModel):
+                    words: int
+                    longest: str
+                """,
+            "models/output.py": """
+                from typing import List
+
+                from cog import BaseModel
+
+                from .stats import Stats
+
+
+                class Summary(BaseModel):
+                    text: str
+                    lengths: List[int]
+                    stats: Stats
+                """,
+            "predict.py": """
+                from cog import BasePredictor
+
+                from models.output import Summary
+                from models.stats import Stats
+
+
+                class Predictor(BasePredictor):
+                    def predict(self, text: str) -> Summary:
+                        words = text.split()
+                        return Summary(text=text, lengths=[len(w) for w in words],
+                                       stats=Stats(words=len(words), longest=max(words, key=len)))
+                """,
+        ])
+        let tag = "cogpack-xf-output"
+        addTeardownBlock { _ = try? CLI.shell("docker rmi -f \(tag)") }
+        let schema = try build(dir, tag: tag)
+        let output = try XCTUnwrap(((schema["components"] as? NSDictionary)?["schemas"] as? NSDictionary)?["Output"] as? NSDictionary)
+        let expected: NSDictionary = [
+            "title": "Output", "type": "object", "required": ["text", "lengths", "stats"],
+            "properties": [
+                "text": ["title": "Text", "type": "string"],
+                "lengths": ["title": "Lengths", "type": "array", "items": ["type": "integer"]],
+                "stats": ["title": "Stats", "type": "object", "required": ["words", "longest"],
+                          "properties": ["words": ["title": "Words", "type": "integer"], "longest": ["title": "Longest", "type": "string"]]],
+            ],
+        ]
+        XCTAssertEqual(output, expected)
+        let port = try serve(tag)
+        try assertServesSchema(port: port, schema)
+
+        let r = try post(port: port, ["text": "a bb ccc"])
+        XCTAssertEqual(r.status, "200", r.body)
+        let answer = try json(r.body)
+        XCTAssertEqual(answer["status"] as? String, "succeeded", r.body)
+        let object: NSDictionary = ["text": "a bb ccc", "lengths": [1, 2, 3], "stats": ["words": 3, "longest": "ccc"]]
+        XCTAssertEqual(answer["output"] as? NSDictionary, object, r.body)
+    }
+
     // MARK: async
 
     func testAsyncPredictorRunsPredictionsAtOnce() throws {

@@ -1,15 +1,7 @@
-from typing import List, Optional
+from cog import BasePredictor, Input
 
-from cog import BaseModel, BasePredictor, Input
-
-
-class Output(BaseModel):
-    text: str
-    words: int
-    mean_length: float
-    palindrome: bool
-    lengths: List[int]
-    longest: Optional[str]
+# The output's class is in a file of its own: the schema is read from there, as Cog reads it.
+from output import Output
 
 
 class Predictor(BasePredictor):

@@ -20,7 +20,7 @@ public struct ModelSignatures: Sendable {
             guard let ref else { return nil }
             let target = String(ref.value.split(separator: ":", maxSplits: 1).last ?? "")
             let (file, text) = try project.pythonSource(ref)
-            return try SchemaGenerator.signature(source: text, file: file, target: target, mode: mode)
+            return try SchemaGenerator.signature(source: text, file: file, target: target, mode: mode, files: project.pythonFiles)
         }
         let signatures = ModelSignatures(predict: try signature(project.config.predict, .predict),
                                          train: try signature(project.config.train, .train))

@@ -1,6 +1,7 @@
 import Foundation
 import Resolver
 import Rules
+import Schema
 
 /// A Cog model folder, read once: cog.yaml and the requirements it names.
 public struct Project: Sendable {
@@ -35,6 +36,9 @@ public struct Project: Sendable {
         project.weights = try config.weights.map { try WeightsFiles.read($0, in: folder) }.filter { !$0.files.isEmpty }
         return project
     }
+
+    /// The model's Python files, for the types a predictor imports from another file of it.
+    public var pythonFiles: any ModelPythonFiles { folder }
 
     /// The text of the Python file `predict.py:Predictor` names, read as every file of the model
     /// is (inside the folder, a regular file of bounded size, UTF-8); `file` as written.

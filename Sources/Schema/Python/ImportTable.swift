@@ -5,12 +5,14 @@ struct ImportTable: Sendable {
     struct Entry: Equatable, Sendable {
         let module: String
         let original: String
+        /// The line of the import statement, for errors about the file it names.
+        var line: Int? = nil
     }
 
     private(set) var entries: [String: Entry] = [:]
 
-    mutating func add(local: String, module: String, original: String) {
-        entries[local] = Entry(module: module, original: original)
+    mutating func add(local: String, module: String, original: String, line: Int? = nil) {
+        entries[local] = Entry(module: module, original: original, line: line)
     }
 
     subscript(_ local: String) -> Entry? { entries[local] }
@@ -21,8 +23,12 @@ struct ImportTable: Sendable {
         if let dot = name.lastIndex(of: ".") {
             let base = String(name[..<dot])
             let last = String(name[name.index(after: dot)...])
-            if let e = entries[base], e.module == e.original { return Entry(module: e.module, original: last) }
-            if let e = entries[base] { return Entry(module: "\(e.module).\(e.original)", original: last) }
+            if let e = entries[base], e.module == e.original { return Entry(module: e.module, original: last, line: e.line) }
+            // `from . import types` then `types.Output`: the module is `.types`, not `..types`.
+            if let e = entries[base] {
+                let joined = e.module.allSatisfy { $0 == "." } ? e.module + e.original : "\(e.module).\(e.original)"
+                return Entry(module: joined, original: last, line: e.line)
+            }
             return Entry(module: base, original: last)
         }
         return entries[name]

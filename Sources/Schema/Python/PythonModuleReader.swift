@@ -29,8 +29,8 @@ struct PythonModuleReader {
             let pending = decorators
             decorators = []
             switch tokens.first?.name {
-            case "import": readImport(tokens.dropFirst(), into: &module.imports)
-            case "from": readFromImport(tokens.dropFirst(), into: &module.imports)
+            case "import": readImport(tokens.dropFirst(), line: line.line, into: &module.imports)
+            case "from": readFromImport(tokens.dropFirst(), line: line.line, into: &module.imports)
             case "class":
                 module.classes.append(try readClass(line, body: Array(lines[(index + 1)..<body])))
             case "def", "async":
@@ -72,19 +72,19 @@ struct PythonModuleReader {
         return name
     }
 
-    private func readImport(_ tokens: ArraySlice<PythonToken>, into imports: inout ImportTable) {
+    private func readImport(_ tokens: ArraySlice<PythonToken>, line: Int, into imports: inout ImportTable) {
         for var part in TokenRuns.split(tokens, on: ",") {
             let module = dottedName(&part)
             guard !module.isEmpty else { continue }
             if part.first?.name == "as", let alias = part.dropFirst().first?.name {
-                imports.add(local: alias, module: module, original: module)
+                imports.add(local: alias, module: module, original: module, line: line)
             } else {
-                imports.add(local: module, module: module, original: module)
+                imports.add(local: module, module: module, original: module, line: line)
             }
         }
     }
 
-    private func readFromImport(_ tokens: ArraySlice<PythonToken>, into imports: inout ImportTable) {
+    private func readFromImport(_ tokens: ArraySlice<PythonToken>, line: Int, into imports: inout ImportTable) {
         var rest = tokens
         let module = dottedName(&rest)
         guard rest.first?.name == "import" else { return }
@@ -93,7 +93,7 @@ struct PythonModuleReader {
         for part in TokenRuns.split(rest, on: ",") {
             guard let original = part.first?.name else { continue }
             let alias = part.dropFirst().first?.name == "as" ? part.dropFirst(2).first?.name ?? original : original
-            imports.add(local: alias, module: module, original: original)
+            imports.add(local: alias, module: module, original: original, line: line)
         }
     }
 

@@ -2,21 +2,32 @@ import Rules
 
 /// Finds the predictor (or trainer) that cog.yaml names in a module and reads its signature, as
 /// Cog's static generator does: a class's `run` (the BaseRunner style) or else its `predict`
-/// (the BasePredictor style), inherited from a class of the same file if need be; `train` for a
-/// trainer; or a function of that name. Every problem names the file and line at fault.
+/// (the BasePredictor style), inherited from a base class if need be, of the same file or of a
+/// file of the model it imports (as Cog's `TestRunnerWithImportedInheritedRun`); `train` for a
+/// trainer; or a function of that name. Every problem names the file and line at fault: a method
+/// inherited from another file is read with that file's imports, and fails at its lines.
 struct PredictorReader {
-    let module: PythonModule
-    let file: String
+    /// The predictor's file, and the model's files its types are imported from.
+    let names: TypeNames
     let mode: SchemaMode
 
-    private var names: TypeNames { TypeNames(module: module) }
+    private var module: PythonModule { names.module }
+    private var file: String { names.scope.file }
 
     private func error(_ line: Int?, _ message: String) -> InputError {
         InputError(Provenance(file: file, line: line), message)
     }
 
     func signature(of target: String) throws -> PredictorSignature {
-        let function = try find(target)
+        let (function, home) = try find(target)
+        guard home.path == names.scope.path else {
+            return try PredictorReader(names: names.names(in: home), mode: mode).signature(of: function)
+        }
+        return try signature(of: function)
+    }
+
+    /// The signature of `function`, a function or method of this reader's file.
+    private func signature(of function: PythonFunction) throws -> PredictorSignature {
         let method = function.name
         var parameters = function.parameters
         if parameters.first?.name == "self" { parameters.removeFirst() }
@@ -38,8 +49,8 @@ struct PredictorReader {
             output = try OutputTypeResolver(names: names).resolve(try TypeAnnotation(returns))
         } catch let problem as SchemaProblem {
             throw error(function.line, problem.message)
-        } catch {
-            throw self.error(function.line, "cannot read the return annotation \(returns.text)")
+        } catch is TypeAnnotation.Unreadable {
+            throw error(function.line, "cannot read the return annotation \(returns.text)")
         }
         let streaming = function.decorators.contains { isCogDecorator($0, "streaming") }
         if streaming, !output.isIterator {
@@ -56,31 +67,37 @@ struct PredictorReader {
         return module.imports.names(n, symbol, from: ["cog"], bareAllowed: false)
     }
 
-    private func find(_ target: String) throws -> PythonFunction {
+    /// The function or method to read, and the file that defines it.
+    private func find(_ target: String) throws -> (PythonFunction, ModuleScope) {
         let methodName = mode == .train ? "train" : "predict"
         if let c = module.class(named: target) {
             if mode == .train {
-                guard let m = inherited(c, "train") else { throw error(c.line, "\(target) has no train() method; a trainer defines def train(self, ...) -> ...") }
+                guard let m = try inherited(c, in: names.scope, "train") else { throw error(c.line, "\(target) has no train() method; a trainer defines def train(self, ...) -> ...") }
                 return m
             }
-            if let run = inherited(c, "run") { return run }
-            if let predict = inherited(c, "predict") { return predict }
+            if let run = try inherited(c, in: names.scope, "run") { return run }
+            if let predict = try inherited(c, in: names.scope, "predict") { return predict }
             throw error(c.line, "\(target) must define run() or predict()")
         }
         // Cog takes the name cog.yaml gives (`getattr(module, name)`): a class, or a function of
         // that name. Another function, even one named predict, is not what the server loads.
-        if let f = module.function(named: target) { return f }
+        if let f = module.function(named: target) { return (f, names.scope) }
         if let f = module.function(named: methodName) {
             throw error(nil, "predictor not found: no class or function named \(target) in this file; Cog loads \(target), so rename the function \(f.name) (line \(f.line)) or name it in cog.yaml (\(file):\(f.name))")
         }
         throw error(nil, "predictor not found: no class or function named \(target) in this file")
     }
 
-    /// A method of the class, or of a base class defined in the same file (nearest first).
-    private func inherited(_ c: PythonClass, _ name: String, seen: Set<String> = []) -> PythonFunction? {
-        if let m = c.method(named: name) { return m }
-        for case .name(let base) in c.bases where !seen.contains(base) {
-            if let parent = module.class(named: base), let m = inherited(parent, name, seen: seen.union([c.name])) { return m }
+    /// A method of the class, or of a base class of the same file or of a file of the model it
+    /// is imported from (nearest first), with the file that defines it. Bases of other packages
+    /// (cog's BasePredictor, torch's) hold nothing to read.
+    private func inherited(_ c: PythonClass, in home: ModuleScope, _ name: String, seen: Set<String> = []) throws -> (PythonFunction, ModuleScope)? {
+        if let m = c.method(named: name) { return (m, home) }
+        let key = "\(home.path):\(c.name)"
+        for case .name(let base) in c.bases {
+            guard case .local(let parent, let parentHome) = try names.names(in: home).meaning(of: base),
+                  !seen.contains("\(parentHome.path):\(parent.name)") else { continue }
+            if let m = try inherited(parent, in: parentHome, name, seen: seen.union([key])) { return m }
         }
         return nil
     }

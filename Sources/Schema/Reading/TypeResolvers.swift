@@ -1,3 +1,5 @@
+import Rules
+
 /// Why a signature has no schema, without its place: the reader that knows the line adds it.
 struct SchemaProblem: Error, Equatable {
     let message: String
@@ -12,11 +14,11 @@ struct InputTypeResolver {
     func resolve(_ a: TypeAnnotation) throws -> InputType {
         switch a {
         case .simple(let name):
-            switch names.meaning(of: name) {
-            case .local(let n):
-                throw SchemaProblem("unsupported input type \(n): a class is not an input type; inputs are str, int, float, bool, Path, File, Secret, dict, list[...] or Optional[...]")
-            case .foreign(let n, let module):
-                throw SchemaProblem(Self.foreign(n, module))
+            switch try names.meaning(of: name) {
+            case .local(let c, _):
+                throw SchemaProblem("unsupported input type \(c.name): a class is not an input type; inputs are str, int, float, bool, Path, File, Secret, dict, list[...] or Optional[...]")
+            case .foreign(let n, let module, let note):
+                throw SchemaProblem(Self.foreign(n, module, note: note))
             case .known(let bare):
                 if bare == "dict" || bare == "Dict" { return InputType(.any) }
                 guard let p = PrimitiveType(pythonName: bare) else {
@@ -25,7 +27,7 @@ struct InputTypeResolver {
                 return .primitive(p)
             }
         case .generic(let name, let args):
-            guard case .known(let outer) = names.meaning(of: name) else {
+            guard case .known(let outer) = try names.meaning(of: name) else {
                 throw SchemaProblem("unsupported input type \(a.text): \(name)[...] is not a supported input type")
             }
             switch outer {
@@ -77,8 +79,9 @@ struct InputTypeResolver {
         return InputType(.union(variants), nullable: nullable)
     }
 
-    static func foreign(_ name: String, _ module: String) -> String {
-        "cannot resolve type '\(name)' (imported from '\(module)'): types from other packages cannot be read without running them; define it as a BaseModel subclass in this file, or use a JSON type (dict, str...)"
+    static func foreign(_ name: String, _ module: String, note: String? = nil) -> String {
+        let message = "cannot resolve type '\(name)' (imported from '\(module)'): types from other packages cannot be read without running them; define it as a BaseModel subclass in this file or another file of the model, or use a JSON type (dict, str...)"
+        return note.map { message + "; " + $0 } ?? message
     }
 }
 
@@ -90,16 +93,20 @@ struct OutputTypeResolver {
     func resolve(_ a: TypeAnnotation, seen: Set<String> = []) throws -> OutputType {
         switch a {
         case .simple(let name):
-            switch names.meaning(of: name) {
-            case .local(let n):
-                guard let c = names.module.class(named: n), names.isModel(c) else {
-                    throw SchemaProblem("unsupported output type \(n): a class returned by a predictor must be a BaseModel subclass (class \(n)(BaseModel))")
+            switch try names.meaning(of: name) {
+            case .local(let c, let home):
+                let there = names.names(in: home)
+                guard there.isModel(c) else {
+                    let place = home.path == names.scope.path ? "" : " (\(home.file):\(c.line))"
+                    throw SchemaProblem("unsupported output type \(c.name)\(place): a class returned by a predictor must be a BaseModel subclass (class \(c.name)(BaseModel))")
                 }
                 // A model that contains itself is an opaque object where it recurs, as Cog writes it.
-                if seen.contains(n) { return .any }
-                return try model(c, seen: seen.union([n]))
-            case .foreign(let n, let module):
-                throw SchemaProblem(InputTypeResolver.foreign(n, module))
+                // Cog knows a model by the name the annotation writes: one reached again under an
+                // alias (`from a import A as AA`) is expanded once more before it is cut.
+                if seen.contains(name) { return .any }
+                return try OutputTypeResolver(names: there).model(c, seen: seen.union([name]))
+            case .foreign(let n, let module, let note):
+                throw SchemaProblem(InputTypeResolver.foreign(n, module, note: note))
             case .known(let bare):
                 switch bare {
                 case "Any", "dict", "Dict": return .any
@@ -113,7 +120,7 @@ struct OutputTypeResolver {
                 }
             }
         case .generic(let name, let args):
-            guard case .known(let outer) = names.meaning(of: name) else {
+            guard case .known(let outer) = try names.meaning(of: name) else {
                 throw SchemaProblem("unsupported output type \(a.text): \(name)[...] is not a supported output type")
             }
             switch outer {
@@ -136,7 +143,7 @@ struct OutputTypeResolver {
                 }
                 return .iterator(try resolve(args[0], seen: seen))
             case "ConcatenateIterator", "AsyncConcatenateIterator":
-                guard args.count == 1, case .simple(let element) = args[0], names.meaning(of: element) == .known("str") else {
+                guard args.count == 1, case .simple(let element) = args[0], try names.isKnown(element, "str") else {
                     throw SchemaProblem("ConcatenateIterator element type must be str, got \(args.map(\.text).joined(separator: ", "))")
                 }
                 return .concatenateIterator
@@ -149,30 +156,36 @@ struct OutputTypeResolver {
         }
     }
 
-    /// A BaseModel's annotated fields, in order. `Optional[X]` fields are nullable and not
-    /// required; a field with a default is not required.
+    /// A BaseModel's annotated fields, in order, its names read in its own file. `Optional[X]`
+    /// fields are nullable and not required; a field with a default is not required.
     private func model(_ c: PythonClass, seen: Set<String>) throws -> OutputType {
         var fields: [OutputType.Field] = []
         for f in c.fields {
+            // At the field's line in the class's file, which may be another than the predictor's.
+            func problem(_ message: String) -> InputError {
+                InputError(Provenance(file: names.scope.file, line: f.line), "field \(f.name) of \(c.name): \(message)")
+            }
             let annotation: TypeAnnotation
-            do { annotation = try TypeAnnotation(f.annotation) } catch { throw SchemaProblem("field \(f.name) of \(c.name): cannot read the annotation \(f.annotation.text)") }
+            do { annotation = try TypeAnnotation(f.annotation) } catch { throw problem("cannot read the annotation \(f.annotation.text)") }
             let type: OutputType
             var nullable = false
-            if let inner = optionalInner(annotation) {
-                nullable = true
-                do { type = try resolve(inner, seen: seen) } catch let p as SchemaProblem { throw SchemaProblem("field \(f.name) of \(c.name): \(p.message)") }
-            } else {
-                do { type = try resolve(annotation, seen: seen) } catch let p as SchemaProblem { throw SchemaProblem("field \(f.name) of \(c.name): \(p.message)") }
-            }
+            do {
+                if let inner = try optionalInner(annotation) {
+                    nullable = true
+                    type = try resolve(inner, seen: seen)
+                } else {
+                    type = try resolve(annotation, seen: seen)
+                }
+            } catch let p as SchemaProblem { throw problem(p.message) }
             fields.append(.init(name: f.name, type: type, nullable: nullable, required: !nullable && f.value == nil))
         }
         return .object(fields)
     }
 
-    private func optionalInner(_ a: TypeAnnotation) -> TypeAnnotation? {
+    private func optionalInner(_ a: TypeAnnotation) throws -> TypeAnnotation? {
         switch a {
-        case .generic(let n, let args) where names.meaning(of: n) == .known("Optional") && args.count == 1: return args[0]
-        case .generic(let n, let args) where names.meaning(of: n) == .known("Union") && args.count == 2 && args.contains(where: \.isNone):
+        case .generic(let n, let args) where try names.isKnown(n, "Optional") && args.count == 1: return args[0]
+        case .generic(let n, let args) where try names.isKnown(n, "Union") && args.count == 2 && args.contains(where: \.isNone):
             return args.first { !$0.isNone }
         case .union(let members) where members.count == 2 && members.contains(where: \.isNone):
             return members.first { !$0.isNone }
