@@ -3,10 +3,12 @@
 /// its own so that the step's cache key changes only when its own packages do.
 enum LockedInstall {
     static let mountPoint = Layout.inputs + "/lock"
+    static let sourcesMountPoint = Layout.inputs + "/lock-sources"
 
-    /// The context and the step that install `stage`'s packages; nil when it has none.
+    /// The context and the step that install `stage`'s packages that have files to hash (from an
+    /// index or a URL); nil when it has none.
     static func step(_ lock: LockFile, _ stage: LockedPackage.Stage, block: String, composer: Composer) -> Plan.Operation? {
-        let packages = lock.packages(in: stage)
+        let packages = lock.packages(in: stage).filter(\.isHashed)
         guard !packages.isEmpty else { return nil }
         let context = "lock-\(stage.rawValue)"
         composer.addContext(context, Plan.Context(
@@ -18,5 +20,70 @@ enum LockedInstall {
                                .caBundle(target: Layout.caBundle), Layout.wheelhouse]
         return .exec(.init(argv, label: "uv pip install --no-deps --require-hashes (\(packages.count) locked packages)", env: Layout.uvEnv,
                            mounts: mounts, network: true))
+    }
+
+    /// The steps that install the locked packages no file hash can check, after the hashed ones:
+    /// VCS checkouts at their commits and the model's source folders (whose digest the lock
+    /// checked when the plan was made), `--no-deps` (what they need is locked and installed
+    /// already). pip and uv refuse an unhashed line under `--require-hashes`, so these are an
+    /// install of their own. As without a lock, the model's folders and repositories are bound
+    /// read-only from the build context and copied to a tmpfs at /src for the install; remote
+    /// VCS checkouts come from the network, with git installed for them.
+    static func sourceSteps(_ lock: LockFile, block: String, composer: Composer) -> [Plan.Operation] {
+        let packages = lock.packages.filter { !$0.isHashed }
+        guard !packages.isEmpty else { return [] }
+        var lines: [String] = []
+        var folders: [String] = []
+        var needsGit = false
+        for p in packages {
+            switch p.origin {
+            case .folder(let path, _, let editable):
+                folders.append(path)
+                lines.append(editable ? "-e \(AppDepsBlock.workspace)/\(path)" : "\(p.name) @ file://\(AppDepsBlock.workspace)/\(path)")
+            case .vcs(let reference, _):
+                needsGit = true
+                if let local = LockedPackage.localRepository(reference) {
+                    folders.append(local.path)
+                    lines.append("\(p.name) @ git+file://\(AppDepsBlock.workspace)/\(local.path)\(local.suffix)")
+                } else {
+                    lines.append("\(p.name) @ \(reference)")
+                }
+            case .index, .url:
+                continue
+            }
+        }
+        let context = "lock-sources"
+        composer.addContext(context, Plan.Context(
+            kind: .generated, block: block, description: "the \(LockFile.fileName) packages from VCS commits and folders of the model",
+            excludes: [], files: ["requirements.txt": .init(content: lines.map { $0 + "\n" }.joined(), mode: 0o644)]))
+        var ops: [Plan.Operation] = []
+        if needsGit {
+            // From a lock, the layer must be the same on every build (docs/reproducibility.md): apt's logs emptied as AptBlock does.
+            let script = "apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates && for f in "
+                + AptBlock.varyingFiles.joined(separator: " ") + #"; do if [ -f "$f" ]; then : > "$f"; fi; done"#
+            ops.append(.exec(.shell(script,
+                                    label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
+                                    mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true)))
+        }
+        var mounts: [Mount] = [.input(.context(context), target: sourcesMountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
+                               .caBundle(target: Layout.caBundle), Layout.wheelhouse]
+        for folder in Set(folders).sorted() where !folders.contains(where: { folder.hasPrefix($0 + "/") }) {
+            mounts.append(.input(.context("context"), target: AppDepsBlock.modelMountPoint + "/" + folder, path: "/" + folder))
+        }
+        if !folders.isEmpty { mounts.append(.tmpfs(target: AppDepsBlock.workspace)) }
+        var argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "--no-deps"]
+            + lock.arguments + ["-r", sourcesMountPoint + "/requirements.txt"]
+        if !folders.isEmpty {
+            // Fixed script; the install's arguments follow it as "$@".
+            argv = ["/bin/sh", "-c", "cp -a \(AppDepsBlock.modelMountPoint)/. \(AppDepsBlock.workspace)/ && exec \"$@\"", "install"] + argv
+        }
+        var env = Layout.uvEnv
+        if needsGit {
+            // The repository's files keep the owner they have on the host; git must read them anyway.
+            env += ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]
+        }
+        ops.append(.exec(.init(argv, label: "uv pip install --no-deps (\(packages.count) locked VCS commits and folders)", env: env,
+                               mounts: mounts, network: true)))
+        return ops
     }
 }
