@@ -3,9 +3,9 @@ import XCTest
 
 /// `cogpack lock` of a model whose requirements are not all on an index, against the package
 /// index and the real engine: a source folder of the model, a git repository inside it (no commit
-/// named: its HEAD), a wheel by URL, and an index package that brings another. The lock pins each
-/// (the folder by its digest, the repository by its commit, the URL by its file's hash); the
-/// image built `--locked` holds exactly the locked packages, the checkout at the locked commit;
+/// named: its HEAD), a wheel by URL, a wheel file of the model, and an index package that brings
+/// another. The lock pins each (the folder by its digest, the repository by its commit, the URL
+/// and the file by their hash); the image built `--locked` holds exactly the locked packages, the checkout at the locked commit;
 /// an edit of the folder or a new commit makes the lock stale, named by path, and `cogpack diff`
 /// of the locks shows what moved.
 final class LockedSourcesBuildTests: XCTestCase {
@@ -37,6 +37,27 @@ final class LockedSourcesBuildTests: XCTestCase {
         try write(dir, "\(folder)/\(name)/__init__.py", "VERSION = \"\(version)\"\n")
     }
 
+    /// A pure-Python wheel `name` at `version` written into `path` of the model, byte for byte
+    /// the same each time (fixed zip dates), with a RECORD of its files' hashes.
+    private func wheel(_ dir: URL, _ path: String, _ name: String, _ version: String) throws {
+        let script = """
+            import base64, hashlib, sys, zipfile
+            out, name, version = sys.argv[1:4]
+            info = f"{name}-{version}.dist-info"
+            files = {f"{name}/__init__.py": f'VERSION = "{version}"\\n',
+                     f"{info}/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",
+                     f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: cogpack-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}
+            record = "".join(f"{p},sha256={base64.urlsafe_b64encode(hashlib.sha256(t.encode()).digest()).rstrip(b'=').decode()},{len(t.encode())}\\n" for p, t in files.items())
+            files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\\n"
+            with zipfile.ZipFile(out, "w") as z:
+                for p, t in files.items():
+                    z.writestr(zipfile.ZipInfo(p, (1980, 1, 1, 0, 0, 0)), t)
+            """
+        try write(dir, "make_wheel.py", script)
+        let made = try CLI.shell("mkdir -p '\(dir.appendingPathComponent(path).deletingLastPathComponent().path)' && python3 '\(dir.appendingPathComponent("make_wheel.py").path)' '\(dir.appendingPathComponent(path).path)' \(name) \(version) && rm '\(dir.appendingPathComponent("make_wheel.py").path)'")
+        XCTAssertEqual(made.status, 0, made.stderr)
+    }
+
     private func commit(_ repo: URL, _ message: String) throws -> String {
         let git = try CLI.shell("cd '\(repo.path)' && ([ -d .git ] || git init -q) && git add -A && git -c user.email=t@example.com -c user.name=t commit -qm '\(message)' && git rev-parse HEAD")
         XCTAssertEqual(git.status, 0, git.stderr)
@@ -51,11 +72,13 @@ final class LockedSourcesBuildTests: XCTestCase {
         try package(dir, "local_pkg", "localpkg", "0.3.0")
         try package(dir, "vendor/gitpkg", "gitpkg", "0.2.0")
         let sha = try commit(dir.appendingPathComponent("vendor/gitpkg"), "init")
+        try wheel(dir, "dist/localwheel-0.4.0-py3-none-any.whl", "localwheel", "0.4.0")
         try write(dir, "requirements.txt", """
             ./local_pkg
             git+file:vendor/gitpkg
             iniconfig @ \(Self.wheelURL)
             python-dateutil
+            dist/localwheel-0.4.0-py3-none-any.whl
 
             """)
         return (dir, sha)
@@ -75,6 +98,9 @@ final class LockedSourcesBuildTests: XCTestCase {
         // Each requirement with what pins it; the index packages, the one brought in too, hashed.
         XCTAssertTrue(lines.contains("iniconfig @ \(Self.wheelURL) --hash=sha256:\(Self.wheelHash) # stage=app version=2.0.0"), text)
         XCTAssertTrue(lines.contains("gitpkg @ git+file:vendor/gitpkg@\(sha) # stage=app version=0.2.0"), text)
+        let wheelHash = try CLI.shell("sha256sum '\(dir.appendingPathComponent("dist/localwheel-0.4.0-py3-none-any.whl").path)' | cut -d' ' -f1").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(lines.contains("localwheel @ file:dist/localwheel-0.4.0-py3-none-any.whl --hash=sha256:\(wheelHash) # stage=app version=0.4.0"), text)
         let folder = try XCTUnwrap(lines.first { $0.hasPrefix("localpkg @ file:local_pkg # stage=app digest=sha256:") }, text)
         for name in ["python-dateutil==", "cog=="] {
             let line = try XCTUnwrap(lines.first { $0.hasPrefix(name) }, "\(name) in\n\(text)")

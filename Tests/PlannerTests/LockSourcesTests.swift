@@ -26,7 +26,8 @@ final class LockSourcesTests: XCTestCase {
          LockedPackage(name: "vcspkg", version: PEP440Version("0.2.0")!, hashes: [], stage: .app,
                        origin: .vcs(reference: "git+file:repos/vcspkg@\(commit)", commit: commit)),
          LockedPackage(name: "localpkg", version: nil, hashes: [], stage: .app, origin: .folder(path: "local_pkg", digest: digest, editable: true)),
-         LockedPackage(name: "six", version: PEP440Version("1.17.0")!, hashes: [h1], stage: .app, index: "https://pypi.org/simple")]
+         LockedPackage(name: "six", version: PEP440Version("1.17.0")!, hashes: [h1], stage: .app, index: "https://pypi.org/simple"),
+         LockedPackage(name: "tool", version: PEP440Version("1.0")!, hashes: [h1], stage: .app, origin: .file("dist/tool-1.0-py3-none-any.whl"))]
     }
 
     func testLinesRoundTripAndBumpTheFormat() throws {
@@ -41,11 +42,13 @@ final class LockSourcesTests: XCTestCase {
             "localpkg @ file:local_pkg # stage=app digest=\(digest) editable",
             "remote @ git+https://example.org/org/remote.git@\(commit)#subdirectory=py # stage=app version=1.0",
             "six==1.17.0 --hash=sha256:\(h1.digest) # stage=app index=https://pypi.org/simple",
+            "tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:\(h1.digest) # stage=app version=1.0",
             "vcspkg @ git+file:repos/vcspkg@\(commit) # stage=app version=0.2.0",
         ])
         // The pins `cogpack diff` compares: a moved commit or digest is a changed value.
-        XCTAssertEqual(lock.packages.map(\.pin), ["2.0.0 sha256:\(h1.digest)", digest, "1.0 commit \(commit)", "1.17.0", "0.2.0 commit \(commit)"])
-        XCTAssertEqual(lock.packages.map(\.modelPath), [nil, "local_pkg", nil, nil, "repos/vcspkg"])
+        XCTAssertEqual(lock.packages.map(\.pin), ["2.0.0 sha256:\(h1.digest)", digest, "1.0 commit \(commit)", "1.17.0",
+                                                 "1.0 sha256:\(h1.digest)", "0.2.0 commit \(commit)"])
+        XCTAssertEqual(lock.packages.map(\.modelPath), [nil, "local_pkg", nil, nil, "dist/tool-1.0-py3-none-any.whl", "repos/vcspkg"])
         // A lock of index packages only stays format 1, which every release with locks reads.
         XCTAssertTrue(self.lock([sources()[4]]).render().contains("# cogpack-lock: format=1\n"))
         XCTAssertThrowsError(try LockFile.parse(text.replacingOccurrences(of: "format=2", with: "format=3"))) { e in
@@ -62,6 +65,7 @@ final class LockSourcesTests: XCTestCase {
             ("x @ file:/etc # stage=app digest=\(digest)", "inside the model folder"),
             ("x @ git+file:../repo@\(commit) # stage=app", "inside the model folder"),
             ("x @ file:pkg # stage=app", "digest="),
+            ("x @ file:../x-1.0-py3-none-any.whl --hash=\(h1.option.dropFirst(7)) # stage=app", "inside the model folder"),
             ("x @ ftp://h/x.whl --hash=\(h1.option.dropFirst(7)) # stage=app", "not an http(s) URL"),
         ]
         for (line, message) in bad {
@@ -165,13 +169,14 @@ final class LockSourcesTests: XCTestCase {
             # from https://pypi.org/simple
         iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl  # via -r requirements.in
         /models/m/local_pkg  # via -r requirements.in
+        tool @ file:///models/m/dist/tool-1.0-py3-none-any.whl  # via -r requirements.in
         vcspkg @ git+file:///models/m/vcspkg@\(commit)  # via -r requirements.in
         """
         let compiled = try UvCompileOutput.packages(text)
-        XCTAssertEqual(compiled.map(\.name), [nil, "idna", "iniconfig", nil, "vcspkg"])
+        XCTAssertEqual(compiled.map(\.name), [nil, "idna", "iniconfig", nil, "tool", "vcspkg"])
         XCTAssertEqual(compiled.map(\.pin), ["-e /models/m/local_pkg2", "idna==3.20",
                                              "iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl",
-                                             "/models/m/local_pkg", "vcspkg @ git+file:///models/m/vcspkg@\(commit)"])
+                                             "/models/m/local_pkg", "tool @ file:///models/m/dist/tool-1.0-py3-none-any.whl", "vcspkg @ git+file:///models/m/vcspkg@\(commit)"])
         let pylock = """
         [[packages]]
         name = "idna"
@@ -192,22 +197,30 @@ final class LockSourcesTests: XCTestCase {
         directory = { path = "../models/m/local_pkg2", editable = true }
 
         [[packages]]
+        name = "tool"
+        version = "1.0"
+        archive = { path = "../models/m/dist/tool-1.0-py3-none-any.whl", hashes = { sha256 = "\(h1.digest)" } }
+
+        [[packages]]
         name = "vcspkg"
         version = "0.2.0"
         vcs = { type = "git", url = "file:///models/m/vcspkg", commit-id = "\(commit)" }
         """
         let locked = UvCompileOutput.locked(pylock: pylock)
-        XCTAssertEqual(locked.map(\.name), ["idna", "iniconfig", "localpkg", "localpkg2", "vcspkg"])
+        XCTAssertEqual(locked.map(\.name), ["idna", "iniconfig", "localpkg", "localpkg2", "tool", "vcspkg"])
         let request = LockRequest(requirements: "", constraints: "", options: [], python: "3.11", uvVersion: "0.9.26",
                                   choices: lock([]).choices, inputs: [], frameworkPackages: [], root: root,
                                   pins: [LocalPin(kind: .folder, path: "local_pkg", value: digest, source: Provenance(file: "requirements.txt", line: 1)),
-                                         LocalPin(kind: .folder, path: "local_pkg2", value: digest, source: Provenance(file: "requirements.txt", line: 2))])
+                                         LocalPin(kind: .folder, path: "local_pkg2", value: digest, source: Provenance(file: "requirements.txt", line: 2)),
+                                         LocalPin(kind: .file, path: "dist/tool-1.0-py3-none-any.whl", value: h1.option.dropFirst(7).description,
+                                                  source: Provenance(file: "requirements.txt", line: 5))])
         let made = try request.lock(compiled, locked: locked, work: "/work")
         XCTAssertEqual(made.packages.map(\.line), [
             "idna==3.20 --hash=sha256:\(h1.digest) # stage=app index=https://pypi.org/simple",
             "iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl --hash=sha256:\(h1.digest) # stage=app version=2.0.0",
             "localpkg @ file:local_pkg # stage=app digest=\(digest)",
             "localpkg2 @ file:local_pkg2 # stage=app digest=\(digest) editable",
+            "tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:\(h1.digest) # stage=app version=1.0",
             "vcspkg @ git+file:vcspkg@\(commit) # stage=app version=0.2.0",
         ])
         // A folder uv resolved that is not one of the model's requirements is refused.
@@ -224,12 +237,16 @@ final class LockSourcesTests: XCTestCase {
         try git(m.url("vcspkg"), "init -q")
         try git(m.url("vcspkg"), "add -A")
         try git(m.url("vcspkg"), "-c user.name=t -c user.email=t@example.org commit -qm one")
-        try m.write("requirements.txt", "-e ./local_pkg\ngit+file:vcspkg\nsix\n")
+        try m.write("dist/tool-1.0-py3-none-any.whl", "not really a wheel")
+        try m.write("requirements.txt", "-e ./local_pkg\ngit+file:vcspkg\nsix\ndist/tool-1.0-py3-none-any.whl\n")
         let planner = Planner(kb: try TemporaryModel.kb.get())
         guard case .ready(let request, _) = try planner.lockRequest(m.root) else { return XCTFail("no request") }
         XCTAssertTrue(request.requirements.contains("-e \(request.root)/local_pkg\n"), request.requirements)
         XCTAssertTrue(request.requirements.contains("git+file://\(request.root)/vcspkg\n"), request.requirements)
+        XCTAssertTrue(request.requirements.contains("tool @ file://\(request.root)/dist/tool-1.0-py3-none-any.whl\n"), request.requirements)
         let head = try XCTUnwrap(request.pins.first { $0.kind == .repository }?.value)
+        let wheel = try XCTUnwrap(request.pins.first { $0.kind == .file }?.value)
+        XCTAssertEqual(wheel, "sha256:" + sha256("not really a wheel"))
         let cog = request.choices.first { $0.key == "cog" }!.value
         let locked = LockFile(platform: LockRequest.platform, uv: request.uvVersion, choices: request.choices, options: request.options,
                               inputs: request.inputs, packages: [
@@ -239,6 +256,8 @@ final class LockSourcesTests: XCTestCase {
                                               origin: .folder(path: "local_pkg", digest: request.pins[0].value!, editable: true)),
                                 LockedPackage(name: "vcspkg", version: nil, hashes: [], stage: .app,
                                               origin: .vcs(reference: "git+file:vcspkg@\(head)", commit: head)),
+                                LockedPackage(name: "tool", version: PEP440Version("1.0")!, hashes: [PackageHash(wheel)!], stage: .app,
+                                              origin: .file("dist/tool-1.0-py3-none-any.whl")),
                               ])
         try m.write("cogpack.lock", locked.render())
         guard case .planned(let plan) = try planner.plan(m.root, lock: .required) else { return XCTFail("no plan") }
@@ -249,7 +268,12 @@ final class LockSourcesTests: XCTestCase {
         XCTAssertTrue(execs[1].argv.joined(separator: " ").contains("apt-get install -qqy --no-install-recommends git"), "\(execs[1].argv)")
         XCTAssertTrue(execs[2].argv.contains("--no-deps") && !execs[2].argv.contains("--require-hashes"), "\(execs[2].argv)")
         XCTAssertEqual(Array(execs[2].argv.prefix(2)), ["/bin/sh", "-c"])
-        XCTAssertEqual(plan.contexts["lock-app"]?.files["requirements.txt"]?.content, "six==1.17.0 --hash=sha256:\(h1.digest)\n")
+        XCTAssertEqual(plan.contexts["lock-app"]?.files["requirements.txt"]?.content,
+                       "six==1.17.0 --hash=sha256:\(h1.digest)\ntool @ file:///opt/cogpack/inputs/local/dist/tool-1.0-py3-none-any.whl --hash=\(wheel)\n")
+        // The package file comes from the build context through a stage of its own, mounted for the hashed step.
+        let files = try XCTUnwrap(plan.stages.first { $0.id == "local-packages" })
+        XCTAssertEqual(files.operations, [.copy(.init(from: .context("context"), src: ["dist/tool-1.0-py3-none-any.whl"], dest: "/dist/tool-1.0-py3-none-any.whl"))])
+        XCTAssertTrue(execs[0].mounts.contains(.input(.stage("local-packages"), target: "/opt/cogpack/inputs/local", path: "/")), "\(execs[0].mounts)")
         XCTAssertEqual(plan.contexts["lock-sources"]?.files["requirements.txt"]?.content,
                        "-e /src/local_pkg\nvcspkg @ git+file:///src/vcspkg@\(head)\n")
         for folder in ["local_pkg", "vcspkg"] {
@@ -258,6 +282,14 @@ final class LockSourcesTests: XCTestCase {
         }
         XCTAssertTrue(execs[2].mounts.contains(.tmpfs(target: "/src")))
 
+        // The package file replaced: stale at its line.
+        try m.write("dist/tool-1.0-py3-none-any.whl", "another wheel")
+        XCTAssertThrowsError(try planner.plan(m.root, lock: .required)) { e in
+            let error = e as! InputError
+            XCTAssertEqual(error.source, Provenance(file: "requirements.txt", line: 4))
+            XCTAssertTrue(error.message.contains("the file dist/tool-1.0-py3-none-any.whl changed"), error.message)
+        }
+        try m.write("dist/tool-1.0-py3-none-any.whl", "not really a wheel")
         // The local package edited: `--locked` refuses, naming its line and its path.
         try m.write("local_pkg/localpkg.py", "X = 1\n")
         XCTAssertThrowsError(try planner.plan(m.root, lock: .required)) { e in
@@ -265,6 +297,10 @@ final class LockSourcesTests: XCTestCase {
             XCTAssertEqual(error.source, Provenance(file: "requirements.txt", line: 1))
             XCTAssertTrue(error.message.contains("the folder local_pkg changed"), error.message)
         }
+    }
+
+    private func sha256(_ text: String) -> String {
+        FolderDigest.fileDigest(Data(text.utf8)).dropFirst(7).description
     }
 
     private func git(_ dir: URL, _ arguments: String) throws {

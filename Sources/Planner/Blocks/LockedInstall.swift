@@ -5,19 +5,33 @@ enum LockedInstall {
     static let mountPoint = Layout.inputs + "/lock"
     static let sourcesMountPoint = Layout.inputs + "/lock-sources"
 
+    /// The package files of the model a lock installs (relative paths): the stage `files` copies
+    /// them from the build context, for the hashed step to mount.
+    static func files(_ lock: LockFile) -> [String] {
+        lock.packages.compactMap { if case .file(let path) = $0.origin { path } else { nil } }
+    }
+
     /// The context and the step that install `stage`'s packages that have files to hash (from an
-    /// index or a URL); nil when it has none.
+    /// index, a URL, or a package file of the model, which the stage `local-packages` holds);
+    /// nil when it has none.
     static func step(_ lock: LockFile, _ stage: LockedPackage.Stage, block: String, composer: Composer) -> Plan.Operation? {
         let packages = lock.packages(in: stage).filter(\.isHashed)
         guard !packages.isEmpty else { return nil }
+        func line(_ p: LockedPackage) -> String {
+            guard case .file(let path) = p.origin else { return p.requirement }
+            return (["\(p.name) @ file://\(AppDepsBlock.localMountPoint)/\(path)"] + p.hashes.map(\.option)).joined(separator: " ")
+        }
         let context = "lock-\(stage.rawValue)"
         composer.addContext(context, Plan.Context(
             kind: .generated, block: block, description: "the \(LockFile.fileName) packages of the \(stage.rawValue) step, exact and hashed",
-            excludes: [], files: ["requirements.txt": .init(content: packages.map { $0.requirement + "\n" }.joined(), mode: 0o644)]))
+            excludes: [], files: ["requirements.txt": .init(content: packages.map { line($0) + "\n" }.joined(), mode: 0o644)]))
         let argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "--no-deps", "--require-hashes"]
             + lock.arguments + ["-r", mountPoint + "/requirements.txt"]
-        let mounts: [Mount] = [.input(.context(context), target: mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
+        var mounts: [Mount] = [.input(.context(context), target: mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
                                .caBundle(target: Layout.caBundle), Layout.wheelhouse]
+        if packages.contains(where: { if case .file = $0.origin { true } else { false } }) {
+            mounts.append(.input(.stage("local-packages"), target: AppDepsBlock.localMountPoint, path: "/"))
+        }
         return .exec(.init(argv, label: "uv pip install --no-deps --require-hashes (\(packages.count) locked packages)", env: Layout.uvEnv,
                            mounts: mounts, network: true))
     }
@@ -48,7 +62,7 @@ enum LockedInstall {
                 } else {
                     lines.append("\(p.name) @ \(reference)")
                 }
-            case .index, .url:
+            case .index, .url, .file:
                 continue
             }
         }

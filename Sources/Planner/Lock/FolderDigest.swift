@@ -23,6 +23,9 @@ public enum FolderDigest {
         return "sha256:" + hex(SHA256.hash(data: Data(lines.utf8)))
     }
 
+    /// `sha256:<hex>` of a package file's bytes: what its `--hash` holds.
+    static func fileDigest(_ data: Data) -> String { "sha256:" + hex(SHA256.hash(data: data)) }
+
     /// Whether `text` is a digest as `of` writes it.
     public static func isDigest(_ text: String) -> Bool {
         text.hasPrefix("sha256:") && text.count == 7 + 64 && text.dropFirst(7).allSatisfy { $0.isHexDigit && !$0.isUppercase }

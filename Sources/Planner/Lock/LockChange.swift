@@ -53,7 +53,7 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
         var out: [LockChange] = []
         for p in lock.packages {
             guard let (kind, path, value) = LocalPin.recorded(p) else { continue }
-            let what = kind == .folder ? "the folder" : "the repository"
+            let what = ["folder": "the folder", "repository": "the repository", "file": "the file"][kind.rawValue]!
             guard let now = pins.first(where: { $0.kind == kind && $0.path == path }) else {
                 out.append(LockChange(source: Provenance(file: display, line: nil),
                                       message: "the lock installs \(p.name) from \(what) \(path), which no requirement names now; run `cogpack lock`"))
@@ -64,6 +64,8 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
             switch (kind, now.value) {
             case (.folder, let digest?):
                 message = "the folder \(path) changed since the lock was made (its files' digest is \(digest), the lock has \(value)); run `cogpack lock`"
+            case (.file, let digest?):
+                message = "the file \(path) changed since the lock was made (its sha256 is \(digest), the lock has \(value)); run `cogpack lock`"
             case (.repository, let commit?):
                 message = "the repository \(path) moved since the lock was made (it is at commit \(commit), the lock has \(value)); run `cogpack lock`"
             default:

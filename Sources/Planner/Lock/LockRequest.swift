@@ -108,8 +108,15 @@ public struct LockRequest: Sendable {
             let at = try folder(path)
             if r.editable { return "-e " + at + extras + marker }
             return (r.name.map { "\($0)\(extras) @ file://\(at)" } ?? at + extras) + marker
-        case .file:
-            throw InputError(r.source, "\(LineText.quoted(r.text)) is a package file of the model, which cogpack does not lock yet; put it on an index or a URL, or build without `cogpack lock`")
+        case .file(let path):
+            guard input.source.exists(path) else {
+                throw InputError(r.source, "\(path) is not in the build context (.dockerignore leaves it out); keep the file or remove the line")
+            }
+            guard (try? LockedPackage.checkModelPath(path)) != nil, !r.editable else {
+                throw InputError(r.source, "\(LineText.quoted(path)): cogpack locks a package file whose path has no white space, `#`, `@` or `\\`, without -e; rename it")
+            }
+            let at = root + "/" + path
+            return (r.name.map { "\($0)\(extras) @ file://\(at)" } ?? at + extras) + marker
         case .index:
             preconditionFailure("an index requirement is no direct reference")
         }
@@ -178,6 +185,14 @@ public struct LockRequest: Sendable {
                 }
                 guard written.contains("@" + commit) else { throw InputError(uv, "uv wrote \(reference) for \(l.name), not at its commit \(commit)") }
                 return LockedPackage(name: l.name, version: l.version, hashes: [], stage: .app, origin: .vcs(reference: written, commit: commit))
+            }
+            if let file = l.archivePath {
+                let path = ModelFolder.fold(file.hasPrefix("/") ? file : work + "/" + file)
+                guard path.hasPrefix(root + "/"), case let relative = String(path.dropFirst(root.count + 1)),
+                      pins.contains(where: { $0.kind == .file && $0.path == relative }), !l.hashes.isEmpty else {
+                    throw InputError(uv, "uv resolved \(l.name) from the file \(file), which is not a package file requirement of the model")
+                }
+                return LockedPackage(name: l.name, version: l.version, hashes: l.hashes, stage: .app, origin: .file(relative))
             }
             if let archive = l.archive {
                 guard !l.hashes.isEmpty else { throw InputError(uv, "uv gave no hash of \(archive) (\(l.name))") }

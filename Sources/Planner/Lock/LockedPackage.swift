@@ -7,7 +7,8 @@ import Rules
 /// `requests==2.32.3 --hash=sha256:… # stage=app index=https://pypi.org/simple`,
 /// `iniconfig @ https://host/iniconfig-2.0.0-py3-none-any.whl --hash=sha256:… # stage=app version=2.0.0`,
 /// `mypkg @ git+file:mypkg@<commit> # stage=app version=0.2.0`,
-/// `localpkg @ file:local_pkg # stage=app digest=sha256:…`.
+/// `localpkg @ file:local_pkg # stage=app digest=sha256:…`,
+/// `tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:… # stage=app version=1.0`.
 public struct LockedPackage: Sendable, Equatable {
     /// Which install step takes the package: what the framework needs goes with the framework,
     /// what the SDK needs with the SDK, the rest with the other requirements, as a build without
@@ -28,6 +29,8 @@ public struct LockedPackage: Sendable, Equatable {
         /// A source folder of the model (relative to it), pinned by the digest of its files
         /// (`FolderDigest`); `editable` as `-e ./pkg` asked.
         case folder(path: String, digest: String, editable: Bool)
+        /// A wheel or sdist file of the model (relative to it); its hash pins it.
+        case file(String)
     }
 
     /// Normalized (PEP 503), as uv writes it.
@@ -66,7 +69,7 @@ public struct LockedPackage: Sendable, Equatable {
     /// checkout or a folder has no file to hash, so it is pinned by its commit or digest instead.
     public var isHashed: Bool {
         switch origin {
-        case .index, .url: true
+        case .index, .url, .file: true
         case .vcs, .folder: false
         }
     }
@@ -75,7 +78,7 @@ public struct LockedPackage: Sendable, Equatable {
     /// the build context; nil for one the network serves.
     public var modelPath: String? {
         switch origin {
-        case .folder(let path, _, _): return path
+        case .folder(let path, _, _), .file(let path): return path
         case .vcs(let reference, _): return Self.localRepository(reference)?.path
         case .index, .url: return nil
         }
@@ -95,7 +98,7 @@ public struct LockedPackage: Sendable, Equatable {
     public var pin: String {
         switch origin {
         case .index: return version?.description ?? "?"
-        case .url: return ([version?.description] + hashes.map { Optional($0.algorithm.rawValue + ":" + $0.digest) }).compactMap { $0 }.joined(separator: " ")
+        case .url, .file: return ([version?.description] + hashes.map { Optional($0.algorithm.rawValue + ":" + $0.digest) }).compactMap { $0 }.joined(separator: " ")
         case .vcs(_, let commit): return ([version?.description, "commit " + commit]).compactMap { $0 }.joined(separator: " ")
         case .folder(_, let digest, _): return ([version?.description, digest]).compactMap { $0 }.joined(separator: " ")
         }
@@ -110,7 +113,7 @@ public struct LockedPackage: Sendable, Equatable {
         case .index: head = "\(name)==\(version?.description ?? "")"
         case .url(let url): head = "\(name) @ \(url)"
         case .vcs(let reference, _): head = "\(name) @ \(reference)"
-        case .folder(let path, _, _): head = "\(name) @ file:\(path)"
+        case .folder(let path, _, _), .file(let path): head = "\(name) @ file:\(path)"
         }
         return ([head] + hashes.map(\.option)).joined(separator: " ")
     }
@@ -120,7 +123,7 @@ public struct LockedPackage: Sendable, Equatable {
         switch origin {
         case .index(let index):
             if let index { fields.append("index=\(index)") }
-        case .url, .vcs:
+        case .url, .vcs, .file:
             if let version { fields.append("version=\(version)") }
         case .folder(_, let digest, let editable):
             if let version { fields.append("version=\(version)") }
@@ -210,6 +213,12 @@ public struct LockedPackage: Sendable, Equatable {
     /// full commit, a folder its digest and a path inside the model folder.
     private static func origin(_ reference: String, hashes: [PackageHash], digest: String?, editable: Bool, index: String?) throws(LockSyntaxError) -> Origin {
         guard index == nil else { throw LockSyntaxError("index= is for a NAME==VERSION line, not \(LineText.quoted(reference))") }
+        if reference.hasPrefix("file:"), !hashes.isEmpty, digest == nil, !editable {
+            // A package file of the model: its hash pins it, as a URL's does.
+            let path = String(reference.dropFirst("file:".count))
+            try checkModelPath(path)
+            return .file(path)
+        }
         if reference.hasPrefix("file:") {
             let path = String(reference.dropFirst("file:".count))
             guard hashes.isEmpty, let digest, FolderDigest.isDigest(digest) else {

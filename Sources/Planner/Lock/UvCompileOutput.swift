@@ -42,6 +42,8 @@ public enum UvCompileOutput {
         public var version: PEP440Version?
         public var hashes: [PackageHash] = []
         public var archive: String?
+        /// `archive = { path }`: a package file, relative to the pylock file's folder.
+        public var archivePath: String?
         /// `vcs = { url, commit-id }`.
         public var vcsURL: String?
         public var commit: String?
@@ -167,6 +169,7 @@ public enum UvCompileOutput {
             let hash = quoted(after: "sha256 = ", in: line).flatMap { PackageHash("sha256:" + $0) }
             if line.hasPrefix("archive = ") {
                 current?.archive = quoted(after: "url = ", in: line)
+                current?.archivePath = quoted(after: "path = ", in: line)
                 if let hash { current?.hashes.append(hash) }
                 continue
             }
