@@ -169,14 +169,15 @@ final class LockSourcesTests: XCTestCase {
             # from https://pypi.org/simple
         iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl  # via -r requirements.in
         /models/m/local_pkg  # via -r requirements.in
+        remote @ git+https://example.org/org/remote.git@\(commit)#subdirectory=py  # via -r requirements.in
         tool @ file:///models/m/dist/tool-1.0-py3-none-any.whl  # via -r requirements.in
         vcspkg @ git+file:///models/m/vcspkg@\(commit)  # via -r requirements.in
         """
         let compiled = try UvCompileOutput.packages(text)
-        XCTAssertEqual(compiled.map(\.name), [nil, "idna", "iniconfig", nil, "tool", "vcspkg"])
+        XCTAssertEqual(compiled.map(\.name), [nil, "idna", "iniconfig", nil, "remote", "tool", "vcspkg"])
         XCTAssertEqual(compiled.map(\.pin), ["-e /models/m/local_pkg2", "idna==3.20",
                                              "iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl",
-                                             "/models/m/local_pkg", "tool @ file:///models/m/dist/tool-1.0-py3-none-any.whl", "vcspkg @ git+file:///models/m/vcspkg@\(commit)"])
+                                             "/models/m/local_pkg", "remote @ git+https://example.org/org/remote.git@\(commit)#subdirectory=py", "tool @ file:///models/m/dist/tool-1.0-py3-none-any.whl", "vcspkg @ git+file:///models/m/vcspkg@\(commit)"])
         let pylock = """
         [[packages]]
         name = "idna"
@@ -197,6 +198,11 @@ final class LockSourcesTests: XCTestCase {
         directory = { path = "../models/m/local_pkg2", editable = true }
 
         [[packages]]
+        name = "remote"
+        version = "1.0"
+        vcs = { type = "git", url = "https://example.org/org/remote.git", requested-revision = "main", commit-id = "\(commit)", subdirectory = "py" }
+
+        [[packages]]
         name = "tool"
         version = "1.0"
         archive = { path = "../models/m/dist/tool-1.0-py3-none-any.whl", hashes = { sha256 = "\(h1.digest)" } }
@@ -207,7 +213,7 @@ final class LockSourcesTests: XCTestCase {
         vcs = { type = "git", url = "file:///models/m/vcspkg", commit-id = "\(commit)" }
         """
         let locked = UvCompileOutput.locked(pylock: pylock)
-        XCTAssertEqual(locked.map(\.name), ["idna", "iniconfig", "localpkg", "localpkg2", "tool", "vcspkg"])
+        XCTAssertEqual(locked.map(\.name), ["idna", "iniconfig", "localpkg", "localpkg2", "remote", "tool", "vcspkg"])
         let request = LockRequest(requirements: "", constraints: "", options: [], python: "3.11", uvVersion: "0.9.26",
                                   choices: lock([]).choices, inputs: [], frameworkPackages: [], root: root,
                                   pins: [LocalPin(kind: .folder, path: "local_pkg", value: digest, source: Provenance(file: "requirements.txt", line: 1)),
@@ -220,6 +226,7 @@ final class LockSourcesTests: XCTestCase {
             "iniconfig @ https://files.example.org/iniconfig-2.0.0-py3-none-any.whl --hash=sha256:\(h1.digest) # stage=app version=2.0.0",
             "localpkg @ file:local_pkg # stage=app digest=\(digest)",
             "localpkg2 @ file:local_pkg2 # stage=app digest=\(digest) editable",
+            "remote @ git+https://example.org/org/remote.git@\(commit)#subdirectory=py # stage=app version=1.0",
             "tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:\(h1.digest) # stage=app version=1.0",
             "vcspkg @ git+file:vcspkg@\(commit) # stage=app version=0.2.0",
         ])
@@ -297,6 +304,36 @@ final class LockSourcesTests: XCTestCase {
             XCTAssertEqual(error.source, Provenance(file: "requirements.txt", line: 1))
             XCTAssertTrue(error.message.contains("the folder local_pkg changed"), error.message)
         }
+    }
+
+    /// A remote checkout in a lock: installed at its commit from the network (git installed for
+    /// it), with no model folder mounted; its requirement's line keeps the lock fresh.
+    func testARemoteCheckoutIsInstalledAtItsCommitFromTheNetwork() throws {
+        let m = try TemporaryModel(cogYAML: "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
+        try m.write("requirements.txt", "git+https://example.org/org/remote.git@main#egg=remote\n")
+        let planner = Planner(kb: try TemporaryModel.kb.get())
+        guard case .ready(let request, _) = try planner.lockRequest(m.root) else { return XCTFail("no request") }
+        XCTAssertTrue(request.requirements.hasSuffix("git+https://example.org/org/remote.git@main#egg=remote\n"), request.requirements)
+        XCTAssertEqual(request.pins, [])
+        let cog = request.choices.first { $0.key == "cog" }!.value
+        let reference = "git+https://example.org/org/remote.git@\(commit)"
+        try m.write("cogpack.lock", LockFile(platform: LockRequest.platform, uv: request.uvVersion, choices: request.choices, options: [],
+                                             inputs: request.inputs, packages: [
+                                                LockedPackage(name: "cog", version: PEP440Version(cog)!, hashes: [h1], stage: .cog, index: nil),
+                                                LockedPackage(name: "remote", version: PEP440Version("1.0")!, hashes: [], stage: .app,
+                                                              origin: .vcs(reference: reference, commit: commit)),
+                                             ]).render())
+        guard case .planned(let plan) = try planner.plan(m.root, lock: .required) else { return XCTFail("no plan") }
+        let app = try XCTUnwrap(plan.stages.first { $0.id == "app-deps" })
+        let execs = app.operations.compactMap { op -> Plan.Operation.Exec? in if case .exec(let e) = op { e } else { nil } }
+        XCTAssertEqual(execs.count, 2, "git, then the checkout: \(execs.map(\.label))")
+        XCTAssertTrue(execs[0].argv.joined(separator: " ").contains("install -qqy --no-install-recommends git"))
+        XCTAssertTrue(execs[1].argv.contains("--no-deps") && !execs[1].argv.contains("--require-hashes"), "\(execs[1].argv)")
+        XCTAssertFalse(execs[1].argv.contains("/bin/sh"), "no model folder to copy: \(execs[1].argv)")
+        XCTAssertTrue(execs[1].network && execs[1].mounts.contains(.caBundle(target: "/etc/ssl/certs/cogpack-ca.pem")), "\(execs[1].mounts)")
+        XCTAssertFalse(execs[1].mounts.contains(.tmpfs(target: "/src")))
+        XCTAssertEqual(plan.contexts["lock-sources"]?.files["requirements.txt"]?.content, "remote @ \(reference)\n")
+        XCTAssertNil(plan.contexts["lock-app"], "nothing hashed in the app step")
     }
 
     private func sha256(_ text: String) -> String {
