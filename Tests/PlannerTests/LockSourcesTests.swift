@@ -248,7 +248,7 @@ final class LockSourcesTests: XCTestCase {
         try m.write("requirements.txt", "-e ./local_pkg\ngit+file:vcspkg\nsix\ndist/tool-1.0-py3-none-any.whl\n")
         let planner = Planner(kb: try TemporaryModel.kb.get())
         guard case .ready(let request, _) = try planner.lockRequest(m.root) else { return XCTFail("no request") }
-        XCTAssertTrue(request.requirements.contains("-e \(request.root)/local_pkg\n"), request.requirements)
+        XCTAssertTrue(request.requirements.contains("-e file://\(request.root)/local_pkg\n"), request.requirements)
         XCTAssertTrue(request.requirements.contains("git+file://\(request.root)/vcspkg\n"), request.requirements)
         XCTAssertTrue(request.requirements.contains("tool @ file://\(request.root)/dist/tool-1.0-py3-none-any.whl\n"), request.requirements)
         let head = try XCTUnwrap(request.pins.first { $0.kind == .repository }?.value)

@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 
 /// What `cogpack lock` asks uv to resolve, from the model and the resolution: the framework's
@@ -92,6 +93,13 @@ public struct LockRequest: Sendable {
             }
             return root + "/" + path
         }
+        // A `file://` URL, escaped, so that a space or an `@` in the model folder's own path
+        // cannot cut the line or be read as a ref; extras need the bare path (pip's form).
+        func url(_ absolute: String) -> String {
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "@#?;")
+            return "file://" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
+        }
         switch r.origin {
         case .url, .vcs:
             guard !r.editable else {
@@ -102,12 +110,13 @@ public struct LockRequest: Sendable {
             guard !r.editable else {
                 throw InputError(r.source, "cogpack locks an editable requirement of a folder of the model only; write the line without -e")
             }
-            let url = "git+file://" + (try folder(path)) + suffix
-            return (r.name.map { "\($0)\(extras) @ \(url)" } ?? url) + marker
+            let vcs = "git+" + url(try folder(path)) + suffix
+            return (r.name.map { "\($0)\(extras) @ \(vcs)" } ?? vcs) + marker
         case .directory(let path):
             let at = try folder(path)
-            if r.editable { return "-e " + at + extras + marker }
-            return (r.name.map { "\($0)\(extras) @ file://\(at)" } ?? at + extras) + marker
+            let unnamed = extras.isEmpty ? url(at) : at + extras
+            if r.editable { return "-e " + unnamed + marker }
+            return (r.name.map { "\($0)\(extras) @ \(url(at))" } ?? unnamed) + marker
         case .file(let path):
             guard input.source.exists(path) else {
                 throw InputError(r.source, "\(path) is not in the build context (.dockerignore leaves it out); keep the file or remove the line")
@@ -116,7 +125,7 @@ public struct LockRequest: Sendable {
                 throw InputError(r.source, "\(LineText.quoted(path)): cogpack locks a package file whose path has no white space, `#`, `@` or `\\`, without -e; rename it")
             }
             let at = root + "/" + path
-            return (r.name.map { "\($0)\(extras) @ file://\(at)" } ?? at + extras) + marker
+            return (r.name.map { "\($0)\(extras) @ \(url(at))" } ?? (extras.isEmpty ? url(at) : at + extras)) + marker
         case .index:
             preconditionFailure("an index requirement is no direct reference")
         }
@@ -179,7 +188,8 @@ public struct LockRequest: Sendable {
                 var written = reference
                 if reference.hasPrefix("git+file://") {
                     // A repository of the model, recorded relative to it.
-                    let local = String(reference.dropFirst("git+file://".count))
+                    let encoded = String(reference.dropFirst("git+file://".count))
+                    let local = encoded.removingPercentEncoding ?? encoded
                     guard local.hasPrefix(root + "/") else { throw InputError(uv, "uv resolved \(l.name) from \(reference), outside the model folder") }
                     written = "git+file:" + local.dropFirst(root.count + 1)
                 }
