@@ -41,7 +41,7 @@ struct LockCommand: AsyncParsableCommand {
                 Console.error("stale: \(LockFile.fileName) is missing; write it with `cogpack lock`")
                 throw ExitCode(1)
             }
-            let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices)
+            let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices, pins: request.pins)
             for c in changes { Console.error("stale: \(Quote.escaped(c.description))") }
             if !changes.isEmpty { throw ExitCode(1) }
             print("\(LockFile.fileName) is fresh (\(existing.packages.count) packages, inputs \(existing.inputsDigest))")
@@ -93,7 +93,8 @@ struct LockCommand: AsyncParsableCommand {
         try Data(request.constraints.utf8).write(to: work.appendingPathComponent("constraints.txt"))
         if let existing, !upgradeAll {
             // uv keeps the versions of an existing output file where they still fit: its preferences.
-            let pins = existing.packages.map { "\($0.name)==\($0.version)\n" }.joined()
+            // Index packages only: a URL, VCS or folder requirement is pinned by its own line.
+            let pins = existing.packages.filter(\.isFromIndex).compactMap { p in p.version.map { "\(p.name)==\($0)\n" } }.joined()
             try Data(pins.utf8).write(to: work.appendingPathComponent("resolved.txt"))
         }
         var env = ["UV_NO_PROGRESS": "1"]
@@ -105,12 +106,12 @@ struct LockCommand: AsyncParsableCommand {
         try uvRun(uv, first, work, env)
         let resolved = try String(contentsOf: work.appendingPathComponent("resolved.txt"), encoding: .utf8)
         let compiled = try UvCompileOutput.packages(resolved)
-        let pins = compiled.map { "\($0.name)==\($0.version)\n" }.joined()
+        let pins = compiled.map { $0.pin + "\n" }.joined()
         try Data(pins.utf8).write(to: work.appendingPathComponent("pins.txt"))
         try uvRun(uv, ["pip", "compile", "pins.txt", "--no-deps", "--generate-hashes", "--format", "pylock.toml", "-o", "pylock.toml",
                        "--no-header", "--quiet"] + request.arguments, work, env)
         let pylock = try String(contentsOf: work.appendingPathComponent("pylock.toml"), encoding: .utf8)
-        return try request.lock(compiled, hashes: UvCompileOutput.hashes(pylock: pylock))
+        return try request.lock(compiled, locked: UvCompileOutput.locked(pylock: pylock), work: work.resolvingSymlinksInPath().path)
     }
 
     private static func uvRun(_ uv: URL, _ arguments: [String], _ work: URL, _ env: [String: String]) throws {

@@ -5,9 +5,9 @@ import Planner
 enum LockDiff {
     static func lines(from old: LockFile?, to new: LockFile) -> [String] {
         var before: [String: String] = [:]
-        for p in old?.packages ?? [] { before[p.name] = p.version.description }
+        for p in old?.packages ?? [] { before[p.name] = p.pin }
         var after: [String: String] = [:]
-        for p in new.packages { after[p.name] = p.version.description }
+        for p in new.packages { after[p.name] = p.pin }
         return Set(before.keys).union(after.keys).sorted().compactMap { name in
             switch (before[name], after[name]) {
             case let (b?, a?) where b != a: "\(name) \(b) → \(a)"

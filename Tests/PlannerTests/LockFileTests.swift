@@ -125,7 +125,7 @@ final class LockFileTests: XCTestCase {
             .init(name: "requests", version: PEP440Version("2.32.3")!, via: [], index: nil),
             .init(name: "idna", version: PEP440Version("3.0")!, via: ["requests"], index: nil),
         ]
-        let hashes = Dictionary(uniqueKeysWithValues: compiled.map { ($0.name, [h1]) })
+        let hashes = Dictionary(uniqueKeysWithValues: compiled.map { ($0.name!, [h1]) })
         let lock = try request.lock(compiled, hashes: hashes)
         XCTAssertEqual(lock.packages(in: .framework).map(\.name), ["filelock", "torch", "typing-extensions"])
         XCTAssertEqual(lock.packages(in: .cog).map(\.name), ["cog", "fastapi", "pydantic"])

@@ -25,9 +25,16 @@ struct AppDepsBlock: Block {
     func plan(_ input: BlockInput, _ resolved: Resolved, _ composer: Composer) throws {
         if let lock = input.lock {
             // The rest of the environment, as locked: no resolution at build time.
-            guard let step = LockedInstall.step(lock, .app, block: name, composer: composer) else { return }
+            let files = LockedInstall.files(lock)
+            if !files.isEmpty {
+                try composer.addStage("local-packages", phase: .appDeps, block: name, name: "local package files",
+                                      source: .scratch, operations: files.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
+            }
+            let ops = [LockedInstall.step(lock, .app, block: name, composer: composer)].compactMap { $0 }
+                + LockedInstall.sourceSteps(lock, block: name, composer: composer)
+            guard !ops.isEmpty else { return }
             try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements (locked)",
-                                  source: .phase(.frameworkDeps), operations: [step], provides: ["app-deps"])
+                                  source: .phase(.frameworkDeps), operations: ops, provides: ["app-deps"])
             return
         }
         let project = input.project

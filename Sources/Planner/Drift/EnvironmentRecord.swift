@@ -40,7 +40,7 @@ public struct EnvironmentRecord: Sendable, Equatable {
         choices.append(Choice("platform", lock.platform))
         if !lock.options.isEmpty { choices.append(Choice("options", lock.options.joined(separator: " "))) }
         var packages: [String: String] = [:]
-        for p in lock.packages { packages[p.name] = p.version.description }
+        for p in lock.packages { packages[p.name] = p.pin }
         self.init(choices: choices, packages: packages, lockDigest: lock.digest)
     }
 

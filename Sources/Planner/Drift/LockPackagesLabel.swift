@@ -1,5 +1,6 @@
-/// The `dev.cogpack.lock.packages` label: the packages a lock installed, `name==version` one a
-/// line, sorted by name, so that `cogpack diff` can compare two images from their labels alone.
+/// The `dev.cogpack.lock.packages` label: the packages a lock installed, `name==PIN` one a line
+/// (the version; for a URL, VCS or folder package what pins it, `LockedPackage.pin`),
+/// sorted by name, so that `cogpack diff` can compare two images from their labels alone.
 ///
 /// Not the lock text itself: the hashes and indexes add nothing to a drift report (the
 /// `dev.cogpack.lock` digest already tells two locks apart), and they are most of its bytes: a
@@ -10,7 +11,7 @@ public enum LockPackagesLabel {
     public static let key = "dev.cogpack.lock.packages"
 
     public static func text(_ lock: LockFile) -> String {
-        lock.packages.map { "\($0.name)==\($0.version)" }.joined(separator: "\n")
+        lock.packages.map { "\($0.name)==\($0.pin)" }.joined(separator: "\n")
     }
 
     /// name → version; nil when a line is not `name==version` (a label this cogpack did not write).

@@ -2,7 +2,9 @@ import Rules
 
 /// Why a lock no longer fits its model: a line of cog.yaml or of a requirements file that is new
 /// or changed since the lock was made (named where it is now), a line the lock was made from that
-/// is gone (named in the lock), or a choice of the resolver that moved (named in the lock).
+/// is gone (named in the lock), a choice of the resolver that moved (named in the lock), or a
+/// folder or repository of the model whose contents moved under an unchanged line (named at that
+/// line).
 public struct LockChange: Sendable, Equatable, CustomStringConvertible {
     public let source: Provenance
     public let message: String
@@ -11,7 +13,8 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
 
     /// Every difference between `lock` and the model's `inputs` and the resolver's `choices` now;
     /// empty when the lock is fresh.
-    public static func between(_ lock: LockFile, inputs: [LockInput], choices: [LockChoice], display: String = LockFile.fileName) -> [LockChange] {
+    public static func between(_ lock: LockFile, inputs: [LockInput], choices: [LockChoice], pins: [LocalPin] = [],
+                               display: String = LockFile.fileName) -> [LockChange] {
         var out: [LockChange] = []
         var locked = counts(lock.inputs)
         for input in inputs {
@@ -39,6 +42,36 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
             let nowText = now.isEmpty ? "no \(key)" : now.map { "\(key)=\($0.value)" }.joined(separator: ", ")
             out.append(LockChange(source: Provenance(file: display, line: line),
                                   message: "the lock was made for \(wasText); the resolver now chooses \(nowText); run `cogpack lock`"))
+        }
+        out += moved(lock, pins: pins, display: display)
+        return out
+    }
+
+    /// The folders and repositories of the model whose digest or commit is not the lock's; a
+    /// package of the model folder the lock installs that no requirement names now.
+    private static func moved(_ lock: LockFile, pins: [LocalPin], display: String) -> [LockChange] {
+        var out: [LockChange] = []
+        for p in lock.packages {
+            guard let (kind, path, value) = LocalPin.recorded(p) else { continue }
+            let what = ["folder": "the folder", "repository": "the repository", "file": "the file"][kind.rawValue]!
+            guard let now = pins.first(where: { $0.kind == kind && $0.path == path }) else {
+                out.append(LockChange(source: Provenance(file: display, line: nil),
+                                      message: "the lock installs \(p.name) from \(what) \(path), which no requirement names now; run `cogpack lock`"))
+                continue
+            }
+            guard now.value != value else { continue }
+            let message: String
+            switch (kind, now.value) {
+            case (.folder, let digest?):
+                message = "the folder \(path) changed since the lock was made (its files' digest is \(digest), the lock has \(value)); run `cogpack lock`"
+            case (.file, let digest?):
+                message = "the file \(path) changed since the lock was made (its sha256 is \(digest), the lock has \(value)); run `cogpack lock`"
+            case (.repository, let commit?):
+                message = "the repository \(path) moved since the lock was made (it is at commit \(commit), the lock has \(value)); run `cogpack lock`"
+            default:
+                message = "git cannot tell the commit of the repository \(path) (the lock has \(value)); check it is a git repository with that ref, then run `cogpack lock`"
+            }
+            out.append(LockChange(source: now.source, message: message))
         }
         return out
     }

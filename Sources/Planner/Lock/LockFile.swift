@@ -9,7 +9,10 @@ import Rules
 /// A pip-style requirements file (the header is comments); docs/lock.md describes it.
 public struct LockFile: Sendable, Equatable {
     public static let fileName = "cogpack.lock"
-    public static let format = "1"
+    /// `1` when every package comes from an index (what every cogpack with locks reads); `2` when
+    /// one comes from a URL, a VCS or a folder of the model, whose lines a release that reads only
+    /// format 1 would misread, so it refuses the file by its format line instead.
+    public static let formats = ["1", "2"]
     /// The image label that holds the digest of the lock it was installed from.
     public static let label = "dev.cogpack.lock"
     static let prefix = "# cogpack-lock: "
@@ -46,11 +49,16 @@ public struct LockFile: Sendable, Equatable {
         options.flatMap { o in o.split(separator: " ", maxSplits: 1).map(String.init) }
     }
 
+    /// The format this lock is written in (`formats`).
+    public var format: String {
+        packages.allSatisfy(\.isFromIndex) ? "1" : "2"
+    }
+
     public func packages(in stage: LockedPackage.Stage) -> [LockedPackage] { packages.filter { $0.stage == stage } }
 
     public func render() -> String {
         var lines = ["# \(Self.fileName): every package of the image's Python environment, made by `cogpack lock` (docs/lock.md)."]
-        var header = [("format", Self.format), ("inputs", inputsDigest), ("platform", platform), ("uv", uv)]
+        var header = [("format", format), ("inputs", inputsDigest), ("platform", platform), ("uv", uv)]
         header += choices.map { ($0.key, $0.value) }
         header += options.map { ("option", $0) }
         header += inputs.map { ("input", $0.recorded) }
@@ -100,9 +108,9 @@ public struct LockFile: Sendable, Equatable {
             }
             return f.value
         }
-        guard try field("format") == format else {
+        guard formats.contains(try field("format")) else {
             throw InputError(Provenance(file: display, line: fields["format"]!.line),
-                             "format \(LineText.quoted(fields["format"]!.value)) is not \(format), the one this cogpack reads; write it again with `cogpack lock`")
+                             "format \(LineText.quoted(fields["format"]!.value)) is not \(formats.joined(separator: " or ")), the ones this cogpack reads; write it again with `cogpack lock`")
         }
         for key in LockChoice.keys where key != "framework" && !choices.contains(where: { $0.key == key }) {
             throw InputError(Provenance(file: display, line: nil), "no `\(prefix)\(key)=` line; write it with `cogpack lock`")

@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 
 /// What `cogpack lock` asks uv to resolve, from the model and the resolution: the framework's
@@ -20,6 +21,11 @@ public struct LockRequest: Sendable {
     /// The normalized names of the framework's packages, which the framework stage installs with
     /// what they require.
     public let frameworkPackages: [String]
+    /// The model folder's absolute path, as the requirements give it to uv: a folder or a
+    /// `git+file:` repository of the model is named there by it, and recorded relative to it.
+    public var root = ""
+    /// The folders and repositories of the model as they are now, which the lock records.
+    public var pins: [LocalPin] = []
 
     /// uv's arguments besides the files: the target, and the options.
     public var arguments: [String] {
@@ -46,12 +52,16 @@ public struct LockRequest: Sendable {
             }
             try files.add(option, input)
         }
+        let root = project.folder.absolute("")
+        var direct: [String] = []
         for r in project.activeRequirements {
-            guard r.origin == .index, !r.editable else {
-                throw InputError(r.source, "\(LineText.quoted(r.text)) is not a requirement from a package index; cogpack locks only those: leave the line out or build without `cogpack lock`")
+            if r.origin == .index {
+                guard !r.editable else { throw InputError(r.source, "-e needs a folder or a VCS URL, not \(LineText.quoted(r.text))") }
+                if let name = r.name, kb.framework(of: name) != nil || AppDepsBlock.managed.contains(name) { continue }
+                try files.add(r, input)
+            } else {
+                direct.append(try Self.direct(r, root: root, input))
             }
-            if let name = r.name, kb.framework(of: name) != nil || AppDepsBlock.managed.contains(name) { continue }
-            try files.add(r, input)
         }
         var constraints = resolved.frameworkPins(kb) + [cog]
         for c in project.activeConstraints {
@@ -63,38 +73,148 @@ public struct LockRequest: Sendable {
         // As the requirements step: with more than one index, the best version among all, as pip.
         if files.indexSources + frameworkIndexes.count > 1 { options.append("--index-strategy unsafe-best-match") }
         guard let uv = kb.tool("uv") else { throw PlannerError.missingTool("uv") }
-        return LockRequest(requirements: (specs + [cog] + files.requirements).map { $0 + "\n" }.joined(),
+        return LockRequest(requirements: (specs + [cog] + files.requirements + direct).map { $0 + "\n" }.joined(),
                            constraints: constraints.map { $0 + "\n" }.joined(), options: options, python: resolved.python,
                            uvVersion: uv.version.description, choices: try LockChoice.of(resolved, kb: kb), inputs: LockInput.of(project),
-                           frameworkPackages: frameworkNames)
+                           frameworkPackages: frameworkNames, root: root, pins: try LocalPin.of(project, input.source))
+    }
+
+    /// A URL, VCS or folder requirement as uv on this machine reads it: a folder or repository of
+    /// the model by its absolute path (checked to be in the build context, as a build needs it).
+    static func direct(_ r: Requirement, root: String, _ input: BlockInput) throws -> String {
+        let extras = r.extras.isEmpty ? "" : "[\(r.extras.joined(separator: ","))]"
+        let marker = r.marker.map { " ; \($0)" } ?? ""
+        func folder(_ path: String) throws -> String {
+            guard input.source.files.contains(where: { $0.path.hasPrefix(path + "/") }) else {
+                throw InputError(r.source, "\(path) has no files in the build context (.dockerignore leaves it out); keep the folder or remove the line")
+            }
+            guard (try? LockedPackage.checkModelPath(path)) != nil else {
+                throw InputError(r.source, "\(LineText.quoted(path)): cogpack locks a folder whose path has no white space, `#`, `@` or `\\`; rename it")
+            }
+            return root + "/" + path
+        }
+        // A `file://` URL, escaped, so that a space or an `@` in the model folder's own path
+        // cannot cut the line or be read as a ref; extras need the bare path (pip's form).
+        func url(_ absolute: String) -> String {
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "@#?;")
+            return "file://" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
+        }
+        switch r.origin {
+        case .url, .vcs:
+            guard !r.editable else {
+                throw InputError(r.source, "cogpack locks an editable requirement of a folder of the model only; write the line without -e, or lock a folder")
+            }
+            return GeneratedRequirements.line(r.text, hashes: r.hashes)
+        case .localVCS(let path, let suffix):
+            guard !r.editable else {
+                throw InputError(r.source, "cogpack locks an editable requirement of a folder of the model only; write the line without -e")
+            }
+            let vcs = "git+" + url(try folder(path)) + suffix
+            return (r.name.map { "\($0)\(extras) @ \(vcs)" } ?? vcs) + marker
+        case .directory(let path):
+            let at = try folder(path)
+            let unnamed = extras.isEmpty ? url(at) : at + extras
+            if r.editable { return "-e " + unnamed + marker }
+            return (r.name.map { "\($0)\(extras) @ \(url(at))" } ?? unnamed) + marker
+        case .file(let path):
+            guard input.source.exists(path) else {
+                throw InputError(r.source, "\(path) is not in the build context (.dockerignore leaves it out); keep the file or remove the line")
+            }
+            guard (try? LockedPackage.checkModelPath(path)) != nil, !r.editable else {
+                throw InputError(r.source, "\(LineText.quoted(path)): cogpack locks a package file whose path has no white space, `#`, `@` or `\\`, without -e; rename it")
+            }
+            let at = root + "/" + path
+            return (r.name.map { "\($0)\(extras) @ \(url(at))" } ?? (extras.isEmpty ? url(at) : at + extras)) + marker
+        case .index:
+            preconditionFailure("an index requirement is no direct reference")
+        }
     }
 
     /// The lock of uv's answer: `compiled` (the requirements format) and the target's `hashes`
-    /// (the pylock format). Each package goes with the framework when the framework needs it,
-    /// else with the SDK when the SDK needs it, else with the other requirements.
+    /// (the pylock format), for a lock of index packages only.
     public func lock(_ compiled: [UvCompileOutput.Package], hashes: [String: [PackageHash]]) throws -> LockFile {
+        try lock(compiled, locked: compiled.compactMap { p in
+            p.name.map { name in
+                var l = UvCompileOutput.Locked(name: name, version: p.version)
+                l.hashes = hashes[name] ?? []
+                return l
+            }
+        }, work: "/")
+    }
+
+    /// The lock of uv's answer: `compiled` (the requirements format) and `locked` (the pylock
+    /// format, written in the folder `work`). Each package goes with the framework when the
+    /// framework needs it, else with the SDK when the SDK needs it, else with the other
+    /// requirements; a URL, VCS or folder requirement goes with the other requirements.
+    public func lock(_ compiled: [UvCompileOutput.Package], locked: [UvCompileOutput.Locked], work: String) throws -> LockFile {
         let rank: [LockedPackage.Stage] = [.framework, .cog, .app]
         var stage: [String: Int] = [:]
         for p in compiled {
-            stage[p.name] = frameworkPackages.contains(p.name) ? 0 : p.name == CogRuntimeBlock.package ? 1 : 2
+            guard let name = p.name else { continue }
+            stage[name] = p.reference != nil ? 2 : frameworkPackages.contains(name) ? 0 : name == CogRuntimeBlock.package ? 1 : 2
         }
         // What a package needs joins its stage, or an earlier one: a fixed point over `via`.
         var moved = true
         while moved {
             moved = false
             for p in compiled {
+                guard let name = p.name, p.reference == nil else { continue }
                 let best = p.via.compactMap { stage[$0] }.min() ?? 2
-                if best < stage[p.name]! {
-                    stage[p.name] = best
+                if best < stage[name]! {
+                    stage[name] = best
                     moved = true
                 }
             }
         }
-        let packages = try compiled.map { p in
-            guard let h = hashes[p.name], !h.isEmpty else {
-                throw InputError(.flag("uv pip compile"), "uv gave no hash of a file of \(p.name) \(p.version) for \(Self.platform) and Python \(python)")
+        let byName = Dictionary(compiled.compactMap { p in p.name.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        let packages = try locked.map { l -> LockedPackage in
+            let uv = Provenance.flag("uv pip compile")
+            let at = rank[stage[l.name] ?? 2]
+            if let directory = l.directory {
+                let absolute = directory.hasPrefix("/") ? directory : work + "/" + directory
+                let path = ModelFolder.fold(absolute)
+                guard path.hasPrefix(root + "/"), case let relative = String(path.dropFirst(root.count + 1)),
+                      let pin = pins.first(where: { $0.kind == .folder && $0.path == relative }), let digest = pin.value else {
+                    throw InputError(uv, "uv resolved \(l.name) from the folder \(directory), which is not a folder requirement of the model")
+                }
+                return LockedPackage(name: l.name, version: l.version, hashes: [], stage: .app, origin: .folder(path: relative, digest: digest, editable: l.editable))
             }
-            return LockedPackage(name: p.name, version: p.version, hashes: h, stage: rank[stage[p.name]!], index: p.index)
+            if let commit = l.commit?.lowercased() {
+                guard let line = byName[l.name]?.reference, let at = line.range(of: " @ "), case let reference = String(line[at.upperBound...]),
+                      LocalRepository.isCommit(commit) else {
+                    throw InputError(uv, "uv gave no reference with a commit for \(l.name)")
+                }
+                var written = reference
+                if reference.hasPrefix("git+file://") {
+                    // A repository of the model, recorded relative to it.
+                    let encoded = String(reference.dropFirst("git+file://".count))
+                    let local = encoded.removingPercentEncoding ?? encoded
+                    guard local.hasPrefix(root + "/") else { throw InputError(uv, "uv resolved \(l.name) from \(reference), outside the model folder") }
+                    written = "git+file:" + local.dropFirst(root.count + 1)
+                }
+                guard written.contains("@" + commit) else { throw InputError(uv, "uv wrote \(reference) for \(l.name), not at its commit \(commit)") }
+                return LockedPackage(name: l.name, version: l.version, hashes: [], stage: .app, origin: .vcs(reference: written, commit: commit))
+            }
+            if let file = l.archivePath {
+                let path = ModelFolder.fold(file.hasPrefix("/") ? file : work + "/" + file)
+                guard path.hasPrefix(root + "/"), case let relative = String(path.dropFirst(root.count + 1)),
+                      pins.contains(where: { $0.kind == .file && $0.path == relative }), !l.hashes.isEmpty else {
+                    throw InputError(uv, "uv resolved \(l.name) from the file \(file), which is not a package file requirement of the model")
+                }
+                return LockedPackage(name: l.name, version: l.version, hashes: l.hashes, stage: .app, origin: .file(relative))
+            }
+            if let archive = l.archive {
+                guard !l.hashes.isEmpty else { throw InputError(uv, "uv gave no hash of \(archive) (\(l.name))") }
+                return LockedPackage(name: l.name, version: l.version, hashes: l.hashes, stage: .app, origin: .url(archive))
+            }
+            guard let version = l.version ?? byName[l.name]?.version else {
+                throw InputError(uv, "uv gave no version of \(l.name)")
+            }
+            guard !l.hashes.isEmpty else {
+                throw InputError(uv, "uv gave no hash of a file of \(l.name) \(version) for \(Self.platform) and Python \(python)")
+            }
+            return LockedPackage(name: l.name, version: version, hashes: l.hashes, stage: at, index: byName[l.name]?.index)
         }
         return LockFile(platform: Self.platform, uv: uvVersion, choices: choices, options: options, inputs: inputs, packages: packages)
     }

@@ -98,6 +98,17 @@ public struct ModelFolder: Sendable {
         }
     }
 
+    /// The bytes of a regular file inside the folder (`relative` from the build context's list),
+    /// however large: a package's files are hashed, not read as text.
+    func data(_ relative: String) throws -> Data {
+        switch system.readFile(absolute(relative), Int.max) {
+        case .success(let data): return data
+        case .failure(let code):
+            throw InputError(Provenance(file: relative, line: nil),
+                             "cannot read this file of the model: \(Self.reason(code)); make it readable by this user or leave it out in .dockerignore")
+        }
+    }
+
     /// The names in a folder inside the model (`relative`, "" for the model folder itself).
     func list(_ relative: String) throws -> [String] {
         switch system.listDirectory(absolute(relative)) {
