@@ -36,7 +36,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-inline-cache"), help: "Leave BuildKit's cache records out of the image's config: later builds cannot --cache-from it, but two builds of one lock then give the same image ID (the records carry their own times).")
     var noInlineCache = false
     @Flag(help: "Push the image to its registry after the build, with the login of the Docker config.") var push = false
-    @Flag(help: "Install exactly the packages of cogpack.lock; a missing or stale lock is exit 2 naming the line that changed.")
+    @Flag(help: "Install exactly the packages of cogpack.lock; a missing or stale lock is exit 2 naming the line that changed (without it, a stale lock is made again first).")
     var locked = false
 
     /// A plan file larger than this is not one cogpack wrote.
@@ -72,7 +72,8 @@ struct BuildCommand: AsyncParsableCommand {
                 let data = try InputFiles.read(plan, flag: "--plan", what: "plan", limit: Self.maxPlanBytes)
                 thePlan = try Plan.decode(data, display: plan)
             } else {
-                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu, lock: locked ? .required : .whenFresh)
+                thePlan = try await ModelImage.plan(dir, address: address, drivers: drivers, gpus: gpu, lock: locked ? .required : .whenFresh,
+                                                    relock: !locked)
             }
             // No -t: the name Cog would give, from the plan's cog.yaml (`image:`) or the folder.
             if given == nil {

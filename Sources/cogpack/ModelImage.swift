@@ -10,10 +10,12 @@ import Rules
 enum ModelImage {
     /// The plan of `dir`, for what `address` has and reaches (its facts), with the version-control
     /// labels of the folder. A conflict is printed and exits 1.
+    /// `relock`: a stale lock is made again first (`cogpack build` without `--locked`).
     static func plan(_ dir: URL, address: BuilderAddress, drivers: [DottedVersion] = [], gpus: [String] = [],
-                     lock: LockPolicy = .whenFresh) async throws -> Plan {
+                     lock: LockPolicy = .whenFresh, relock: Bool = false) async throws -> Plan {
         let kb = try DataRoot.knowledgeBase()
         let machine = try await MachineFacts.fromEngine(address, kb: kb)
+        if relock, lock == .whenFresh { LockRefresh.ifStale(dir, kb: kb, facts: machine, drivers: drivers, gpus: gpus) }
         switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpus, facts: machine, cache: DataRoot.resolutionCache(), lock: lock) {
         case .planned(var p):
             p.export.labels.merge(VersionControl.labels(for: dir)) { own, _ in own }

@@ -107,13 +107,41 @@ final class LockTests: XCTestCase {
         let check = try CLI.run(["lock", "--check", dir.path])
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stderr.contains("cuda=12.1"), check.stderr)
-        // Without --locked the build warns and resolves afresh: no lock label on the image.
+        // Without --locked the build relocks (the versions kept), says so, and installs from the
+        // new lock: the image's label is the new lock file's digest.
         let image = tag()
         let built = try CLI.run(["build", dir.path, "-t", image, "--progress", "quiet"])
         XCTAssertEqual(built.status, 0, built.stderr)
-        XCTAssertTrue(built.stderr.contains("warning: cogpack.lock is stale"), built.stderr)
+        XCTAssertTrue(built.stderr.contains("warning: cogpack.lock is stale, so this build relocks it: cogpack.lock:\(line): the lock was made for cuda=12.1"), built.stderr)
+        XCTAssertTrue(built.stderr.contains("wrote cogpack.lock"), built.stderr)
+        let relocked = try read(dir)
+        XCTAssertTrue(relocked.contains("# cogpack-lock: cuda=none\n"), relocked)
+        XCTAssertEqual(pins(relocked), pins(text), "the same packages at the same versions")
+        XCTAssertEqual(try CLI.run(["lock", "--check", dir.path]).status, 0)
         let label = try CLI.shell("docker image inspect \(image) --format '{{index .Config.Labels \"dev.cogpack.lock\"}}'").stdout
-        XCTAssertEqual(label.trimmingCharacters(in: .whitespacesAndNewlines), "")
+        let digest = try CLI.shell("sha256sum '\(dir.appendingPathComponent("cogpack.lock").path)' | cut -d' ' -f1").stdout
+        XCTAssertEqual(label.trimmingCharacters(in: .whitespacesAndNewlines), "sha256:" + digest.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// A requirement added and `cogpack build` without --locked: the lock gains it (and what it
+    /// brings), the versions it held stay, and the image holds the new lock's packages.
+    func testABuildRelocksAStaleLock() throws {
+        let dir = try model()
+        try lock(dir)
+        let before = pins(try read(dir))
+        try write(dir, "requirements.txt", "requests\npython-dateutil\nsix\n")
+        let image = tag()
+        let built = try CLI.run(["build", dir.path, "-t", image, "--progress", "quiet"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        XCTAssertTrue(built.stderr.contains("warning: cogpack.lock is stale, so this build relocks it: requirements.txt:3: 'six' is not in cogpack.lock"), built.stderr)
+        let after = pins(try read(dir))
+        XCTAssertTrue(after.isSuperset(of: before), "locked versions kept: \(before.subtracting(after))")
+        XCTAssertTrue(after.contains { $0.hasPrefix("six==") }, "\(after)")
+        XCTAssertTrue(built.stderr.contains("+ six "), built.stderr)
+        XCTAssertEqual(try CLI.run(["lock", "--check", dir.path]).status, 0)
+        let six = try CLI.shell("docker run --rm --entrypoint /venv/bin/python \(image) -c 'import importlib.metadata as m; print(m.version(\"six\"))'")
+        XCTAssertEqual(six.status, 0, six.stderr)
+        XCTAssertTrue(after.contains("six==" + six.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), six.stdout)
     }
 
     func testRelockKeepsVersionsAndUpgradeMovesThem() throws {

@@ -7,7 +7,8 @@ public enum LockPolicy: Sendable {
     /// Plan as if there were none (`cogpack lock` resolves afresh).
     case ignore
     /// Install from it when it fits the model and the resolution; a stale lock is a warning and
-    /// the plan resolves afresh, as without one (the default).
+    /// the plan resolves afresh, as without one (the default; `cogpack build` relocks a stale
+    /// lock before it plans, so that it finds a fresh one).
     case whenFresh
     /// Install from it; none, or a stale one, is bad input naming the line that changed
     /// (`cogpack build --locked`).
