@@ -26,7 +26,38 @@ public enum VersionControl {
     }
 
     /// git's first line of output, or nil when git is missing, fails, or takes over 3 s.
+    ///
+    /// The repository is the model's, and a model folder may be hostile: its `.git/config` can
+    /// name programs that git runs while it compares the work tree with the index (`describe
+    /// --dirty` does): an fsmonitor hook, and the clean filters that `.gitattributes` selects.
+    /// Both would run on this machine, outside any build. So every call turns them off.
     static func git(_ arguments: [String], in directory: URL) -> String? {
+        var hardened = ["-c", "core.fsmonitor=false"]
+        for name in filterNames(in: directory) {
+            hardened += ["-c", "filter.\(name).clean=", "-c", "filter.\(name).smudge=", "-c", "filter.\(name).process=",
+                         "-c", "filter.\(name).required=false"]
+        }
+        return run(hardened + arguments, in: directory)
+    }
+
+    /// The filter drivers the repository's configuration defines (`filter.NAME.clean` and the
+    /// like, included files too). Reading configuration runs nothing.
+    static func filterNames(in directory: URL) -> [String] {
+        guard let text = run(["config", "--null", "--get-regexp", #"^filter\..*\.(clean|smudge|process)$"#], in: directory, allLines: true) else { return [] }
+        var names: [String] = []
+        for entry in text.split(separator: "\0") {
+            // "filter.NAME.KEY\nVALUE"; NAME may hold dots, KEY does not.
+            let key = entry.prefix { $0 != "\n" }
+            guard key.hasPrefix("filter."), let dot = key.lastIndex(of: ".") else { continue }
+            let name = String(key[key.index(key.startIndex, offsetBy: 7)..<dot])
+            if !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// git's output (its first line, or all of it), or nil when git is missing, fails, or takes
+    /// over 3 s.
+    private static func run(_ arguments: [String], in directory: URL, allLines: Bool = false) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory.path] + arguments
@@ -43,6 +74,8 @@ public enum VersionControl {
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let text = String(decoding: data, as: UTF8.self)
+        if allLines { return text }
+        return text.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }
