@@ -9,8 +9,8 @@ import Rules
 /// model's repository as a diff of the lock. With `--locked`, a stale lock is refused instead.
 enum LockRefresh {
     /// Relocks `dir`'s lock when it has one and it is stale for `facts`, the machine that builds.
-    /// What cannot be relocked (no uv, no index, a requirement a lock cannot hold) is a warning:
-    /// the build then resolves afresh, as the planner says.
+    /// When it cannot be made again (no uv, no index, a requirement a lock cannot hold), the
+    /// build resolves afresh, as the planner's warning says.
     static func ifStale(_ dir: URL, kb: KnowledgeBase, facts: BuildFacts, drivers: [DottedVersion], gpus: [String]) {
         let file = dir.appendingPathComponent(LockFile.fileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return }
@@ -18,8 +18,8 @@ enum LockRefresh {
         do {
             preparation = try Planner(kb: kb).lockRequest(dir, drivers: drivers, gpus: gpus, facts: facts)
         } catch {
-            // Bad input the planning reports in its turn; a requirement no lock can hold is named.
-            if let e = error as? InputError { Console.error("warning: \(LockFile.fileName) cannot be made again: \(Quote.escaped(e.description))") }
+            // Bad input, which the planning reports in its turn (one line, exit 2); or a
+            // requirement no lock can hold, which leaves the lock stale: the planner says so.
             return
         }
         // A conflict is the planner's to report.
