@@ -174,6 +174,21 @@ final class LockFindLinksTests: XCTestCase {
             XCTAssertFalse(e.mounts.contains { $0.target.hasPrefix(LockedInstall.findLinksMountPoint) }, "\(e.mounts)")
         }
 
+        // An archive the SDK needs is installed in the cog step, which then mounts the folder.
+        var inCog = locked
+        inCog.packages = locked.packages.map { p in
+            p.name == "flpkg" ? LockedPackage(name: p.name, version: p.version, hashes: p.hashes, stage: .cog, origin: p.origin) : p
+        }
+        try m.write("cogpack.lock", inCog.render())
+        guard case .planned(let cogPlan) = try planner.plan(m.root, lock: .required) else { return XCTFail("no plan") }
+        let mount = Mount.input(.context("context"), target: "/opt/cogpack/inputs/find-links/wheels", path: "/wheels")
+        for (id, mounted) in [("cog", true), ("app-deps", false)] {
+            let stage = try XCTUnwrap(cogPlan.stages.first { $0.id == id })
+            for case .exec(let e) in stage.operations { XCTAssertEqual(e.mounts.contains(mount), mounted, "\(id): \(e.mounts)") }
+        }
+        XCTAssertTrue(cogPlan.contexts["lock-cog"]?.files["requirements.txt"]?.content.contains("flpkg @ file:///opt/cogpack/inputs/find-links/wheels/") ?? false)
+        try m.write("cogpack.lock", locked.render())
+
         // What is not an archive directly in the folder does not count.
         try m.write("wheels/README.md", "edited")
         try m.write("wheels/sub/deeper-1.0-py3-none-any.whl", "edited")
