@@ -226,6 +226,19 @@ final class LockFindLinksTests: XCTestCase {
         XCTAssertThrowsError(try planner.lockRequest(m.root)) { e in
             XCTAssertEqual((e as! InputError).source, Provenance(file: "requirements.txt", line: 2))
         }
+        // An archive that is a symlink out of the folder (here out of the model) is never read.
+        let outside = try TemporaryModel()
+        try outside.write("secret-1.0-py3-none-any.whl", "not the model's")
+        try m.write("requirements.txt", "six\n-f wheels\n")
+        try m.write("wheels/own-1.0-py3-none-any.whl", "a wheel")
+        try FileManager.default.createSymbolicLink(at: m.url("wheels/secret-1.0-py3-none-any.whl"), withDestinationURL: outside.url("secret-1.0-py3-none-any.whl"))
+        XCTAssertThrowsError(try planner.lockRequest(m.root)) { e in
+            XCTAssertEqual((e as! InputError).source, Provenance(file: "requirements.txt", line: 2), "\(e)")
+        }
+        try FileManager.default.removeItem(at: m.url("wheels/secret-1.0-py3-none-any.whl"))
+        try FileManager.default.createSymbolicLink(atPath: m.url("wheels/alias-1.0-py3-none-any.whl").path, withDestinationPath: "own-1.0-py3-none-any.whl")
+        guard case .ready(let request, _) = try planner.lockRequest(m.root) else { return XCTFail("no request") }
+        XCTAssertEqual(request.findLinks.first?.files["alias-1.0-py3-none-any.whl"], "sha256:" + sha256("a wheel"))
     }
 
     private func sha256(_ text: String) -> String {

@@ -38,7 +38,12 @@ public struct FindLinksFolder: Sendable, Equatable {
             for file in source.files where file.path.hasPrefix(path + "/") {
                 let name = String(file.path.dropFirst(path.count + 1))
                 guard !name.contains("/"), isArchive(name) else { continue }
-                files[name] = FolderDigest.fileDigest(try project.folder.data(file.path))
+                // A symlink is read where it leads only when that is in the folder too: the build
+                // binds the folder alone, and nothing outside the model is ever read.
+                guard let real = try project.folder.resolve(file.path, at: option.source, what: "the archive"), real.hasPrefix(path + "/") else {
+                    throw InputError(option.source, "\(file.path) is a symlink out of the --find-links folder \(path); put the archive itself in the folder")
+                }
+                files[name] = FolderDigest.fileDigest(try project.folder.data(real))
             }
             out.append(FindLinksFolder(path: path, files: files, source: option.source))
         }
