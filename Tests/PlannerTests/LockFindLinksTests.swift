@@ -123,6 +123,13 @@ final class LockFindLinksTests: XCTestCase {
             "srconly @ file:wheels/srconly-0.3.tar.gz --hash=sha256:\(String(repeating: "5", count: 64)) # stage=app version=0.3 find-links=wheels",
         ])
         XCTAssertEqual(made.findLinks, [folder])
+        // An archive uv saw on the host that the build context leaves out: named at the folder's line.
+        var ignored = request
+        ignored.findLinks = [FindLinksFolder(path: "wheels", files: files.filter { $0.key != "srconly-0.3.tar.gz" }, source: folder.source)]
+        XCTAssertThrowsError(try ignored.lock(compiled, locked: locked, work: "/work")) { e in
+            XCTAssertEqual((e as! InputError).source, folder.source)
+            XCTAssertTrue((e as! InputError).message.contains("wheels/srconly-0.3.tar.gz, which is not in the build context"), "\(e)")
+        }
         // An archive outside the model's find-links folders is refused.
         var elsewhere = request
         elsewhere.findLinks = []

@@ -255,8 +255,12 @@ public struct LockRequest: Sendable {
             let encoded = String(url.dropFirst("file://".count))
             let path = ModelFolder.fold(encoded.removingPercentEncoding ?? encoded)
             guard path.hasPrefix(root + "/"), case let relative = String(path.dropFirst(root.count + 1)),
-                  let folder = findLinks.first(where: { relative.hasPrefix($0.path + "/") && $0.files[String(relative.dropFirst($0.path.count + 1))] != nil }) else {
+                  let folder = findLinks.first(where: { relative.hasPrefix($0.path + "/") && !relative.dropFirst($0.path.count + 1).contains("/") }) else {
                 throw InputError(uv, "uv resolved \(l.name) from \(url), which is not an archive of a --find-links folder of the model")
+            }
+            guard folder.files[String(relative.dropFirst(folder.path.count + 1))] != nil else {
+                // uv reads the folder on the host; the build has what the build context holds.
+                throw InputError(folder.source, "uv took \(l.name) from \(relative), which is not in the build context (.dockerignore leaves it out); keep the file or take it out of the folder")
             }
             candidates.append((folder, String(relative.dropFirst(folder.path.count + 1))))
         }
