@@ -41,7 +41,7 @@ struct LockCommand: AsyncParsableCommand {
                 Console.error("stale: \(LockFile.fileName) is missing; write it with `cogpack lock`")
                 throw ExitCode(1)
             }
-            let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices, pins: request.pins)
+            let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices, pins: request.pins, findLinks: request.findLinks)
             for c in changes { Console.error("stale: \(Quote.escaped(c.description))") }
             if !changes.isEmpty { throw ExitCode(1) }
             print("\(LockFile.fileName) is fresh (\(existing.packages.count) packages, inputs \(existing.inputsDigest))")
@@ -93,8 +93,11 @@ struct LockCommand: AsyncParsableCommand {
         try Data(request.constraints.utf8).write(to: work.appendingPathComponent("constraints.txt"))
         if let existing, !upgradeAll {
             // uv keeps the versions of an existing output file where they still fit: its preferences.
-            // Index packages only: a URL, VCS or folder requirement is pinned by its own line.
-            let pins = existing.packages.filter(\.isFromIndex).compactMap { p in p.version.map { "\(p.name)==\($0)\n" } }.joined()
+            // Index and --find-links packages only: a URL, VCS or folder requirement is pinned by its own line.
+            let pins = existing.packages.filter { p in
+                if case .findLinks = p.origin { return true }
+                return p.isFromIndex
+            }.compactMap { p in p.version.map { "\(p.name)==\($0)\n" } }.joined()
             try Data(pins.utf8).write(to: work.appendingPathComponent("resolved.txt"))
         }
         var env = ["UV_NO_PROGRESS": "1"]

@@ -24,7 +24,7 @@ enum LockRefresh {
         }
         // A conflict is the planner's to report.
         guard case .ready(let request, let existing?) = preparation else { return }
-        let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices, pins: request.pins)
+        let changes = LockChange.between(existing, inputs: request.inputs, choices: request.choices, pins: request.pins, findLinks: request.findLinks)
         guard let first = changes.first else { return }
         let more = changes.count > 1 ? " (and \(changes.count - 1) more)" : ""
         Console.error("warning: \(LockFile.fileName) is stale, so this build relocks it: \(Quote.escaped(first.description))\(more)")

@@ -4,6 +4,8 @@
 enum LockedInstall {
     static let mountPoint = Layout.inputs + "/lock"
     static let sourcesMountPoint = Layout.inputs + "/lock-sources"
+    /// The model's `--find-links` folders, bound read-only from the build context.
+    static let findLinksMountPoint = Layout.inputs + "/find-links"
 
     /// The package files of the model a lock installs (relative paths): the stage `files` copies
     /// them from the build context, for the hashed step to mount.
@@ -12,14 +14,19 @@ enum LockedInstall {
     }
 
     /// The context and the step that install `stage`'s packages that have files to hash (from an
-    /// index, a URL, or a package file of the model, which the stage `local-packages` holds);
-    /// nil when it has none.
+    /// index, a URL, a package file of the model, which the stage `local-packages` holds, or an
+    /// archive of a `--find-links` folder of the model, bound from the build context); nil when
+    /// it has none.
     static func step(_ lock: LockFile, _ stage: LockedPackage.Stage, block: String, composer: Composer) -> Plan.Operation? {
         let packages = lock.packages(in: stage).filter(\.isHashed)
         guard !packages.isEmpty else { return nil }
+        // An archive of the model by its path where the step has it: exactly that file, hash-checked.
         func line(_ p: LockedPackage) -> String {
-            guard case .file(let path) = p.origin else { return p.requirement }
-            return (["\(p.name) @ file://\(AppDepsBlock.localMountPoint)/\(path)"] + p.hashes.map(\.option)).joined(separator: " ")
+            switch p.origin {
+            case .file(let path): return (["\(p.name) @ file://\(AppDepsBlock.localMountPoint)/\(path)"] + p.hashes.map(\.option)).joined(separator: " ")
+            case .findLinks(_, let path): return (["\(p.name) @ file://\(findLinksMountPoint)/\(path)"] + p.hashes.map(\.option)).joined(separator: " ")
+            default: return p.requirement
+            }
         }
         let context = "lock-\(stage.rawValue)"
         composer.addContext(context, Plan.Context(
@@ -31,6 +38,10 @@ enum LockedInstall {
                                .caBundle(target: Layout.caBundle), Layout.tmp]
         if packages.contains(where: { if case .file = $0.origin { true } else { false } }) {
             mounts.append(.input(.stage("local-packages"), target: AppDepsBlock.localMountPoint, path: "/"))
+        }
+        let folders = Set(packages.compactMap { p -> String? in if case .findLinks(let folder, _) = p.origin { folder } else { nil } })
+        for folder in folders.sorted() where !folders.contains(where: { folder.hasPrefix($0 + "/") }) {
+            mounts.append(.input(.context("context"), target: findLinksMountPoint + "/" + folder, path: "/" + folder))
         }
         mounts.append(Layout.wheelhouse)
         return .exec(.init(argv, label: "uv pip install --no-deps --require-hashes (\(packages.count) locked \(packages.count == 1 ? "package" : "packages"))", env: Layout.uvEnv,
@@ -63,7 +74,7 @@ enum LockedInstall {
                 } else {
                     lines.append("\(p.name) @ \(reference)")
                 }
-            case .index, .url, .file:
+            case .index, .url, .file, .findLinks:
                 continue
             }
         }

@@ -50,7 +50,7 @@ public struct LocalPin: Sendable, Equatable {
             return LockedPackage.localRepository(reference).map { (.repository, $0.path, commit) }
         case .file(let path):
             return p.hashes.first { $0.algorithm == .sha256 }.map { (.file, path, "sha256:" + $0.digest) }
-        case .index, .url: return nil
+        case .index, .url, .findLinks: return nil
         }
     }
 }

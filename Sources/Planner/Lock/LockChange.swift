@@ -3,8 +3,8 @@ import Rules
 /// Why a lock no longer fits its model: a line of cog.yaml or of a requirements file that is new
 /// or changed since the lock was made (named where it is now), a line the lock was made from that
 /// is gone (named in the lock), a choice of the resolver that moved (named in the lock), or a
-/// folder or repository of the model whose contents moved under an unchanged line (named at that
-/// line).
+/// folder, repository or `--find-links` folder of the model whose contents moved under an
+/// unchanged line (named at that line).
 public struct LockChange: Sendable, Equatable, CustomStringConvertible {
     public let source: Provenance
     public let message: String
@@ -14,7 +14,7 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
     /// Every difference between `lock` and the model's `inputs` and the resolver's `choices` now;
     /// empty when the lock is fresh.
     public static func between(_ lock: LockFile, inputs: [LockInput], choices: [LockChoice], pins: [LocalPin] = [],
-                               display: String = LockFile.fileName) -> [LockChange] {
+                               findLinks: [FindLinksFolder] = [], display: String = LockFile.fileName) -> [LockChange] {
         var out: [LockChange] = []
         var locked = counts(lock.inputs)
         for input in inputs {
@@ -44,6 +44,14 @@ public struct LockChange: Sendable, Equatable, CustomStringConvertible {
                                   message: "the lock was made for \(wasText); the resolver now chooses \(nowText); run `cogpack lock`"))
         }
         out += moved(lock, pins: pins, display: display)
+        // A --find-links folder new or gone since the lock is a changed input line already.
+        for now in findLinks {
+            guard let was = lock.findLinks.first(where: { $0.path == now.path }) else { continue }
+            let differences = was.differences(to: now)
+            guard !differences.isEmpty else { continue }
+            out.append(LockChange(source: now.source, message: "the --find-links folder \(now.path) changed since the lock was made: "
+                                  + differences.joined(separator: "; ") + "; run `cogpack lock`"))
+        }
         return out
     }
 

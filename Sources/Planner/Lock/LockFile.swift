@@ -25,15 +25,21 @@ public struct LockFile: Sendable, Equatable {
     /// uv's index options and flags, one option (with its value) an entry: `--extra-index-url URL`.
     public var options: [String]
     public var inputs: [LockInput]
+    /// The model's `--find-links` folders and their archives when the lock was made
+    /// (`find-links=PATH NAME sha256:…`, one archive a line): a changed, added or removed archive
+    /// makes the lock stale at the folder's line.
+    public var findLinks: [FindLinksFolder]
     /// Sorted by name.
     public var packages: [LockedPackage]
 
-    public init(platform: String, uv: String, choices: [LockChoice], options: [String], inputs: [LockInput], packages: [LockedPackage]) {
+    public init(platform: String, uv: String, choices: [LockChoice], options: [String], inputs: [LockInput], packages: [LockedPackage],
+                findLinks: [FindLinksFolder] = []) {
         self.platform = platform
         self.uv = uv
         self.choices = choices
         self.options = options
         self.inputs = inputs
+        self.findLinks = findLinks.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         self.packages = packages.sorted { $0.name < $1.name }
     }
 
@@ -51,7 +57,7 @@ public struct LockFile: Sendable, Equatable {
 
     /// The format this lock is written in (`formats`).
     public var format: String {
-        packages.allSatisfy(\.isFromIndex) ? "1" : "2"
+        packages.allSatisfy(\.isFromIndex) && findLinks.isEmpty ? "1" : "2"
     }
 
     public func packages(in stage: LockedPackage.Stage) -> [LockedPackage] { packages.filter { $0.stage == stage } }
@@ -61,6 +67,7 @@ public struct LockFile: Sendable, Equatable {
         var header = [("format", format), ("inputs", inputsDigest), ("platform", platform), ("uv", uv)]
         header += choices.map { ($0.key, $0.value) }
         header += options.map { ("option", $0) }
+        header += findLinks.flatMap(\.recorded).map { ("find-links", $0) }
         header += inputs.map { ("input", $0.recorded) }
         lines += header.map { Self.prefix + "\($0.0)=\($0.1)" }
         lines += packages.map(\.line)
@@ -74,6 +81,7 @@ public struct LockFile: Sendable, Equatable {
         var options: [String] = []
         var inputs: [LockInput] = []
         var packages: [LockedPackage] = []
+        var findLinks: [FindLinksFolder] = []
         var lineNumber = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -86,6 +94,7 @@ public struct LockFile: Sendable, Equatable {
                     let key = String(body[..<eq]), value = String(body[body.index(after: eq)...])
                     switch key {
                     case "option": options.append(value)
+                    case "find-links": try Self.addFindLinks(value, line: at, to: &findLinks)
                     case "input": inputs.append(try LockInput(recorded: value, source: at))
                     case _ where LockChoice.keys.contains(key): choices.append(LockChoice(key, value, line: lineNumber))
                     case "format", "inputs", "platform", "uv":
@@ -115,12 +124,27 @@ public struct LockFile: Sendable, Equatable {
         for key in LockChoice.keys where key != "framework" && !choices.contains(where: { $0.key == key }) {
             throw InputError(Provenance(file: display, line: nil), "no `\(prefix)\(key)=` line; write it with `cogpack lock`")
         }
-        let lock = LockFile(platform: try field("platform"), uv: try field("uv"), choices: choices, options: options, inputs: inputs, packages: packages)
+        let lock = LockFile(platform: try field("platform"), uv: try field("uv"), choices: choices, options: options, inputs: inputs, packages: packages, findLinks: findLinks)
         // The digest covers the input lines: an edit of one by hand would hide a change of the model.
         guard try field("inputs") == lock.inputsDigest else {
             throw InputError(Provenance(file: display, line: fields["inputs"]!.line),
                              "the inputs digest does not match the `input=` lines (edited by hand?); write it again with `cogpack lock`")
         }
         return lock
+    }
+
+    /// Reads a `find-links=PATH [NAME sha256:…]` value into the folder it belongs to.
+    private static func addFindLinks(_ value: String, line: Provenance, to folders: inout [FindLinksFolder]) throws(LockSyntaxError) {
+        let words = value.split(separator: " ").map(String.init)
+        guard words.count == 1 || words.count == 3 else { throw LockSyntaxError("expected find-links=PATH NAME sha256:…, found \(LineText.quoted(value))") }
+        try LockedPackage.checkModelPath(words[0])
+        if !folders.contains(where: { $0.path == words[0] }) { folders.append(FindLinksFolder(path: words[0], files: [:], source: line)) }
+        let at = folders.firstIndex { $0.path == words[0] }!
+        guard words.count == 3 else { return }
+        guard !words[1].contains("/"), FindLinksFolder.isArchive(words[1]), FolderDigest.isDigest(words[2]) else {
+            throw LockSyntaxError("expected find-links=PATH NAME sha256:… (NAME an archive directly in PATH), found \(LineText.quoted(value))")
+        }
+        guard folders[at].files[words[1]] == nil else { throw LockSyntaxError("\(words[0])/\(words[1]) is given twice") }
+        folders[at].files[words[1]] = words[2]
     }
 }

@@ -26,10 +26,16 @@ public struct LockRequest: Sendable {
     public var root = ""
     /// The folders and repositories of the model as they are now, which the lock records.
     public var pins: [LocalPin] = []
+    /// The `--find-links` folders of the model as they are now, which the lock records.
+    public var findLinks: [FindLinksFolder] = []
+    /// Those folders as uv on this machine reads them (`file://` URLs of their absolute paths):
+    /// uv's arguments, but not the lock's options, as the build installs their archives by path.
+    public var findLinksURLs: [String] = []
 
     /// uv's arguments besides the files: the target, and the options.
     public var arguments: [String] {
         ["--python-version", python, "--python-platform", Self.platform] + options.flatMap { $0.split(separator: " ", maxSplits: 1).map(String.init) }
+            + findLinksURLs.flatMap { ["--find-links", $0] }
     }
 
     static func make(_ input: BlockInput, _ resolved: Resolved) throws -> LockRequest {
@@ -46,13 +52,20 @@ public struct LockRequest: Sendable {
         }
         let cog = "\(CogRuntimeBlock.package)==\(try CogRuntimeBlock.version(resolved))"
         var files = GeneratedRequirements()
-        for option in project.requirements.options {
-            if case .findLinks(.local) = option.kind {
-                throw InputError(option.source, "a --find-links folder of the model cannot be locked: its files are not on an index uv can record; leave the line out or build without `cogpack lock`")
-            }
-            try files.add(option, input)
-        }
         let root = project.folder.absolute("")
+        var findLinksURLs: [String] = []
+        for option in project.requirements.options {
+            try files.add(option, input)
+            if case .findLinks(.local(let path)) = option.kind {
+                // Counted as a source of packages as the build counts it (the index strategy), but
+                // given to uv by its absolute path; the lock records its archives, not the option.
+                guard !input.source.exists(path), (try? LockedPackage.checkModelPath(path)) != nil else {
+                    throw InputError(option.source, "\(LineText.quoted(path)): cogpack locks a --find-links folder whose path has no white space, `#`, `@` or `\\`; name a folder of the model")
+                }
+                let url = Self.url(root + "/" + path)
+                if !findLinksURLs.contains(url) { findLinksURLs.append(url) }
+            }
+        }
         var direct: [String] = []
         for r in project.activeRequirements {
             if r.origin == .index {
@@ -68,7 +81,8 @@ public struct LockRequest: Sendable {
             guard let name = c.name, kb.framework(of: name) == nil, !AppDepsBlock.managed.contains(name) else { continue }
             constraints.append(GeneratedRequirements.line(c.text, hashes: c.hashes))
         }
-        var options = files.options
+        // The build's own --find-links lines point to where its step mounts the folder.
+        var options = files.options.filter { !$0.hasPrefix("--find-links \(AppDepsBlock.localMountPoint)/") }
         options += frameworkIndexes.map { "--extra-index-url \($0)" }.filter { !options.contains($0) }
         // As the requirements step: with more than one index, the best version among all, as pip.
         if files.indexSources + frameworkIndexes.count > 1 { options.append("--index-strategy unsafe-best-match") }
@@ -76,7 +90,16 @@ public struct LockRequest: Sendable {
         return LockRequest(requirements: (specs + [cog] + files.requirements + direct).map { $0 + "\n" }.joined(),
                            constraints: constraints.map { $0 + "\n" }.joined(), options: options, python: resolved.python,
                            uvVersion: uv.version.description, choices: try LockChoice.of(resolved, kb: kb), inputs: LockInput.of(project),
-                           frameworkPackages: frameworkNames, root: root, pins: try LocalPin.of(project, input.source))
+                           frameworkPackages: frameworkNames, root: root, pins: try LocalPin.of(project, input.source),
+                           findLinks: try FindLinksFolder.of(project, input.source), findLinksURLs: findLinksURLs)
+    }
+
+    /// A `file://` URL of an absolute path, escaped, so that a space or an `@` in the model
+    /// folder's own path cannot cut the line or be read as a ref.
+    static func url(_ absolute: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "@#?;")
+        return "file://" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
     }
 
     /// A URL, VCS or folder requirement as uv on this machine reads it: a folder or repository of
@@ -93,13 +116,8 @@ public struct LockRequest: Sendable {
             }
             return root + "/" + path
         }
-        // A `file://` URL, escaped, so that a space or an `@` in the model folder's own path
-        // cannot cut the line or be read as a ref; extras need the bare path (pip's form).
-        func url(_ absolute: String) -> String {
-            var allowed = CharacterSet.urlPathAllowed
-            allowed.remove(charactersIn: "@#?;")
-            return "file://" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
-        }
+        // A `file://` URL (extras need the bare path, pip's form).
+        func url(_ absolute: String) -> String { Self.url(absolute) }
         switch r.origin {
         case .url, .vcs:
             guard !r.editable else {
@@ -204,6 +222,12 @@ public struct LockRequest: Sendable {
                 }
                 return LockedPackage(name: l.name, version: l.version, hashes: l.hashes, stage: .app, origin: .file(relative))
             }
+            if !l.localWheels.isEmpty || !l.localSdists.isEmpty {
+                return try findLinksPackage(l, version: l.version ?? byName[l.name]?.version, stage: at)
+            }
+            if let index = byName[l.name]?.index, index.hasPrefix("file:") {
+                throw InputError(uv, "uv resolved \(l.name) from \(index) but named no file of it")
+            }
             if let archive = l.archive {
                 guard !l.hashes.isEmpty else { throw InputError(uv, "uv gave no hash of \(archive) (\(l.name))") }
                 return LockedPackage(name: l.name, version: l.version, hashes: l.hashes, stage: .app, origin: .url(archive))
@@ -216,6 +240,45 @@ public struct LockRequest: Sendable {
             }
             return LockedPackage(name: l.name, version: version, hashes: l.hashes, stage: at, index: byName[l.name]?.index)
         }
-        return LockFile(platform: Self.platform, uv: uvVersion, choices: choices, options: options, inputs: inputs, packages: packages)
+        return LockFile(platform: Self.platform, uv: uvVersion, choices: choices, options: options, inputs: inputs, packages: packages,
+                        findLinks: findLinks)
+    }
+
+    /// A package uv took from a `--find-links` folder of the model: the archive it would install
+    /// (a wheel for the target before the sdist; of several wheels, the one with the most
+    /// specific tags, as an installer prefers it), with the sha256 of the file as the model has
+    /// it now, which uv does not give.
+    private func findLinksPackage(_ l: UvCompileOutput.Locked, version: PEP440Version?, stage: LockedPackage.Stage) throws -> LockedPackage {
+        let uv = Provenance.flag("uv pip compile")
+        var candidates: [(folder: FindLinksFolder, name: String)] = []
+        for url in l.localWheels.isEmpty ? l.localSdists : l.localWheels {
+            let encoded = String(url.dropFirst("file://".count))
+            let path = ModelFolder.fold(encoded.removingPercentEncoding ?? encoded)
+            guard path.hasPrefix(root + "/"), case let relative = String(path.dropFirst(root.count + 1)),
+                  let folder = findLinks.first(where: { relative.hasPrefix($0.path + "/") && !relative.dropFirst($0.path.count + 1).contains("/") }) else {
+                throw InputError(uv, "uv resolved \(l.name) from \(url), which is not an archive of a --find-links folder of the model")
+            }
+            guard folder.files[String(relative.dropFirst(folder.path.count + 1))] != nil else {
+                // uv reads the folder on the host; the build has what the build context holds.
+                throw InputError(folder.source, "uv took \(l.name) from \(relative), which is not in the build context (.dockerignore leaves it out); keep the file or take it out of the folder")
+            }
+            candidates.append((folder, String(relative.dropFirst(folder.path.count + 1))))
+        }
+        func specificity(_ name: String) -> Int {
+            guard name.hasSuffix(".whl") else { return 0 }
+            let tags = name.dropLast(4).split(separator: "-")
+            guard tags.count >= 5 else { return 0 }
+            return (tags[tags.count - 1] != "any" ? 2 : 0) + (tags[tags.count - 2] != "none" ? 1 : 0)
+        }
+        let best = candidates.max { a, b in
+            let (sa, sb) = (specificity(a.name), specificity(b.name))
+            return sa != sb ? sa < sb : b.name.utf8.lexicographicallyPrecedes(a.name.utf8)
+        }!
+        let path = best.folder.path + "/" + best.name
+        guard let version else { throw InputError(uv, "uv gave no version of \(l.name)") }
+        guard (try? LockedPackage.checkModelPath(path)) != nil, let hash = best.folder.files[best.name].flatMap(PackageHash.init) else {
+            throw InputError(best.folder.source, "\(LineText.quoted(path)): cogpack locks an archive whose name has no white space, `#`, `@` or `\\`; rename it")
+        }
+        return LockedPackage(name: l.name, version: version, hashes: [hash], stage: stage, origin: .findLinks(folder: best.folder.path, path: path))
     }
 }

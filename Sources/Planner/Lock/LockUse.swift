@@ -26,7 +26,8 @@ enum LockUse {
             return nil
         }
         let changes = LockChange.between(lock, inputs: LockInput.of(input.project), choices: try LockChoice.of(resolved, kb: input.kb),
-                                         pins: try LocalPin.of(input.project, input.source))
+                                         pins: try LocalPin.of(input.project, input.source),
+                                         findLinks: try FindLinksFolder.of(input.project, input.source))
         guard let first = changes.first else { return lock }
         let more = changes.count > 1 ? " (and \(changes.count - 1) more)" : ""
         if policy == .required { throw InputError(first.source, first.message + more) }

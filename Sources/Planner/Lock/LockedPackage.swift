@@ -8,7 +8,8 @@ import Rules
 /// `iniconfig @ https://host/iniconfig-2.0.0-py3-none-any.whl --hash=sha256:… # stage=app version=2.0.0`,
 /// `mypkg @ git+file:mypkg@<commit> # stage=app version=0.2.0`,
 /// `localpkg @ file:local_pkg # stage=app digest=sha256:…`,
-/// `tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:… # stage=app version=1.0`.
+/// `tool @ file:dist/tool-1.0-py3-none-any.whl --hash=sha256:… # stage=app version=1.0`,
+/// `flpkg @ file:wheels/flpkg-1.2.0-py3-none-any.whl --hash=sha256:… # stage=app version=1.2.0 find-links=wheels`.
 public struct LockedPackage: Sendable, Equatable {
     /// Which install step takes the package: what the framework needs goes with the framework,
     /// what the SDK needs with the SDK, the rest with the other requirements, as a build without
@@ -31,6 +32,10 @@ public struct LockedPackage: Sendable, Equatable {
         case folder(path: String, digest: String, editable: Bool)
         /// A wheel or sdist file of the model (relative to it); its hash pins it.
         case file(String)
+        /// The archive uv chose from a `--find-links` folder of the model: `path` (relative to
+        /// the model folder) is the file, directly in `folder`; its hash pins it, and the build
+        /// installs that file from the folder as the build context has it.
+        case findLinks(folder: String, path: String)
     }
 
     /// Normalized (PEP 503), as uv writes it.
@@ -69,7 +74,7 @@ public struct LockedPackage: Sendable, Equatable {
     /// checkout or a folder has no file to hash, so it is pinned by its commit or digest instead.
     public var isHashed: Bool {
         switch origin {
-        case .index, .url, .file: true
+        case .index, .url, .file, .findLinks: true
         case .vcs, .folder: false
         }
     }
@@ -78,7 +83,7 @@ public struct LockedPackage: Sendable, Equatable {
     /// the build context; nil for one the network serves.
     public var modelPath: String? {
         switch origin {
-        case .folder(let path, _, _), .file(let path): return path
+        case .folder(let path, _, _), .file(let path), .findLinks(_, let path): return path
         case .vcs(let reference, _): return Self.localRepository(reference)?.path
         case .index, .url: return nil
         }
@@ -98,7 +103,7 @@ public struct LockedPackage: Sendable, Equatable {
     public var pin: String {
         switch origin {
         case .index: return version?.description ?? "?"
-        case .url, .file: return ([version?.description] + hashes.map { Optional($0.algorithm.rawValue + ":" + $0.digest) }).compactMap { $0 }.joined(separator: " ")
+        case .url, .file, .findLinks: return ([version?.description] + hashes.map { Optional($0.algorithm.rawValue + ":" + $0.digest) }).compactMap { $0 }.joined(separator: " ")
         case .vcs(_, let commit): return ([version?.description, "commit " + commit]).compactMap { $0 }.joined(separator: " ")
         case .folder(_, let digest, _): return ([version?.description, digest]).compactMap { $0 }.joined(separator: " ")
         }
@@ -113,7 +118,7 @@ public struct LockedPackage: Sendable, Equatable {
         case .index: head = "\(name)==\(version?.description ?? "")"
         case .url(let url): head = "\(name) @ \(url)"
         case .vcs(let reference, _): head = "\(name) @ \(reference)"
-        case .folder(let path, _, _), .file(let path): head = "\(name) @ file:\(path)"
+        case .folder(let path, _, _), .file(let path), .findLinks(_, let path): head = "\(name) @ file:\(path)"
         }
         return ([head] + hashes.map(\.option)).joined(separator: " ")
     }
@@ -125,6 +130,9 @@ public struct LockedPackage: Sendable, Equatable {
             if let index { fields.append("index=\(index)") }
         case .url, .vcs, .file:
             if let version { fields.append("version=\(version)") }
+        case .findLinks(let folder, _):
+            if let version { fields.append("version=\(version)") }
+            fields.append("find-links=\(folder)")
         case .folder(_, let digest, let editable):
             if let version { fields.append("version=\(version)") }
             fields.append("digest=\(digest)")
@@ -178,6 +186,7 @@ public struct LockedPackage: Sendable, Equatable {
         var stage: Stage?
         var index: String?
         var digest: String?
+        var findLinks: String?
         var editable = false
         for field in comment.split(separator: " ") {
             if field.hasPrefix("stage=") {
@@ -194,6 +203,8 @@ public struct LockedPackage: Sendable, Equatable {
                 version = v
             } else if field.hasPrefix("digest="), reference != nil {
                 digest = String(field.dropFirst("digest=".count))
+            } else if field.hasPrefix("find-links="), reference != nil {
+                findLinks = String(field.dropFirst("find-links=".count))
             } else if field == "editable", reference != nil {
                 editable = true
             }
@@ -201,7 +212,7 @@ public struct LockedPackage: Sendable, Equatable {
         guard let stage else { throw LockSyntaxError("\(first) has no `# stage=…`; write cogpack lock again") }
         let origin: Origin
         if let reference {
-            origin = try Self.origin(reference, hashes: hashes, digest: digest, editable: editable, index: index)
+            origin = try Self.origin(reference, hashes: hashes, digest: digest, editable: editable, index: index, findLinks: findLinks)
         } else {
             guard !hashes.isEmpty else { throw LockSyntaxError("\(first) has no --hash; a lock checks every file it installs") }
             origin = .index(index)
@@ -211,8 +222,19 @@ public struct LockedPackage: Sendable, Equatable {
 
     /// What a `name @ reference` line pins, checked: a URL needs its file's hash, a checkout its
     /// full commit, a folder its digest and a path inside the model folder.
-    private static func origin(_ reference: String, hashes: [PackageHash], digest: String?, editable: Bool, index: String?) throws(LockSyntaxError) -> Origin {
+    private static func origin(_ reference: String, hashes: [PackageHash], digest: String?, editable: Bool, index: String?,
+                               findLinks: String?) throws(LockSyntaxError) -> Origin {
         guard index == nil else { throw LockSyntaxError("index= is for a NAME==VERSION line, not \(LineText.quoted(reference))") }
+        if let folder = findLinks {
+            // An archive of a --find-links folder of the model: a file directly in that folder.
+            let path = String(reference.dropFirst("file:".count))
+            guard reference.hasPrefix("file:"), path.hasPrefix(folder + "/"), !path.dropFirst(folder.count + 1).contains("/"),
+                  !hashes.isEmpty, digest == nil, !editable else {
+                throw LockSyntaxError("find-links=\(folder) needs file:\(folder)/ARCHIVE with its --hash, not \(LineText.quoted(reference))")
+            }
+            try checkModelPath(path)
+            return .findLinks(folder: folder, path: path)
+        }
         if reference.hasPrefix("file:"), !hashes.isEmpty, digest == nil, !editable {
             // A package file of the model: its hash pins it, as a URL's does.
             let path = String(reference.dropFirst("file:".count))

@@ -50,6 +50,10 @@ public enum UvCompileOutput {
         /// `directory = { path }`, relative to the pylock file's folder; and whether editable.
         public var directory: String?
         public var editable = false
+        /// `file://` URLs of wheels and sdists uv found in a `--find-links` folder: uv 0.9 writes
+        /// them with `hashes = {}`, so the lock hashes the files itself.
+        public var localWheels: [String] = []
+        public var localSdists: [String] = []
 
         public init(name: String, version: PEP440Version? = nil) {
             self.name = name
@@ -171,6 +175,10 @@ public enum UvCompileOutput {
                 current?.archive = quoted(after: "url = ", in: line)
                 current?.archivePath = quoted(after: "path = ", in: line)
                 if let hash { current?.hashes.append(hash) }
+                continue
+            }
+            if let url = quoted(after: "url = ", in: line), url.hasPrefix("file://") {
+                if line.hasPrefix("sdist = ") { current?.localSdists.append(url) } else { current?.localWheels.append(url) }
                 continue
             }
             guard let hash else { continue }
