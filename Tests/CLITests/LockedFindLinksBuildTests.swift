@@ -12,35 +12,12 @@ final class LockedFindLinksBuildTests: XCTestCase {
         try Engine.prepare()
     }
 
-    private func write(_ dir: URL, _ path: String, _ text: String) throws {
-        let url = dir.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    /// A pure-Python wheel of `cogpack-flpkg` 1.2.0 (a name no index serves) that requires six, written by hand (fixed zip dates,
-    /// a RECORD of its files' hashes) into `wheels/`; `marker` goes into its module, so that two
-    /// wheels of one version differ in their bytes.
+    /// A pure-Python wheel of `cogpack-flpkg` 1.2.0 (a name no index serves) that requires six,
+    /// in `wheels/`; `marker` goes into its module, so that two wheels of one version differ in
+    /// their bytes.
     private func wheel(_ dir: URL, marker: String) throws {
-        let script = """
-            import base64, hashlib, sys, zipfile
-            out, marker = sys.argv[1:3]
-            info = "cogpack_flpkg-1.2.0.dist-info"
-            files = {"cogpack_flpkg/__init__.py": f'MARKER = "{marker}"\\n',
-                     f"{info}/METADATA": "Metadata-Version: 2.1\\nName: cogpack-flpkg\\nVersion: 1.2.0\\nRequires-Dist: six\\n",
-                     f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: cogpack-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}
-            record = "".join(f"{p},sha256={base64.urlsafe_b64encode(hashlib.sha256(t.encode()).digest()).rstrip(b'=').decode()},{len(t.encode())}\\n" for p, t in files.items())
-            files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\\n"
-            with zipfile.ZipFile(out, "w") as z:
-                for p, t in files.items():
-                    z.writestr(zipfile.ZipInfo(p, (1980, 1, 1, 0, 0, 0)), t)
-            """
-        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("make-wheel-\(UUID().uuidString.prefix(8)).py")
-        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let path = dir.appendingPathComponent("wheels/cogpack_flpkg-1.2.0-py3-none-any.whl").path
-        let made = try CLI.shell("mkdir -p '\(dir.appendingPathComponent("wheels").path)' && python3 '\(scriptURL.path)' '\(path)' '\(marker)'")
-        XCTAssertEqual(made.status, 0, made.stderr)
+        try ModelFiles.wheel(dir, "wheels/cogpack_flpkg-1.2.0-py3-none-any.whl", name: "cogpack-flpkg", version: "1.2.0",
+                             module: "MARKER = \"\(marker)\"\n", requires: ["six"])
     }
 
     private func sha256(_ dir: URL, _ path: String) throws -> String {
@@ -50,9 +27,9 @@ final class LockedFindLinksBuildTests: XCTestCase {
     func testAWheelhouseOfTheModelIsLockedBuiltAndGoesStale() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("it-lock-fl-\(UUID().uuidString.prefix(8))")
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        try write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
-        try write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
-        try write(dir, "requirements.txt", "--find-links wheels\ncogpack-flpkg\n")
+        try ModelFiles.write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
+        try ModelFiles.write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
+        try ModelFiles.write(dir, "requirements.txt", "--find-links wheels\ncogpack-flpkg\n")
         try wheel(dir, marker: "first")
         let first = try sha256(dir, "wheels/cogpack_flpkg-1.2.0-py3-none-any.whl")
 

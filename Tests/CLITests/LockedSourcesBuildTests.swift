@@ -17,47 +17,6 @@ final class LockedSourcesBuildTests: XCTestCase {
     static let wheelURL = "https://files.pythonhosted.org/packages/ef/a6/62565a6e1cf69e10f5727360368e451d4b7f58beeac6173dc9db836a5b46/iniconfig-2.0.0-py3-none-any.whl"
     static let wheelHash = "b6a85871a79d2e3b22d2d1b94ac2824226a63c6b741c88f7ae975f18b6778374"
 
-    private func write(_ dir: URL, _ path: String, _ text: String) throws {
-        let url = dir.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    private func package(_ dir: URL, _ folder: String, _ name: String, _ version: String) throws {
-        try write(dir, "\(folder)/pyproject.toml", """
-            [build-system]
-            requires = ["setuptools>=61"]
-            build-backend = "setuptools.build_meta"
-
-            [project]
-            name = "\(name)"
-            version = "\(version)"
-
-            """)
-        try write(dir, "\(folder)/\(name)/__init__.py", "VERSION = \"\(version)\"\n")
-    }
-
-    /// A pure-Python wheel `name` at `version` written into `path` of the model, byte for byte
-    /// the same each time (fixed zip dates), with a RECORD of its files' hashes.
-    private func wheel(_ dir: URL, _ path: String, _ name: String, _ version: String) throws {
-        let script = """
-            import base64, hashlib, sys, zipfile
-            out, name, version = sys.argv[1:4]
-            info = f"{name}-{version}.dist-info"
-            files = {f"{name}/__init__.py": f'VERSION = "{version}"\\n',
-                     f"{info}/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",
-                     f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: cogpack-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}
-            record = "".join(f"{p},sha256={base64.urlsafe_b64encode(hashlib.sha256(t.encode()).digest()).rstrip(b'=').decode()},{len(t.encode())}\\n" for p, t in files.items())
-            files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\\n"
-            with zipfile.ZipFile(out, "w") as z:
-                for p, t in files.items():
-                    z.writestr(zipfile.ZipInfo(p, (1980, 1, 1, 0, 0, 0)), t)
-            """
-        try write(dir, "make_wheel.py", script)
-        let made = try CLI.shell("mkdir -p '\(dir.appendingPathComponent(path).deletingLastPathComponent().path)' && python3 '\(dir.appendingPathComponent("make_wheel.py").path)' '\(dir.appendingPathComponent(path).path)' \(name) \(version) && rm '\(dir.appendingPathComponent("make_wheel.py").path)'")
-        XCTAssertEqual(made.status, 0, made.stderr)
-    }
-
     private func commit(_ repo: URL, _ message: String) throws -> String {
         let git = try CLI.shell("cd '\(repo.path)' && ([ -d .git ] || git init -q) && git add -A && git -c user.email=t@example.com -c user.name=t commit -qm '\(message)' && git rev-parse HEAD")
         XCTAssertEqual(git.status, 0, git.stderr)
@@ -67,13 +26,13 @@ final class LockedSourcesBuildTests: XCTestCase {
     private func model() throws -> (URL, commit: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("it-lock-src-\(UUID().uuidString.prefix(8))")
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        try write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
-        try write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
-        try package(dir, "local_pkg", "localpkg", "0.3.0")
-        try package(dir, "vendor/gitpkg", "gitpkg", "0.2.0")
+        try ModelFiles.write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
+        try ModelFiles.write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
+        try ModelFiles.package(dir, "local_pkg", "localpkg", "0.3.0")
+        try ModelFiles.package(dir, "vendor/gitpkg", "gitpkg", "0.2.0")
         let sha = try commit(dir.appendingPathComponent("vendor/gitpkg"), "init")
-        try wheel(dir, "dist/localwheel-0.4.0-py3-none-any.whl", "localwheel", "0.4.0")
-        try write(dir, "requirements.txt", """
+        try ModelFiles.wheel(dir, "dist/localwheel-0.4.0-py3-none-any.whl", name: "localwheel", version: "0.4.0", module: "VERSION = \"0.4.0\"\n")
+        try ModelFiles.write(dir, "requirements.txt", """
             ./local_pkg
             git+file:vendor/gitpkg
             iniconfig @ \(Self.wheelURL)
@@ -149,7 +108,7 @@ final class LockedSourcesBuildTests: XCTestCase {
         // An edit of the local package: stale, named by its line and path; --locked refuses.
         let before = dir.appendingPathComponent("before.lock")
         try FileManager.default.copyItem(at: dir.appendingPathComponent("cogpack.lock"), to: before)
-        try write(dir, "local_pkg/localpkg/extra.py", "X = 1\n")
+        try ModelFiles.write(dir, "local_pkg/localpkg/extra.py", "X = 1\n")
         let check = try CLI.run(["lock", "--check", dir.path])
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stderr.contains("stale: requirements.txt:1: the folder local_pkg changed since the lock was made"), check.stderr)
@@ -158,7 +117,7 @@ final class LockedSourcesBuildTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("error: requirements.txt:1: the folder local_pkg changed"), refused.stderr)
 
         // A commit in the repository moves its HEAD: stale too. Locked again, diff shows both.
-        try write(dir, "vendor/gitpkg/gitpkg/more.py", "Y = 2\n")
+        try ModelFiles.write(dir, "vendor/gitpkg/gitpkg/more.py", "Y = 2\n")
         let moved = try commit(dir.appendingPathComponent("vendor/gitpkg"), "two")
         XCTAssertNotEqual(moved, sha)
         let check2 = try CLI.run(["lock", "--check", dir.path])

@@ -13,39 +13,18 @@ final class RequirementsBuildTests: XCTestCase {
     static let sixWheel = "8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254"
     static let sixSdist = "1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926"
 
-    private func write(_ dir: URL, _ path: String, _ text: String) throws {
-        let url = dir.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    /// A setuptools package `name` at `version` in `folder` of the model, importable as `name`.
-    private func package(_ dir: URL, _ folder: String, _ name: String, _ version: String) throws {
-        try write(dir, "\(folder)/pyproject.toml", """
-            [build-system]
-            requires = ["setuptools>=61"]
-            build-backend = "setuptools.build_meta"
-
-            [project]
-            name = "\(name)"
-            version = "\(version)"
-
-            """)
-        try write(dir, "\(folder)/\(name)/__init__.py", "VERSION = \"\(version)\"\n")
-    }
-
     private func model(sixHash: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("it-reqs-\(UUID().uuidString.prefix(8))")
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        try write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
-        try write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
-        try package(dir, "local_pkg", "localpkg", "0.3.0")
-        try package(dir, "vendor/gitpkg", "gitpkg", "0.2.0")
+        try ModelFiles.write(dir, "cog.yaml", "build:\n  python_version: \"3.11\"\n  python_requirements: requirements.txt\npredict: \"predict.py:Predictor\"\n")
+        try ModelFiles.write(dir, "predict.py", "from cog import BasePredictor\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return \"ok\"\n")
+        try ModelFiles.package(dir, "local_pkg", "localpkg", "0.3.0")
+        try ModelFiles.package(dir, "vendor/gitpkg", "gitpkg", "0.2.0")
         let repo = dir.appendingPathComponent("vendor/gitpkg").path
         let git = try CLI.shell("cd '\(repo)' && git init -q && git add -A && git -c user.email=t@example.com -c user.name=t commit -qm init && git rev-parse HEAD")
         XCTAssertEqual(git.status, 0, git.stderr)
         let sha = git.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try write(dir, "requirements.txt", """
+        try ModelFiles.write(dir, "requirements.txt", """
             --extra-index-url https://pypi.org/simple
             -c constraints.txt
             six==1.16.0 \\
@@ -55,7 +34,7 @@ final class RequirementsBuildTests: XCTestCase {
             ./local_pkg
 
             """)
-        try write(dir, "constraints.txt", "idna==3.7\n")
+        try ModelFiles.write(dir, "constraints.txt", "idna==3.7\n")
         return dir
     }
 
