@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sizes on the command line and in summaries. A flag's size is bytes, or a number with a unit:
+/// Sizes given on the command line (`ByteCount` writes them). A flag's size is bytes, or a number with a unit:
 /// KB, MB, GB, TB are powers of 1000 and KiB, MiB, GiB, TiB of 1024, as written (docker's own
 /// flags read `10g` as GiB; cogpack takes only the unambiguous spellings).
 enum ByteSize {
@@ -24,14 +24,5 @@ enum ByteSize {
         let bytes = (value * factor).rounded()
         guard bytes.isFinite, bytes < 9e18 else { return nil }
         return Int64(bytes)
-    }
-
-    /// `1.2 GiB`, `340.0 MiB`, `12.0 KiB`, `512 B`.
-    static func text(_ bytes: Int64) -> String {
-        let b = Double(bytes)
-        if bytes >= 1 << 30 { return String(format: "%.1f GiB", b / 1_073_741_824) }
-        if bytes >= 1 << 20 { return String(format: "%.1f MiB", b / 1_048_576) }
-        if bytes >= 1 << 10 { return String(format: "%.1f KiB", b / 1024) }
-        return "\(bytes) B"
     }
 }

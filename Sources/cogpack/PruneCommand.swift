@@ -73,6 +73,6 @@ struct PruneCommand: AsyncParsableCommand {
     /// `removed 12 cache records and 3 images, freed 1.2 GiB`.
     static func summary(cache: Pruned, images: Pruned) -> String {
         func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return "removed \(count(cache.removed.count, "cache record")) and \(count(images.removed.count, "image")), freed \(ByteSize.text(cache.bytes + images.bytes))"
+        return "removed \(count(cache.removed.count, "cache record")) and \(count(images.removed.count, "image")), freed \(ByteCount.text(cache.bytes + images.bytes))"
     }
 }

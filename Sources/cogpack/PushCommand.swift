@@ -106,7 +106,7 @@ struct Publish {
     static func summary(_ r: PushResult) -> String {
         let pushed = r.layers.filter { $0.outcome == .pushed }.count
         let kept = r.layers.count - pushed
-        let sent = PushProgressView.size(r.bytesPushed)
+        let sent = ByteCount.text(r.bytesPushed)
         return "pushed \(r.reference) \(r.digest) in \(String(format: "%.1f", r.seconds)) s (\(r.layers.count) layer\(r.layers.count == 1 ? "" : "s"): \(pushed) sent, \(kept) already in the registry; \(sent) sent)"
     }
 }

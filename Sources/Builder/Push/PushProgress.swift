@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Shows a push as the build's progress is shown (`--progress`): a live view of every layer on
@@ -118,18 +119,14 @@ public final class PushProgressView: @unchecked Sendable {
         switch l.state {
         case .preparing: return "preparing"
         case .waiting: return "waiting"
-        case .pushing: return "pushing" + (l.total.map { " \(Self.size($0))" } ?? "")
+        case .pushing: return "pushing" + (l.total.map { " \(ByteCount.text($0))" } ?? "")
         case .pushed:
             let time = l.started.map { String(format: " in %.1fs", (l.ended ?? Date()).timeIntervalSince($0)) } ?? ""
-            return "pushed \(Self.size(l.current))\(time)"
+            return "pushed \(ByteCount.text(l.current))\(time)"
         case .exists: return "already in the registry"
         case .mounted(let from): return "mounted from \(from)"
         case .other(let text): return text
         }
-    }
-
-    public static func size(_ bytes: Int64) -> String {
-        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.1f KiB", Double(bytes) / 1024)
     }
 
     /// A reader that went away drops the output; `write(_: Data)` would trap.
@@ -148,7 +145,7 @@ public final class PushProgressView: @unchecked Sendable {
             guard let l = layers[id] else { continue }
             var line = "\(id) \(describe(l))"
             if case .pushing = l.state, let total = l.total, total > 0 {
-                line = "\(id) pushing \(Self.size(l.current)) / \(Self.size(total)) (\(Int(Double(l.current) * 100 / Double(total)))%)"
+                line = "\(id) pushing \(ByteCount.text(l.current)) / \(ByteCount.text(total)) (\(Int(Double(l.current) * 100 / Double(total)))%)"
             }
             lines.append(line)
         }
