@@ -15,8 +15,15 @@ enum ModelImage {
                      lock: LockPolicy = .whenFresh, relock: Bool = false) async throws -> Plan {
         let kb = try DataRoot.knowledgeBase()
         let machine = try await MachineFacts.fromEngine(address, kb: kb)
-        if relock, lock == .whenFresh { LockRefresh.ifStale(dir, kb: kb, facts: machine, drivers: drivers, gpus: gpus) }
-        switch try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpus, facts: machine, cache: DataRoot.resolutionCache(), lock: lock) {
+        let planned = { try Planner(kb: kb).plan(dir, drivers: drivers, gpus: gpus, facts: machine, cache: DataRoot.resolutionCache(), lock: lock) }
+        var outcome = try planned()
+        // A plan that does not install from the model's lock found it stale: relock, plan again.
+        // Only then: a fresh lock costs no second resolution and no second digest of its folders.
+        if relock, lock == .whenFresh, case .planned(let p) = outcome, p.export.labels[LockFile.label] == nil,
+           LockRefresh.ifStale(dir, kb: kb, facts: machine, drivers: drivers, gpus: gpus) {
+            outcome = try planned()
+        }
+        switch outcome {
         case .planned(var p):
             p.export.labels.merge(VersionControl.labels(for: dir)) { own, _ in own }
             for w in p.resolution.warnings { Console.error("warning: \(w)") }
