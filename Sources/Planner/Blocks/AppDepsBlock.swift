@@ -26,10 +26,7 @@ struct AppDepsBlock: Block {
         if let lock = input.lock {
             // The rest of the environment, as locked: no resolution at build time.
             let files = LockedInstall.files(lock)
-            if !files.isEmpty {
-                try composer.addStage("local-packages", phase: .appDeps, block: name, name: "local package files",
-                                      source: .scratch, operations: files.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
-            }
+            if !files.isEmpty { try Self.addLocalPackages(files, block: name, composer: composer) }
             let ops = [LockedInstall.step(lock, .app, block: name, composer: composer)].compactMap { $0 }
                 + LockedInstall.sourceSteps(lock, block: name, composer: composer)
             guard !ops.isEmpty else { return }
@@ -67,24 +64,13 @@ struct AppDepsBlock: Block {
         var mounts: [Mount] = [.input(.context(Self.context), target: Self.mountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
                                .caBundle(target: Layout.caBundle)]
         if !files.localFiles.isEmpty {
-            try composer.addStage("local-packages", phase: .appDeps, block: name, name: "local package files",
-                                  source: .scratch,
-                                  operations: files.localFiles.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
+            try Self.addLocalPackages(files.localFiles, block: name, composer: composer)
             mounts.append(.input(.stage("local-packages"), target: Self.localMountPoint, path: "/"))
         }
-        for folder in files.sourceFolders {
-            mounts.append(.input(.context("context"), target: Self.modelMountPoint + "/" + folder, path: "/" + folder))
-        }
-        if !files.sourceFolders.isEmpty { mounts.append(.tmpfs(target: Self.workspace)) }
+        mounts += Self.sourceMounts(files.sourceFolders)
         mounts.append(Layout.tmp)
         var ops: [Plan.Operation] = []
-        if files.needsGit {
-            // uv fetches VCS requirements with git. It stays in the image: the environment's
-            // chain is the image, and BuildKit v0.8 cannot take a package back out of a layer.
-            ops.append(.exec(.shell("apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates",
-                                    label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
-                                    mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true)))
-        }
+        if files.needsGit { ops.append(Self.gitStep(emptyingLogs: false)) }
         var argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python"] + files.flags
         var label = "uv pip install -r requirements.txt"
         if files.indexSources > 1 {
@@ -103,16 +89,54 @@ struct AppDepsBlock: Block {
         }
         argv += ["-r", Self.mountPoint + "/requirements.txt", "-c", Self.mountPoint + "/constraints.txt"]
         var env = Layout.uvEnv
-        if files.needsGit {
-            // The repository's files keep the owner they have on the host; git must read them anyway.
-            env += ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]
-        }
-        if !files.sourceFolders.isEmpty {
-            // Fixed script; the install's arguments follow it as "$@".
-            argv = ["/bin/sh", "-c", "cp -a \(Self.modelMountPoint)/. \(Self.workspace)/ && exec \"$@\"", "install"] + argv
-        }
+        if files.needsGit { env += Self.gitEnv }
+        if !files.sourceFolders.isEmpty { argv = Self.copyingSources(argv) }
         ops.append(.exec(.init(argv, label: label, env: env, mounts: mounts + [Layout.wheelhouse], network: true, writes: Layout.venvWrites)))
         try composer.addStage("app-deps", phase: .appDeps, block: name, name: "requirements",
                               source: .phase(.frameworkDeps), operations: ops, provides: ["app-deps"])
+    }
+
+    // What the install steps with and without a lock share.
+
+    /// The stage `local-packages`: the model's package files (relative paths), copied from the
+    /// build context onto scratch, for an install step to mount at `localMountPoint`.
+    static func addLocalPackages(_ files: [String], block: String, composer: Composer) throws {
+        try composer.addStage("local-packages", phase: .appDeps, block: block, name: "local package files",
+                              source: .scratch, operations: files.map { .copy(.init(from: .context("context"), src: [$0], dest: "/" + $0)) })
+    }
+
+    /// The model's source folders (and `git+file:` repositories) bound read-only from the build
+    /// context, and a tmpfs over /src that `copyingSources` copies them to; none without folders.
+    static func sourceMounts(_ folders: [String]) -> [Mount] {
+        guard !folders.isEmpty else { return [] }
+        return folders.map { .input(.context("context"), target: modelMountPoint + "/" + $0, path: "/" + $0) } + [.tmpfs(target: workspace)]
+    }
+
+    /// `argv` run after the bound folders are copied to where the image has them (/src), by a
+    /// fixed script: the install's arguments follow it as "$@".
+    static func copyingSources(_ argv: [String]) -> [String] {
+        ["/bin/sh", "-c", "cp -a \(modelMountPoint)/. \(workspace)/ && exec \"$@\"", "install"] + argv
+    }
+
+    /// uv fetches VCS requirements with git. It stays in the image: the environment's chain is the
+    /// image, and BuildKit v0.8 cannot take a package back out of a layer. `emptyingLogs`: from a
+    /// lock, the layer must be the same on every build (docs/reproducibility.md), so apt's logs
+    /// are emptied as AptBlock empties them.
+    static func gitStep(emptyingLogs: Bool) -> Plan.Operation {
+        var script = "apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates"
+        if emptyingLogs {
+            script += " && for f in " + AptBlock.varyingFiles.joined(separator: " ") + #"; do if [ -f "$f" ]; then : > "$f"; fi; done"#
+        }
+        return .exec(.shell(script, label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
+                            mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true))
+    }
+
+    /// The repository's files keep the owner they have on the host; git must read them anyway.
+    static let gitEnv = ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]
+
+    /// The folders of `folders` not inside another of them: one bind covers a folder and what
+    /// is below it.
+    static func outermost(_ folders: [String]) -> [String] {
+        Set(folders).sorted().filter { folder in !folders.contains { folder.hasPrefix($0 + "/") } }
     }
 }

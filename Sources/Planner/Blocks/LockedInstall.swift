@@ -39,8 +39,8 @@ enum LockedInstall {
         if packages.contains(where: { if case .file = $0.origin { true } else { false } }) {
             mounts.append(.input(.stage("local-packages"), target: AppDepsBlock.localMountPoint, path: "/"))
         }
-        let folders = Set(packages.compactMap { p -> String? in if case .findLinks(let folder, _) = p.origin { folder } else { nil } })
-        for folder in folders.sorted() where !folders.contains(where: { folder.hasPrefix($0 + "/") }) {
+        let folders = packages.compactMap { p -> String? in if case .findLinks(let folder, _) = p.origin { folder } else { nil } }
+        for folder in AppDepsBlock.outermost(folders) {
             mounts.append(.input(.context("context"), target: findLinksMountPoint + "/" + folder, path: "/" + folder))
         }
         mounts.append(Layout.wheelhouse)
@@ -83,32 +83,15 @@ enum LockedInstall {
             kind: .generated, block: block, description: "the \(LockFile.fileName) packages from VCS commits and folders of the model",
             excludes: [], files: ["requirements.txt": .init(content: lines.map { $0 + "\n" }.joined(), mode: 0o644)]))
         var ops: [Plan.Operation] = []
-        if needsGit {
-            // From a lock, the layer must be the same on every build (docs/reproducibility.md): apt's logs emptied as AptBlock does.
-            let script = "apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates && for f in "
-                + AptBlock.varyingFiles.joined(separator: " ") + #"; do if [ -f "$f" ]; then : > "$f"; fi; done"#
-            ops.append(.exec(.shell(script,
-                                    label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
-                                    mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true)))
-        }
-        var mounts: [Mount] = [.input(.context(context), target: sourcesMountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
+        if needsGit { ops.append(AppDepsBlock.gitStep(emptyingLogs: true)) }
+        let mounts: [Mount] = [.input(.context(context), target: sourcesMountPoint, path: "/"), Layout.uvMount, Layout.uvCache,
                                .caBundle(target: Layout.caBundle)]
-        for folder in Set(folders).sorted() where !folders.contains(where: { folder.hasPrefix($0 + "/") }) {
-            mounts.append(.input(.context("context"), target: AppDepsBlock.modelMountPoint + "/" + folder, path: "/" + folder))
-        }
-        if !folders.isEmpty { mounts.append(.tmpfs(target: AppDepsBlock.workspace)) }
-        mounts += [Layout.tmp, Layout.wheelhouse]
+            + AppDepsBlock.sourceMounts(AppDepsBlock.outermost(folders)) + [Layout.tmp, Layout.wheelhouse]
         var argv = [Layout.uv, "pip", "install", "--python", "\(Layout.venv)/bin/python", "--no-deps"]
             + lock.arguments + ["-r", sourcesMountPoint + "/requirements.txt"]
-        if !folders.isEmpty {
-            // Fixed script; the install's arguments follow it as "$@".
-            argv = ["/bin/sh", "-c", "cp -a \(AppDepsBlock.modelMountPoint)/. \(AppDepsBlock.workspace)/ && exec \"$@\"", "install"] + argv
-        }
+        if !folders.isEmpty { argv = AppDepsBlock.copyingSources(argv) }
         var env = Layout.uvEnv
-        if needsGit {
-            // The repository's files keep the owner they have on the host; git must read them anyway.
-            env += ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]
-        }
+        if needsGit { env += AppDepsBlock.gitEnv }
         ops.append(.exec(.init(argv, label: "uv pip install --no-deps (\(packages.count) locked VCS commits and folders)", env: env,
                                mounts: mounts, network: true, writes: Layout.venvWrites)))
         return ops
