@@ -79,7 +79,7 @@ let package = Package(
         // Prints the speed figures of the resolver and the planner; run through scripts/bench.sh.
         .executableTarget(name: "cogpack-bench", dependencies: ["Rules", "Resolver", "Planner", "Maintenance"], path: "Benchmarks/Bench"),
         .testTarget(name: "PlanFormatTests", dependencies: ["PlanFormat"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "Rules"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Resolver", "Rules"], exclude: ["Snapshots"]),
         .testTarget(

@@ -46,7 +46,7 @@ public enum CogConfigParser {
             if let max = m["max"] {
                 let range = 1...concurrencyLimit
                 let wrong = max.fail("concurrency.max must be a whole number from 1 to \(concurrencyLimit) (how many predictions run at once), found \(max.scalarText.map(LineText.quoted) ?? max.kind.rawValue); write e.g. max: 4")
-                guard max.kind == .number, let n = max.node.int, range.contains(n) else { throw wrong }
+                guard let n = try? max.int("concurrency.max"), range.contains(n) else { throw wrong }
                 config.concurrencyMax = .init(value: n, source: max.provenance)
             }
         }

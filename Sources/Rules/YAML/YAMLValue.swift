@@ -1,41 +1,33 @@
 import Foundation
 import Yams
 
-/// A YAML node that remembers its file, so that every value read from it can say where it was.
-/// The readers throw `InputError`s that name the file and line and what was expected.
-public struct YAMLValue {
-    public let node: Node
+/// A value of a YAML (or JSON) document that remembers its file, so that every value read from
+/// it can say where it was. The readers throw `InputError`s that name the file and line and what
+/// was expected.
+public struct YAMLValue: Sendable {
+    public let node: DocumentNode
     public let file: String
 
-    public init(node: Node, file: String) {
+    public init(node: DocumentNode, file: String) {
         self.node = node
         self.file = file
     }
 
-    public var provenance: Provenance { Provenance(file: file, line: node.mark?.line) }
+    public var provenance: Provenance { Provenance(file: file, line: node.line) }
 
-    public enum Kind: String { case string, number, bool, null, mapping, sequence }
+    public enum Kind: String, Sendable { case string, number, bool, null, mapping, sequence }
 
     public var kind: Kind {
         switch node {
         case .mapping: return .mapping
         case .sequence: return .sequence
-        case .alias: return .null
-        case .scalar(let s):
-            if s.style != .plain { return .string }
-            // The resolved tag, e.g. "tag:yaml.org,2002:int".
-            switch node.tag.description {
-            case Tag.Name.bool.rawValue: return .bool
-            case Tag.Name.int.rawValue, Tag.Name.float.rawValue: return .number
-            case Tag.Name.null.rawValue: return .null
-            default: return .string
-            }
+        case .scalar(let s): return s.kind
         }
     }
 
     /// The scalar's text as written: `3.10` stays "3.10" even unquoted.
     public var scalarText: String? {
-        if case .scalar(let s) = node { return s.string }
+        if case .scalar(let s) = node { return s.text }
         return nil
     }
 
@@ -70,28 +62,28 @@ public struct YAMLValue {
     }
 
     public func bool(_ what: String) throws -> Bool {
-        guard kind == .bool, let b = node.bool else {
+        guard case .scalar(let s) = node, s.kind == .bool, let b = s.bool else {
             throw fail("\(what) must be true or false, found \(kind.rawValue) \(scalarText.map { "'\($0)'" } ?? "")")
         }
         return b
     }
 
     public func int(_ what: String) throws -> Int {
-        guard kind == .number, let i = node.int else {
+        guard case .scalar(let s) = node, s.kind == .number, let i = s.int else {
             throw fail("\(what) must be a whole number, found \(kind.rawValue)")
         }
         return i
     }
 
     public func double(_ what: String) throws -> Double {
-        guard kind == .number, let d = node.float else {
+        guard case .scalar(let s) = node, s.kind == .number, let d = s.double else {
             throw fail("\(what) must be a number, found \(kind.rawValue)")
         }
         return d
     }
 
     public func sequence(_ what: String) throws -> [YAMLValue] {
-        guard case .sequence(let seq) = node else {
+        guard case .sequence(let seq, _) = node else {
             throw fail("\(what) must be a list, found \(kind.rawValue)")
         }
         return seq.map { YAMLValue(node: $0, file: file) }
@@ -108,7 +100,7 @@ public struct YAMLValue {
     }
 
     public func entries(_ what: String) throws -> [Entry] {
-        guard case .mapping(let map) = node else {
+        guard case .mapping(let map, _) = node else {
             throw fail("\(what) must be a mapping of keys to values, found \(kind.rawValue)")
         }
         return try map.map { pair in
@@ -161,12 +153,14 @@ public struct YAMLValue {
 }
 
 public enum YAMLFile {
-    /// Reads and composes a YAML (or JSON) file. `display` is the name errors use, relative to
-    /// the project or the repository, never an absolute path of this machine.
+    /// Reads and composes a YAML file, or a JSON one (its name ends in `.json`: read by
+    /// `JSONDocument`, several times faster). `display` is the name errors use, relative to the
+    /// project or the repository, never an absolute path of this machine.
     public static func load(path: URL, display: String) throws -> YAMLValue {
         guard let data = FileManager.default.contents(atPath: path.path) else {
             throw InputError(Provenance(file: display, line: nil), "file not found or not readable")
         }
+        if display.hasSuffix(".json") { return try JSONDocument.parse([UInt8](data), display: display) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(Provenance(file: display, line: nil), "file is not UTF-8 text")
         }
@@ -174,11 +168,12 @@ public enum YAMLFile {
     }
 
     public static func parse(_ text: String, display: String) throws -> YAMLValue {
+        if display.hasSuffix(".json") { return try JSONDocument.parse(Array(text.utf8), display: display) }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw InputError(Provenance(file: display, line: 1), "file is empty; expected a YAML mapping")
             }
-            return YAMLValue(node: node, file: display)
+            return YAMLValue(node: DocumentNode(node), file: display)
         } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // Yams' own text of this error holds the whole document; one line says it.
             let names = keys.map(LineText.quoted).joined(separator: ", ")
