@@ -30,6 +30,15 @@ public enum CudaMatrixLoader {
 
         var frameworkOf: [String: Framework] = [:]
         for f in frameworks { for p in f.packages { frameworkOf[p] = f } }
+        // Hundreds of rows share a few (package, variant) pairs: each index is written once.
+        var indexes: [String: [String: String?]] = [:]
+        func index(_ package: String, _ variant: String?) -> String? {
+            guard let variant, let framework = frameworkOf[package] else { return nil }
+            if let known = indexes[package]?[variant] { return known }
+            let made = framework.index(variant: variant)
+            indexes[package, default: [:]][variant] = .some(made)
+            return made
+        }
         let packages = try section("packages").map { row -> PackageRow in
             let m = try row.mapping("a package row", allowed: ["package", "version", "variant", "cuda", "minor_compatible", "cudnn", "pythons",
                                                                "pypi", "requires", "brings_cuda_runtime"])
@@ -45,7 +54,7 @@ public enum CudaMatrixLoader {
                 pythons: try m["pythons"].map { try $0.sequence("pythons").map { try dotted($0, "python") } },
                 onPyPI: try m["pypi"]?.bool("pypi") ?? false,
                 requires: try m["requires"].map(requirements) ?? [],
-                index: frameworkOf[package]?.index(variant: variant),
+                index: index(package, variant),
                 source: row.provenance)
             let framework = frameworkOf[package]
             r.bringsCUDARuntime = try m["brings_cuda_runtime"]?.bool("brings_cuda_runtime")
