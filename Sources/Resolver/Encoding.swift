@@ -4,7 +4,7 @@ import Rules
 /// The Z3 model of one resolution problem: variables with finite domains, the requests and rules
 /// as tracked constraint groups, and the untracked structure (domain bounds, presence).
 final class Encoding {
-    let z3 = Z3Context()
+    let z3 = Z3Context.make()
     let solver: Z3Solver
     let kb: KnowledgeBase
     let requests: [Request]
@@ -85,10 +85,15 @@ final class Encoding {
     private func add(_ id: ResolverVariable, optional: Bool, _ values: [Variable.Value]) {
         var vs = values
         if optional { vs.insert(.init(label: "none", rank: [-1], isNone: true), at: 0) }
-        let v = Variable(id: id, values: vs, optional: optional, term: z3.intVar(id.name))
+        let v = Variable(id: id, values: vs, optional: optional, term: z3.indexVar(id.name, domain: vs.count))
         variables[id] = v
         order.append(id)
-        solver.assert(z3.and([z3.le(z3.int(0), v.term), z3.le(v.term, z3.int(vs.count - 1))]))
+        // Indices past the domain, where its width holds more; an empty domain allows nothing.
+        if vs.isEmpty {
+            solver.assert(z3.no)
+        } else if vs.count < 1 << Z3Context.width(vs.count) {
+            solver.assert(z3.le(v.term, z3.int(vs.count - 1, like: v.term)))
+        }
     }
 
     private func pepValues(_ known: [PEP440Version], package: String) -> [Variable.Value] {

@@ -6,6 +6,11 @@ public struct Resolver {
 
     public init(kb: KnowledgeBase) { self.kb = kb }
 
+    /// For a command that resolves and then ends: starts making the solver's context on another
+    /// thread, so that it is ready when the rules are loaded, and leaves this process's contexts
+    /// to the system when it exits instead of deleting each (`Z3Context.prepare`).
+    public static func prepareForCommand() { Z3Context.prepare(leavingToExit: true) }
+
     /// `alternatives`: also search the values every request allows beside each choice (for
     /// people; a tool comparing reasons can do without them, at about half the cost).
     public func resolve(_ requests: [Request], alternatives: Bool = true) throws -> Outcome {
@@ -72,6 +77,9 @@ final class Session {
         guard solver.check(extra + literals) == .unsat else { return [] }
         let coreIDs = solver.unsatCore()
         var core = enc.constraints.filter { coreIDs.contains($0.id) }
+        // Every member before `i` is needed: without it the rest was satisfiable, and so is any
+        // smaller set without it. A smaller core found later keeps them all, in their places,
+        // so the search goes on from `i` instead of starting again.
         var i = 0
         while i < core.count {
             var trial = core
@@ -79,7 +87,6 @@ final class Session {
             if solver.check(extra + trial.map(\.literal)) == .unsat {
                 let ids = solver.unsatCore()
                 core = trial.filter { ids.contains($0.id) }
-                i = 0
                 continue
             }
             i += 1

@@ -1,8 +1,13 @@
 import CZ3
+import Foundation
+import Synchronization
 
 /// A Z3 context and the handful of term builders the encoder needs. Terms live as long as the
 /// context (no reference counting): a resolution is short and builds a few thousand terms.
-final class Z3Context {
+///
+/// A context is used by one thread at a time; it may be made on another (`prepare`), hence
+/// `@unchecked Sendable`.
+final class Z3Context: @unchecked Sendable {
     let raw: Z3_context
 
     init() {
@@ -12,34 +17,94 @@ final class Z3Context {
         Z3_del_config(cfg)
     }
 
-    deinit { Z3_del_context(raw) }
+    /// Making a context takes 7 to 10 ms here, nearly all of it the kernel handing out the
+    /// 17 MB it first writes (page faults), every time in a new process. `prepare` makes one on
+    /// another thread while the caller does something else (loading the rules); `make` takes
+    /// it, waiting for it if it is still being made, or makes a new one.
+    ///
+    /// `leavingToExit`: contexts are no longer deleted (3 ms each, most of it giving back what
+    /// the first one took): the process is about to end, and the system takes all back at once.
+    static func prepare(leavingToExit: Bool) {
+        if leavingToExit { leftToExit.store(true, ordering: .relaxed) }
+        prepared.withLock { slot in
+            guard slot == nil else { return }
+            let ready = Prepared()
+            slot = ready
+            Thread.detachNewThread {
+                ready.context = Z3Context()
+                ready.done.signal()
+            }
+        }
+    }
+
+    static func make() -> Z3Context {
+        let ready = prepared.withLock { slot -> Prepared? in
+            defer { slot = nil }
+            return slot
+        }
+        guard let ready else { return Z3Context() }
+        ready.done.wait()
+        return ready.context!
+    }
+
+    private final class Prepared: @unchecked Sendable {
+        /// Written by the making thread before `done` is signalled, read after it.
+        var context: Z3Context?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private static let prepared = Mutex<Prepared?>(nil)
+    static let leftToExit = Atomic<Bool>(false)
+
+    deinit {
+        if !Self.leftToExit.load(ordering: .relaxed) { Z3_del_context(raw) }
+    }
 
     typealias Term = Z3_ast
 
-    /// Values are indices into a variable's domain, so 16-bit vectors hold them; bit-vectors make
-    /// Z3 reason by bit-blasting instead of linear arithmetic, which is faster on these
-    /// equalities and about a third faster overall here.
-    func intVar(_ name: String) -> Term {
-        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), indexSort)
+    /// Values are indices into a variable's domain, held in bit-vectors just wide enough for
+    /// it: bit-vectors make Z3 reason by bit-blasting instead of linear arithmetic, which is
+    /// faster on these equalities and about a third faster overall here, and the fewer bits a
+    /// variable has, the less there is to blast (16 bits for every variable was about a fifth
+    /// slower than widths from 1 to 9 bits).
+    func indexVar(_ name: String, domain: Int) -> Term {
+        Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), indexSort(width: Self.width(domain)))
+    }
+
+    /// The bits that hold the indices `0..<domain`.
+    static func width(_ domain: Int) -> Int {
+        var bits = 1
+        while (1 << bits) < domain { bits += 1 }
+        return bits
     }
 
     func boolVar(_ name: String) -> Term {
         Z3_mk_const(raw, Z3_mk_string_symbol(raw, name), Z3_mk_bool_sort(raw))
     }
 
-    func int(_ value: Int) -> Term {
-        precondition((0..<(1 << 16)).contains(value), "domain index out of range")
+    /// The index `value` in the sort of `variable`.
+    func int(_ value: Int, like variable: Term) -> Term {
+        let width = Int(Z3_get_bv_sort_size(raw, Z3_get_sort(raw, variable)))
+        precondition((0..<(1 << width)).contains(value), "domain index out of range")
         // Domains are small and the same few numerals are asked for thousands of times.
-        while numerals.count <= value { numerals.append(Z3_mk_unsigned_int(raw, UInt32(numerals.count), indexSort)) }
-        return numerals[value]!
+        var cache = numerals[width] ?? []
+        defer { numerals[width] = cache }
+        while cache.count <= value { cache.append(Z3_mk_unsigned_int(raw, UInt32(cache.count), indexSort(width: width))) }
+        return cache[value]
     }
-    private var numerals: [Term?] = []
-    private lazy var indexSort = Z3_mk_bv_sort(raw, 16)
+    private var numerals: [Int: [Term]] = [:]
+    private var sorts: [Int: Z3_sort] = [:]
+    private func indexSort(width: Int) -> Z3_sort {
+        if let sort = sorts[width] { return sort }
+        let sort = Z3_mk_bv_sort(raw, UInt32(width))!
+        sorts[width] = sort
+        return sort
+    }
     var yes: Term { Z3_mk_true(raw) }
     var no: Term { Z3_mk_false(raw) }
 
     func eq(_ a: Term, _ b: Term) -> Term { Z3_mk_eq(raw, a, b) }
-    func eq(_ a: Term, _ b: Int) -> Term { eq(a, int(b)) }
+    func eq(_ a: Term, _ b: Int) -> Term { eq(a, int(b, like: a)) }
     func not(_ a: Term) -> Term { Z3_mk_not(raw, a) }
     func implies(_ a: Term, _ b: Term) -> Term { Z3_mk_implies(raw, a, b) }
     func iff(_ a: Term, _ b: Term) -> Term { Z3_mk_iff(raw, a, b) }
@@ -97,6 +162,8 @@ final class Z3Solver {
     }
 
     deinit {
+        // What the context holds goes with it (see `Z3Context.prepare`).
+        guard !Z3Context.leftToExit.load(ordering: .relaxed) else { return }
         forgetModel()
         Z3_solver_dec_ref(z3.raw, raw)
     }
