@@ -20,13 +20,16 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            // Read while the model is planned: git runs in other processes.
+            let versionLabels = VersionControl.Pending(URL(fileURLWithPath: directory))
+            Resolver.prepareForCommand()
             let kb = try DataRoot.knowledgeBase()
             let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: kb)
             let outcome = try Planner(kb: kb).plan(URL(fileURLWithPath: directory), drivers: try Flags.drivers(driver), gpus: gpu, facts: machine)
             switch outcome {
             case .planned(var plan):
                 // The labels `cogpack build` adds: the plan is what it builds.
-                plan.export.labels.merge(VersionControl.labels(for: URL(fileURLWithPath: directory))) { own, _ in own }
+                plan.export.labels.merge(versionLabels.labels) { own, _ in own }
                 if json {
                     Console.output(try plan.jsonData())
                 } else {

@@ -20,6 +20,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            Resolver.prepareForCommand()
             let drivers = try Flags.drivers(driver)
             let loaded = try DataRoot.knowledgeBase()
             let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: loaded)

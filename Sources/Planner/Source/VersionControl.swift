@@ -11,18 +11,43 @@ public enum VersionControl {
 
     public static func labels(for directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var out: [String: String] = [:]
-        let inTree = { git(["rev-parse", "--is-inside-work-tree"], in: directory) == "true" }
-        if let sha = environment["GITHUB_SHA"], !sha.isEmpty {
-            out[revisionLabel] = sha
-        } else if inTree(), let head = git(["rev-parse", "HEAD"], in: directory), !head.isEmpty {
-            out[revisionLabel] = head
-        }
-        if let ref = environment["GITHUB_REF_NAME"], !ref.isEmpty {
-            out[versionLabel] = ref
-        } else if inTree(), let tag = git(["describe", "--tags", "--dirty"], in: directory), !tag.isEmpty {
+        let sha = environment["GITHUB_SHA"].flatMap { $0.isEmpty ? nil : $0 }
+        let ref = environment["GITHUB_REF_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        if let sha { out[revisionLabel] = sha }
+        if let ref { out[versionLabel] = ref }
+        if sha != nil && ref != nil { return out }
+        // Each git process costs 10 to 30 ms: the configuration is read once for all calls, and
+        // one `rev-parse` answers both whether this is a work tree and its HEAD.
+        let hardened = hardening(in: directory)
+        guard let lines = run(hardened + ["rev-parse", "--is-inside-work-tree", "HEAD"], in: directory, allLines: true)?
+            .split(separator: "\n").map(String.init), lines.first == "true" else { return out }
+        if sha == nil, lines.count > 1, !lines[1].isEmpty { out[revisionLabel] = lines[1] }
+        if ref == nil, let tag = run(hardened + ["describe", "--tags", "--dirty"], in: directory), !tag.isEmpty {
             out[versionLabel] = tag
         }
         return out
+    }
+
+    /// `labels(for:)` on another thread, started now: the commands that make an image read the
+    /// labels while they resolve and plan (git takes tens of milliseconds), and wait for them
+    /// only when the plan is ready.
+    public final class Pending: @unchecked Sendable {
+        // Written by the reading thread before `done` is signalled, read after.
+        private var found: [String: String] = [:]
+        private let done = DispatchSemaphore(value: 0)
+
+        public init(_ directory: URL) {
+            Thread.detachNewThread { [self] in
+                found = VersionControl.labels(for: directory)
+                done.signal()
+            }
+        }
+
+        public var labels: [String: String] {
+            done.wait()
+            done.signal()
+            return found
+        }
     }
 
     /// git's first line of output, or nil when git is missing, fails, or takes over 3 s.
@@ -32,12 +57,17 @@ public enum VersionControl {
     /// --dirty` does): an fsmonitor hook, and the clean filters that `.gitattributes` selects.
     /// Both would run on this machine, outside any build. So every call turns them off.
     static func git(_ arguments: [String], in directory: URL) -> String? {
+        run(hardening(in: directory) + arguments, in: directory)
+    }
+
+    /// The options that turn off what the repository's configuration would run.
+    static func hardening(in directory: URL) -> [String] {
         var hardened = ["-c", "core.fsmonitor=false"]
         for name in filterNames(in: directory) {
             hardened += ["-c", "filter.\(name).clean=", "-c", "filter.\(name).smudge=", "-c", "filter.\(name).process=",
                          "-c", "filter.\(name).required=false"]
         }
-        return run(hardened + arguments, in: directory)
+        return hardened
     }
 
     /// The filter drivers the repository's configuration defines (`filter.NAME.clean` and the
@@ -65,10 +95,13 @@ public enum VersionControl {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        // Woken when git exits, not by polling (a poll every 10 ms added up to 10 ms a call).
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do { try process.run() } catch { return nil }
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
+        // The answers read here are a few lines, well within the pipe's buffer, so git never
+        // waits for them to be read.
+        if exited.wait(timeout: .now() + 3) == .timedOut {
             process.terminate()
             return nil
         }
