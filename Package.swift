@@ -64,6 +64,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // Requests to package indexes (WebClient), instead of URLSession and libcurl.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // The OpenAPI document of a predictor, read statically from its Python source (as Cog's pkg/schema).
@@ -86,7 +90,7 @@ let package = Package(
             name: "BuilderTests",
             dependencies: ["Builder", "PlanFormat", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]
         ),
-        .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules"]),
+        .testTarget(name: "DataRefreshTests", dependencies: ["DataRefresh", "Rules", .product(name: "NIOHTTP1", package: "swift-nio")]),
         // Planner too: the cross-file tests read a real folder through its ModelFolder.
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "Rules", "Planner"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Maintenance", "Planner", "Resolver", "Rules"], exclude: ["Fixtures"]),

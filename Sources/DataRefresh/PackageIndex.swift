@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOHTTP1
 import Rules
 
 /// What the readers of the package index need from it: a project's files and a wheel's METADATA.
@@ -31,9 +29,7 @@ struct PackageIndex: PackageSource {
 
     func files(of project: String) async throws -> [File] {
         let url = baseURL.appendingPathComponent(project).appendingPathComponent("")
-        var request = URLRequest(url: url)
-        request.setValue("application/vnd.pypi.simple.v1+json", forHTTPHeaderField: "Accept")
-        return try Self.parseFiles(try await fetch(request), page: url)
+        return try Self.parseFiles(Data(try await fetch(url, headers: [("Accept", "application/vnd.pypi.simple.v1+json")])), page: url)
     }
 
     /// The files of a PEP 691 JSON project page.
@@ -60,7 +56,7 @@ struct PackageIndex: PackageSource {
     /// itself, with range requests for the zip's directory and the one member. Nil when neither works.
     func metadata(of file: File) async throws -> String? {
         let url = URL(string: file.url.absoluteString + ".metadata")!
-        if let data = try await fetch(URLRequest(url: url), allowMissing: true) {
+        if let data = try await fetch(url, allowMissing: true) {
             return String(decoding: data, as: UTF8.self)
         }
         guard file.filename.hasSuffix(".whl") else { return nil }
@@ -70,28 +66,29 @@ struct PackageIndex: PackageSource {
 
     /// Bytes of a file: `.suffix(n)` the last n, `.span(a, b)` a..<b. Returns the bytes and the file's size.
     private func fetchRange(_ url: URL, _ range: WheelMetadataReader.ByteRange) async throws -> (Data, Int) {
-        var request = URLRequest(url: url)
+        let value: String
         switch range {
-        case .suffix(let n): request.setValue("bytes=-\(n)", forHTTPHeaderField: "Range")
-        case .span(let a, let b): request.setValue("bytes=\(a)-\(b - 1)", forHTTPHeaderField: "Range")
+        case .suffix(let n): value = "bytes=-\(n)"
+        case .span(let a, let b): value = "bytes=\(a)-\(b - 1)"
         }
-        let (data, response) = try await send(request, accept: [200, 206])
+        let response = try await send(url, headers: [("Range", value)], accept: [200, 206])
+        let data = Data(response.body)
         // "bytes 100-199/12345"; a server that ignores Range sends the whole file (200).
-        if response.statusCode == 200 { return (data, data.count) }
-        let header = response.value(forHTTPHeaderField: "Content-Range") ?? ""
+        if response.status == 200 { return (data, data.count) }
+        let header = response.header("Content-Range") ?? ""
         guard let total = header.split(separator: "/").last.flatMap({ Int($0) }) else {
             throw Failure(description: "\(url): no size in the Content-Range of a range response")
         }
         return (data, total)
     }
 
-    private func fetch(_ request: URLRequest) async throws -> Data {
-        try await fetch(request, allowMissing: false)!
+    private func fetch(_ url: URL, headers: [(String, String)] = []) async throws -> [UInt8] {
+        try await send(url, headers: headers, accept: [200]).body
     }
 
-    private func fetch(_ request: URLRequest, allowMissing: Bool) async throws -> Data? {
+    private func fetch(_ url: URL, allowMissing: Bool) async throws -> [UInt8]? {
         do {
-            return try await send(request, accept: [200], missing: allowMissing).0
+            return try await send(url, headers: [], accept: [200], missing: allowMissing).body
         } catch is Missing {
             return nil
         }
@@ -99,15 +96,14 @@ struct PackageIndex: PackageSource {
 
     private struct Missing: Error {}
 
-    private func send(_ request: URLRequest, accept: Set<Int>, missing: Bool = false) async throws -> (Data, HTTPURLResponse) {
+    private func send(_ url: URL, headers: [(String, String)], accept: Set<Int>, missing: Bool = false) async throws -> WebClient.Response {
         var lastError: Error?
         for attempt in 0..<3 {
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
-                guard let http = response as? HTTPURLResponse else { throw Failure(description: "\(request.url!): not an HTTP response") }
-                if missing, http.statusCode == 404 { throw Missing() }
-                guard accept.contains(http.statusCode) else { throw Failure(description: "\(request.url!): HTTP \(http.statusCode)") }
-                return (data, http)
+                let response = try await WebClient.get(url, headers: headers)
+                if missing, response.status == 404 { throw Missing() }
+                guard accept.contains(response.status) else { throw Failure(description: "\(url): HTTP \(response.status)") }
+                return response
             } catch let error as Missing {
                 throw error
             } catch {

@@ -1,8 +1,6 @@
 import Builder
+import DataRefresh
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Planner
 import Rules
 
@@ -90,9 +88,7 @@ enum IndexProbe {
     /// Any HTTP answer counts: the host is there. No answer within three seconds does not.
     static func answers(_ host: String) async -> Bool {
         guard let url = URL(string: "https://\(host)/") else { return false }
-        var request = URLRequest(url: url, timeoutInterval: 3)
-        request.httpMethod = "HEAD"
-        return (try? await URLSession.shared.data(for: request)).map { $0.1 is HTTPURLResponse } ?? false
+        return await WebClient.answers(url, within: 3)
     }
 
     struct Entry: Codable { let reachable: Bool; let checked: TimeInterval }
