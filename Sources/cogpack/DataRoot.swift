@@ -9,8 +9,7 @@ import Rules
 enum DataRoot {
     static func find() -> URL? {
         if let env = ProcessInfo.processInfo.environment["COGPACK_DATA"] { return URL(fileURLWithPath: env) }
-        let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        var dir = exe.resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         let installed = dir.deletingLastPathComponent().appendingPathComponent("share/cogpack")
         if FileManager.default.fileExists(atPath: installed.appendingPathComponent("data/cuda-matrix.json").path) { return installed }
         for _ in 0..<8 {
@@ -19,6 +18,13 @@ enum DataRoot {
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         return FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/cuda-matrix.json").path) ? cwd : nil
+    }
+
+    /// This executable, read from `/proc/self/exe` (`Bundle.main` reads the whole folder the
+    /// executable is in first, which in a build folder of thousands of files took milliseconds).
+    static var executable: URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0])
     }
 
     /// cogpack's folder in the user's cache (`XDG_CACHE_HOME`, else `~/.cache`).
@@ -32,7 +38,7 @@ enum DataRoot {
     /// this binary (sizes and modification times).
     static func resolutionCache() -> ResolutionCache? {
         guard let root = find() else { return nil }
-        var files = [Bundle.main.executableURL?.path ?? CommandLine.arguments[0], root.appendingPathComponent("data/cuda-matrix.json").path]
+        var files = [executable.path, root.appendingPathComponent("data/cuda-matrix.json").path]
         let rules = root.appendingPathComponent("rules")
         files += ((try? FileManager.default.contentsOfDirectory(atPath: rules.path)) ?? []).sorted().map { rules.appendingPathComponent($0).path }
         let salt = files.map { path -> String in
