@@ -36,7 +36,7 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
             return
         }
         // As Python's str.strip: tabs, newlines and Unicode spaces around the version go too.
-        var s = Substring(input.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+        var s = Substring(Self.trimmedLowercase(input))
         if s.hasPrefix("v") { s = s.dropFirst() }
         guard !s.isEmpty else { return nil }
 
@@ -102,6 +102,16 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
 
         guard scanner.atEnd else { return nil }
         self.init(epoch: epoch, release: release, pre: pre, post: post, dev: dev, local: local)
+    }
+
+    /// `input` without the white space around it, lowercased. ASCII text (nearly every version)
+    /// is done byte by byte, the same as Foundation does it (tab to carriage return, and space).
+    private static func trimmedLowercase(_ input: String) -> String {
+        let bytes = input.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return input.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        let space: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        guard let first = bytes.firstIndex(where: { !space($0) }), let last = bytes.lastIndex(where: { !space($0) }) else { return "" }
+        return String(decoding: bytes[first...last].map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The parts of `N(.N)*` written with nothing else, or nil (anything else, an empty part,
