@@ -44,17 +44,29 @@ rm -rf "$work/model" && cp -r "examples/$example" "$work/model"
 [ -f "$work/model/cogpack.lock" ] || "$cogpack" lock "$work/model" >/dev/null
 cp "$work/model/cogpack.lock" "$work/lock"
 build() {
-    local tag="$1"; shift
+    local tag="$1" steps="$2"; shift 2
     local t; t="$(now)"
     "$cogpack" build "$work/model" -t "$tag" --no-cache --progress plain "$@" >"$work/log" 2>&1 || { tail -20 "$work/log"; exit 1; }
     seconds "$t"
+    # Each step's time ("#7 [app-deps] RUN …" then "#7 DONE 0.5s"), one line a run.
+    awk '/^#[0-9]+ \[/ { n=$1; sub(/^#[0-9]+ /, ""); name[n]=substr($0, 1, 40) }
+         /^#[0-9]+ DONE / { t=$3; sub(/s$/, "", t); if (name[$1] != "") printf "%s\t%s\n", name[$1], t }' "$work/log" >>"$steps"
 }
 with=""; without=""
+: >"$work/steps-locked"; : >"$work/steps-unlocked"
 for _ in $(seq "$runs"); do
     cp "$work/lock" "$work/model/cogpack.lock"
-    with="$with $(build bench-lock-locked --locked)"
+    with="$with $(build bench-lock-locked "$work/steps-locked" --locked)"
     rm -f "$work/model/cogpack.lock"
-    without="$without $(build bench-lock-unlocked)"
+    without="$without $(build bench-lock-unlocked "$work/steps-unlocked")"
 done
-echo "  with the lock (--locked):$with"
-echo "  without a lock:          $without"
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR]=$1 } END { print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2) }'; }
+echo "  with the lock (--locked):$with  (median $(echo "$with" | median))"
+echo "  without a lock:          $without  (median $(echo "$without" | median))"
+echo "median seconds of each step that ran (the lock's steps first, then without it)"
+for kind in locked unlocked; do
+    echo "  $kind:"
+    cut -f1 "$work/steps-$kind" | awk '!seen[$0]++' | while IFS= read -r step; do
+        printf '    %-42s %s\n' "$step" "$(awk -F'\t' -v s="$step" '$1 == s { print $2 }' "$work/steps-$kind" | tr '\n' ' ' | median)"
+    done
+done
