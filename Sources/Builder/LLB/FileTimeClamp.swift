@@ -5,9 +5,10 @@ import PlanFormat
 ///
 /// BuildKit v0.8 has a `timestamp` on its file actions (copy, mkfile, mkdir: nanoseconds since
 /// 1970, `-1` keeps the time; `solver/llbsolver/file/backend.go`, `timestampToTime`), but nothing
-/// for exec steps: the exporter's `rewrite-timestamp` came with v0.13. So each exec step runs
-/// inside a small shell script that sets the time itself, with `SOURCE_DATE_EPOCH` in its
-/// environment (which also makes Python's `py_compile` write hash-based byte-code):
+/// for exec steps: the exporter's `rewrite-timestamp` came with v0.13. So each exec step of the
+/// image's stages runs inside a small shell script that sets the time itself, with
+/// `SOURCE_DATE_EPOCH` in its environment (which also makes Python's `py_compile` write
+/// hash-based byte-code):
 ///
 /// 1. a marker file in `/dev` (a tmpfs of the runtime, never in a layer), then a pause of 20 ms,
 ///    because the kernel's file times are coarse: a file written in the marker's tick would not

@@ -56,6 +56,10 @@ struct PlanCompiler {
     private var localContexts = Set<String>()
     /// With a fresh lock (the plan's `fixed_history_time`), the one time of every file written.
     let clamp: FileTimeClamp?
+    /// The stages whose layers the image has: the last stage and the stages it starts from. The
+    /// steps of the others (uv's, whose files steps mount) run without the clamp: their files
+    /// reach no layer, and the walk cost a third of a second a build.
+    let imageStages: Set<String>
 
     init(plan: Plan, inputs: Inputs) {
         self.plan = plan
@@ -63,6 +67,18 @@ struct PlanCompiler {
         graph = LLBGraph(os: plan.platform.os, arch: plan.platform.arch)
         graph.ignoreCache = inputs.ignoreCache
         clamp = Self.clamp(plan, inputs)
+        imageStages = Self.chain(plan)
+    }
+
+    /// The ids of the last stage and of the stages below it.
+    static func chain(_ plan: Plan) -> Set<String> {
+        var out = Set<String>()
+        var stage = plan.stages.last
+        while let s = stage, out.insert(s.id).inserted {
+            guard case .stage(let id) = s.source else { break }
+            stage = plan.stages.first { $0.id == id }
+        }
+        return out
     }
 
     /// The clamp of a plan with `fixed_history_time` whose final image has a `created`: the
@@ -445,7 +461,7 @@ struct PlanCompiler {
         }
         var meta = Pb_Meta()
         meta.args = e.argv
-        if let clamp {
+        if let clamp, imageStages.contains(stage.id) {
             meta.args = clamp.wrap(e.argv, own: mounts.dropFirst().map(\.dest), writes: e.writes)
             env.apply(clamp.environment)
         }
