@@ -83,6 +83,36 @@ final class JSONDocumentTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    func testMangledJSONIsRefusedOrReadNeverACrash() throws {
+        // Cut, flip and duplicate bytes of a small document many times over (a fixed seed, so a
+        // failure repeats): every result parses or is an InputError with a line.
+        let seed = Array(#"{"a": [1, -2.5e3, "x\u00e9\n", true, null, {"b": {}}], "c": "d"}"#.utf8)
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<5_000 {
+            var bytes = seed
+            for _ in 0..<(1 + next(4)) {
+                let i = next(bytes.count)
+                switch next(4) {
+                case 0: bytes.remove(at: i)
+                case 1: bytes[i] = UInt8(next(256))
+                case 2: bytes.insert(bytes[next(bytes.count)], at: i)
+                default: bytes = Array(bytes[..<i])
+                }
+                if bytes.isEmpty { break }
+            }
+            do {
+                _ = try YAMLFile.parse(String(decoding: bytes, as: UTF8.self), display: "data/x.json")
+            } catch let e as InputError {
+                XCTAssertNotNil(e.source.line, e.description)
+                XCTAssertFalse(e.description.contains("\n"), e.description)
+            }
+        }
+    }
+
     func testPlainWordsGetTheKindYamsResolvesThemTo() throws {
         // The letter-first shortcut against Yams' own regular expressions.
         let words = ["yes", "Yes", "YES", "yEs", "no", "No", "NO", "nO", "true", "True", "TRUE", "tRUE", "false", "False", "FALSE",
