@@ -58,6 +58,8 @@ final class Session {
         /// Why the objective's own preference gave way: the settled value it kept near, or the
         /// default rule it followed.
         var nearWhy: Reason? = nil
+        /// The values also allowed after this choice, in the objective's order, when searched.
+        var alternatives: [Int] = []
     }
 
     init(kb: KnowledgeBase, requests: [Request], engine: Z3Solver.Engine = .general) throws {
@@ -196,8 +198,10 @@ final class Session {
     }
 
     /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed
-    /// value. Nil when the base literals allow nothing.
-    func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil) -> [Step]? {
+    /// value. Nil when the base literals allow nothing. `alternatives`: also search, in the same
+    /// scope, the next values the requests allow after each choice (for people; see `explain`).
+    func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil,
+                  alternatives: Bool = false) -> [Step]? {
         var steps: [Step] = []
         var fixed: [Z3Context.Term] = []
         var python: DottedVersion?
@@ -240,12 +244,23 @@ final class Session {
             fixed.append(z3.eq(v.term, chosen))
             picks.append((objective, v, order, chosen, nearWhy))
         }
+        // The next values the requests allow after each choice, with the choices before it
+        // asserted: in this scope, whose base the solver has taken in already (a scope of its own
+        // asserted the same ~400 literals again).
+        var alternativesOf: [[Int]] = []
+        if alternatives {
+            for pick in picks {
+                let position = pick.order.firstIndex(of: pick.chosen)!
+                alternativesOf.append(nextAllowed(pick.variable, after: pick.order[(position + 1)...], under: [], limit: Self.alternativesShown))
+                solver.assert(z3.eq(pick.variable.term, pick.chosen))
+            }
+        }
         solver.pop()
         for pick in picks {
             let text = "\(pick.variable.name) \(pick.variable.values[pick.chosen].label) chosen as \(pick.objective.message)"
             let c = enc.track(.choice(variable: pick.variable.id), pick.objective.source, text, z3.eq(pick.variable.term, pick.chosen))
             steps.append(Step(objective: pick.objective, variable: pick.variable, order: pick.order, chosen: pick.chosen, fixed: c,
-                              nearWhy: pick.nearWhy))
+                              nearWhy: pick.nearWhy, alternatives: alternativesOf.isEmpty ? [] : alternativesOf[steps.count]))
         }
         return steps
     }
@@ -286,8 +301,10 @@ final class Session {
         // level: a first check there lets the SMT core learn what those searches reuse (without
         // it, an explained resolution took about half as long again). Values need only the search.
         if explaining, solver.check(literals) != .sat { return .conflict(conflict(literals, corrections: true)) }
-        guard let steps = optimize(literals) else { return .conflict(conflict(literals, corrections: explaining)) }
-        return .resolved(explain(steps, base: literals, reasons: explaining, alternatives: alternatives, reasonsFor: reasonsFor))
+        guard let steps = optimize(literals, alternatives: explaining && alternatives) else {
+            return .conflict(conflict(literals, corrections: explaining))
+        }
+        return .resolved(explain(steps, base: literals, reasons: explaining, reasonsFor: reasonsFor))
     }
 
     func reason(_ c: Constraint) -> Reason {
@@ -297,26 +314,11 @@ final class Session {
         }
     }
 
-    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true, alternatives searched: Bool = true,
+    func explain(_ steps: [Step], base: [Z3Context.Term], reasons wanted: Bool = true,
                  reasonsFor: Set<ResolverVariable>? = nil) -> Resolution {
         var choices: [Choice] = []
         var warnings: [String] = []
         var unknown: [(Variable, Variable.Value)] = []
-        // The next values the requests allow after each choice, in the objective's order (a few:
-        // they are for people, and each costs a search). Searched with the base asserted in a
-        // scope, as the choices were: several times faster than passing it as assumptions.
-        var alternativesOf: [ResolverVariable: [Int]] = [:]
-        if wanted, searched {
-            solver.push()
-            for literal in base { solver.assert(literal) }
-            for step in steps {
-                let position = step.order.firstIndex(of: step.chosen)!
-                alternativesOf[step.variable.id] = nextAllowed(step.variable, after: step.order[(position + 1)...], under: [],
-                                                               limit: Self.alternativesShown)
-                solver.assert(step.fixed.literal)
-            }
-            solver.pop()
-        }
         var fixedBefore: [Z3Context.Term] = []
         for step in steps {
             defer { fixedBefore.append(step.fixed.literal) }
@@ -332,7 +334,9 @@ final class Session {
                     let better = z3.among(v.term, Array(step.order[..<position]))
                     reasons = summarize(minimalCore([better], among: base + fixedBefore), chosen: "\(v.name) \(value.label) ")
                 }
-                alternatives = (alternativesOf[step.variable.id] ?? []).map { v.values[$0] }
+                // The next values the requests allow after the choice, in the objective's order
+                // (a few: they are for people, and each costs a search), searched by `optimize`.
+                alternatives = step.alternatives.map { v.values[$0] }
                 if !alternatives.isEmpty {
                     let also = "; also allowed: \(alternatives.map(\.label).joined(separator: ", "))"
                     reasons.append(Reason(source: step.objective.source.description, text: step.objective.message + also))
