@@ -10,6 +10,9 @@ import Synchronization
 final class Z3Context: @unchecked Sendable {
     let raw: Z3_context
 
+    /// Left to the system when the process exits instead of deleted (see `prepare`).
+    private var leftToExit = false
+
     init() {
         let cfg = Z3_mk_config()
         Z3_set_param_value(cfg, "model", "true")
@@ -22,16 +25,19 @@ final class Z3Context: @unchecked Sendable {
     /// another thread while the caller does something else (loading the rules); `make` takes
     /// it, waiting for it if it is still being made, or makes a new one.
     ///
-    /// `leavingToExit`: contexts are no longer deleted (3 ms each, most of it giving back what
-    /// the first one took): the process is about to end, and the system takes all back at once.
+    /// `leavingToExit`: that context is not deleted (3 ms, most of it giving back what it took):
+    /// the process ends soon after, and the system takes it back at once. Contexts made later
+    /// (a conflict's corrections are each resolved again) are deleted as usual, so that the
+    /// next one reuses their memory instead of faulting in its own.
     static func prepare(leavingToExit: Bool) {
-        if leavingToExit { leftToExit.store(true, ordering: .relaxed) }
         prepared.withLock { slot in
             guard slot == nil else { return }
             let ready = Prepared()
             slot = ready
             Thread.detachNewThread {
-                ready.context = Z3Context()
+                let context = Z3Context()
+                context.leftToExit = leavingToExit
+                ready.context = context
                 ready.done.signal()
             }
         }
@@ -54,10 +60,12 @@ final class Z3Context: @unchecked Sendable {
     }
 
     private static let prepared = Mutex<Prepared?>(nil)
-    static let leftToExit = Atomic<Bool>(false)
+
+    /// Whether deleting this context and what it holds is left to the process's exit.
+    var isLeftToExit: Bool { leftToExit }
 
     deinit {
-        if !Self.leftToExit.load(ordering: .relaxed) { Z3_del_context(raw) }
+        if !leftToExit { Z3_del_context(raw) }
     }
 
     typealias Term = Z3_ast
@@ -163,7 +171,7 @@ final class Z3Solver {
 
     deinit {
         // What the context holds goes with it (see `Z3Context.prepare`).
-        guard !Z3Context.leftToExit.load(ordering: .relaxed) else { return }
+        guard !z3.isLeftToExit else { return }
         forgetModel()
         Z3_solver_dec_ref(z3.raw, raw)
     }
