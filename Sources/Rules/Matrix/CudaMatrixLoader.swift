@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads `data/cuda-matrix.json`. JSON is read through the YAML composer so that every row keeps
-/// the line it starts on; the generator writes one row per line for that reason.
+/// Reads `data/cuda-matrix.json`, through `JSONDocument`, which keeps the line every value starts
+/// on; the generator writes one row per line, so that a row's line names it.
 public enum CudaMatrixLoader {
     public static let formatVersion = 2
 
