@@ -13,7 +13,8 @@ enum ModelImage {
     /// `relock`: a stale lock is made again first (`cogpack build` without `--locked`).
     static func plan(_ dir: URL, address: BuilderAddress, drivers: [DottedVersion] = [], gpus: [String] = [],
                      lock: LockPolicy = .whenFresh, relock: Bool = false) async throws -> Plan {
-        let versionLabels = VersionControl.Pending(dir)
+        // Read while the model is planned (git takes tens of milliseconds).
+        let versionLabels = Background { VersionControl.labels(for: dir) }
         Resolver.prepareForCommand()
         let kb = try DataRoot.knowledgeBase()
         let machine = try await MachineFacts.fromEngine(address, kb: kb)
@@ -27,7 +28,7 @@ enum ModelImage {
         }
         switch outcome {
         case .planned(var p):
-            p.export.labels.merge(versionLabels.labels) { own, _ in own }
+            p.export.labels.merge(versionLabels.value) { own, _ in own }
             for w in p.resolution.warnings { Console.error("warning: \(w)") }
             return p
         case .conflict(let c):

@@ -20,8 +20,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            // Read while the model is planned: git runs in other processes.
-            let versionLabels = VersionControl.Pending(URL(fileURLWithPath: directory))
+            // Read while the model is planned (git takes tens of milliseconds): the labels
+            // `cogpack build` adds.
+            let versionLabels = Background { [directory] in VersionControl.labels(for: URL(fileURLWithPath: directory)) }
             Resolver.prepareForCommand()
             let kb = try DataRoot.knowledgeBase()
             let machine = try await MachineFacts.forResolution(file: facts, noEngine: noEngine, requireEngine: engine, kb: kb)
@@ -29,7 +30,7 @@ struct PlanCommand: AsyncParsableCommand {
             switch outcome {
             case .planned(var plan):
                 // The labels `cogpack build` adds: the plan is what it builds.
-                plan.export.labels.merge(versionLabels.labels) { own, _ in own }
+                plan.export.labels.merge(versionLabels.value) { own, _ in own }
                 if json {
                     Console.output(try plan.jsonData())
                 } else {

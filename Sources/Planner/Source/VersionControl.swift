@@ -28,28 +28,6 @@ public enum VersionControl {
         return out
     }
 
-    /// `labels(for:)` on another thread, started now: the commands that make an image read the
-    /// labels while they resolve and plan (git takes tens of milliseconds), and wait for them
-    /// only when the plan is ready.
-    public final class Pending: @unchecked Sendable {
-        // Written by the reading thread before `done` is signalled, read after.
-        private var found: [String: String] = [:]
-        private let done = DispatchSemaphore(value: 0)
-
-        public init(_ directory: URL) {
-            Thread.detachNewThread { [self] in
-                found = VersionControl.labels(for: directory)
-                done.signal()
-            }
-        }
-
-        public var labels: [String: String] {
-            done.wait()
-            done.signal()
-            return found
-        }
-    }
-
     /// git's first line of output, or nil when git is missing, fails, or takes over 3 s.
     ///
     /// The repository is the model's, and a model folder may be hostile: its `.git/config` can

@@ -1,3 +1,4 @@
+import Basics
 import CZ3
 import Foundation
 import Synchronization
@@ -10,8 +11,9 @@ import Synchronization
 final class Z3Context: @unchecked Sendable {
     let raw: Z3_context
 
-    /// Left to the system when the process exits instead of deleted (see `prepare`).
-    private var leftToExit = false
+    /// Whether deleting this context and what it holds is left to the process's exit (see
+    /// `prepare`).
+    private(set) var isLeftToExit = false
 
     init() {
         let cfg = Z3_mk_config()
@@ -32,40 +34,26 @@ final class Z3Context: @unchecked Sendable {
     static func prepare(leavingToExit: Bool) {
         prepared.withLock { slot in
             guard slot == nil else { return }
-            let ready = Prepared()
-            slot = ready
-            Thread.detachNewThread {
+            slot = Background {
                 let context = Z3Context()
-                context.leftToExit = leavingToExit
-                ready.context = context
-                ready.done.signal()
+                context.isLeftToExit = leavingToExit
+                return context
             }
         }
     }
 
     static func make() -> Z3Context {
-        let ready = prepared.withLock { slot -> Prepared? in
+        let ready = prepared.withLock { slot -> Background<Z3Context>? in
             defer { slot = nil }
             return slot
         }
-        guard let ready else { return Z3Context() }
-        ready.done.wait()
-        return ready.context!
+        return ready?.value ?? Z3Context()
     }
 
-    private final class Prepared: @unchecked Sendable {
-        /// Written by the making thread before `done` is signalled, read after it.
-        var context: Z3Context?
-        let done = DispatchSemaphore(value: 0)
-    }
-
-    private static let prepared = Mutex<Prepared?>(nil)
-
-    /// Whether deleting this context and what it holds is left to the process's exit.
-    var isLeftToExit: Bool { leftToExit }
+    private static let prepared = Mutex<Background<Z3Context>?>(nil)
 
     deinit {
-        if !leftToExit { Z3_del_context(raw) }
+        if !isLeftToExit { Z3_del_context(raw) }
     }
 
     typealias Term = Z3_ast
@@ -95,12 +83,13 @@ final class Z3Context: @unchecked Sendable {
         let width = Int(Z3_get_bv_sort_size(raw, Z3_get_sort(raw, variable)))
         precondition((0..<(1 << width)).contains(value), "domain index out of range")
         // Domains are small and the same few numerals are asked for thousands of times.
-        var cache = numerals[width] ?? []
-        defer { numerals[width] = cache }
-        while cache.count <= value { cache.append(Z3_mk_unsigned_int(raw, UInt32(cache.count), indexSort(width: width))) }
-        return cache[value]
+        while numerals[width].count <= value {
+            numerals[width].append(Z3_mk_unsigned_int(raw, UInt32(numerals[width].count), indexSort(width: width)))
+        }
+        return numerals[width][value]
     }
-    private var numerals: [Int: [Term]] = [:]
+    /// By width (an index, at most 64): appended in place, as the encoder asks for each numeral.
+    private var numerals = [[Term]](repeating: [], count: 65)
     private var sorts: [Int: Z3_sort] = [:]
     private func indexSort(width: Int) -> Z3_sort {
         if let sort = sorts[width] { return sort }
