@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -83,7 +84,7 @@ public enum WebClient {
             channel.eventLoop.makeCompletedFuture {
                 let http = { (channel: Channel) throws in
                     if let context {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: isAddress(host) ? nil : host))
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: NetworkAddress.isIP(host) ? nil : host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(Collector(url: url, request: request, timeout: timeout, promise: answer))
@@ -104,11 +105,6 @@ public enum WebClient {
         }
         defer { channel.close(promise: nil) }
         return try await answer.futureResult.get()
-    }
-
-    static func isAddress(_ host: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// The proxy the environment names for a URL, as curl reads it: `https_proxy` (or

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -45,7 +46,7 @@ enum EngineHTTP {
             channel.eventLoop.makeCompletedFuture {
                 // An address goes without SNI (it is not allowed there); swift-nio-ssl then
                 // checks the certificate against the connected IP.
-                let name = Self.isIPAddress(host) ? nil : host
+                let name = NetworkAddress.isIP(host) ? nil : host
                 try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
                 try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(handshake: handshake) { kind, reason in
                     let failure = EngineTLSFailure(address: address, host: host, kind: kind, tls: tls, reason: reason)
@@ -91,11 +92,6 @@ enum EngineHTTP {
             pending.fail(failure)
             throw failure
         }
-    }
-
-    static func isIPAddress(_ host: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// Why a connect failed, in a few words (NIO's errors name its internals).
