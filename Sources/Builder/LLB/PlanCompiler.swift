@@ -71,10 +71,14 @@ struct PlanCompiler {
     }
 
     /// The ids of the last stage and of the stages below it.
-    static func chain(_ plan: Plan) -> Set<String> {
-        var out = Set<String>()
+    static func chain(_ plan: Plan) -> Set<String> { Set(chainStages(plan).map(\.id)) }
+
+    /// The last stage and the stages it starts from, top down, each once.
+    static func chainStages(_ plan: Plan) -> [Plan.Stage] {
+        var out: [Plan.Stage] = []
         var stage = plan.stages.last
-        while let s = stage, out.insert(s.id).inserted {
+        while let s = stage, !out.contains(where: { $0.id == s.id }) {
+            out.append(s)
             guard case .stage(let id) = s.source else { break }
             stage = plan.stages.first { $0.id == id }
         }
@@ -100,16 +104,8 @@ struct PlanCompiler {
 
     /// The image at the bottom of the last stage's chain (qualified), as `compile` finds it.
     static func finalImage(_ plan: Plan) -> String? {
-        var stage = plan.stages.last
-        var seen = Set<String>()
-        while let s = stage, seen.insert(s.id).inserted {
-            switch s.source {
-            case .image(let ref): return ImageReference.qualified(ref)
-            case .stage(let id): stage = plan.stages.first { $0.id == id }
-            default: return nil
-            }
-        }
-        return nil
+        guard case .image(let ref) = chainStages(plan).last?.source else { return nil }
+        return ImageReference.qualified(ref)
     }
 
     /// Whether the build mounts `m`: the CA bundle and the wheelhouse only when it has them.
