@@ -11,11 +11,18 @@ public struct DottedVersion: Hashable, Sendable, Comparable, CustomStringConvert
         // Read byte by byte: the tables hold thousands of these, and Foundation's trimming and
         // Character checks were a tenth of a cold `resolve`'s loading time.
         let trimmed = Self.trimmedSpaces(text)
-        guard !trimmed.isEmpty else { return nil }
+        guard let parts = Self.parts(trimmed) else { return nil }
+        self.parts = parts
+        self.text = trimmed
+    }
+
+    /// The numbers of `N(.N)*` written with nothing else around or between them; nil for anything
+    /// else, an empty part or a number past `Int` (`PEP440Version` reads plain releases with it too).
+    static func parts(_ text: String) -> [Int]? {
         var parts: [Int] = []
         var current = 0
         var digits = 0
-        for byte in trimmed.utf8 {
+        for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let (times, o1) = current.multipliedReportingOverflow(by: 10)
@@ -34,8 +41,7 @@ public struct DottedVersion: Hashable, Sendable, Comparable, CustomStringConvert
         }
         guard digits > 0 else { return nil }
         parts.append(current)
-        self.parts = parts
-        self.text = trimmed
+        return parts
     }
 
     /// `text` without the spaces and tabs around it (what `.whitespaces` trimmed before, for the

@@ -31,7 +31,7 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
         // Most versions are plain releases (`2.3.1`): read those byte by byte. The data file
         // holds about two thousand, and the general reading below (trimming, lowercasing,
         // scanning for every PEP 440 spelling) was a third of the time of loading it.
-        if let release = Self.plainRelease(input) {
+        if let release = DottedVersion.parts(input) {
             self.init(release: release)
             return
         }
@@ -112,31 +112,6 @@ public struct PEP440Version: Hashable, Sendable, Comparable, CustomStringConvert
         let space: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
         guard let first = bytes.firstIndex(where: { !space($0) }), let last = bytes.lastIndex(where: { !space($0) }) else { return "" }
         return String(decoding: bytes[first...last].map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
-    }
-
-    /// The parts of `N(.N)*` written with nothing else, or nil (anything else, an empty part,
-    /// or a part too long to be a number here: the general reading decides those).
-    private static func plainRelease(_ input: String) -> [Int]? {
-        var parts: [Int] = []
-        var current = 0
-        var digits = 0
-        for byte in input.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                guard digits < 18 else { return nil }
-                current = current * 10 + Int(byte - UInt8(ascii: "0"))
-                digits += 1
-            case UInt8(ascii: "."):
-                guard digits > 0 else { return nil }
-                parts.append(current)
-                (current, digits) = (0, 0)
-            default:
-                return nil
-            }
-        }
-        guard digits > 0 else { return nil }
-        parts.append(current)
-        return parts
     }
 
     public var isPrerelease: Bool { pre != nil || dev != nil }
