@@ -8,9 +8,9 @@ import Rules
 /// So the image always holds what the lock file on disk says, and the change shows in the
 /// model's repository as a diff of the lock. With `--locked`, a stale lock is refused instead.
 enum LockRefresh {
-    /// Relocks `dir`'s lock when it has one and it is stale for `facts`, the machine that builds;
-    /// whether it wrote a new one. When it cannot be made again (no uv, no index, a requirement a lock cannot hold), the
-    /// build resolves afresh, as the planner's warning says.
+    /// Relocks `dir`'s lock when it has one and it is stale for `facts`, the machine that builds,
+    /// and says whether it wrote a new one. When it cannot be made again (no uv, no index, a
+    /// requirement a lock cannot hold), the build resolves afresh, as the planner's warning says.
     static func ifStale(_ dir: URL, kb: KnowledgeBase, facts: BuildFacts, drivers: [DottedVersion], gpus: [String]) -> Bool {
         let file = dir.appendingPathComponent(LockFile.fileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return false }
