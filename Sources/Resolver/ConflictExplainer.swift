@@ -22,7 +22,9 @@ extension Session {
             for subset in subsets {
                 let dropped = Set(subset.map { enc.constraints[constraintIndex(request: $0)].id })
                 let relaxed = enc.constraints.filter { !dropped.contains($0.id) && literals.contains($0.literal) }.map(\.literal)
-                guard solver.check(relaxed) == .sat else { continue }
+                // The first request's nearest values, searched only as far as its edit reads; the
+                // search's first check is whether the rest resolves at all.
+                guard let first = optimize(relaxed, near: nearTarget(enc.requests[subset[0]]), until: Edit.reads(enc.requests[subset[0]])) else { continue }
                 found = true
                 // What the user wrote stays named; facts of the machine (the engine's images) go without saying.
                 let stays = coreRequests.filter { !subset.contains($0) && enc.requests[$0].explicit }.map { enc.requests[$0].text }
@@ -32,8 +34,7 @@ extension Session {
                 var ok = true
                 for i in subset {
                     let r = enc.requests[i]
-                    let near = nearTarget(r)
-                    let steps = optimize(relaxed, near: near) ?? []
+                    let steps = i == subset[0] ? first : optimize(relaxed, near: nearTarget(r), until: Edit.reads(r)) ?? []
                     guard let edit = Edit.change(r, steps: steps, kb: kb) else { ok = false; break }
                     changes.append(.init(source: r.source.description, request: r.text, edit: edit.edit))
                     edited[i] = edit.request ?? Self.dropped(r)
@@ -113,8 +114,9 @@ extension Session {
     private func verify(_ requests: [Request]) -> [(variable: ResolverVariable, value: ChosenValue)]? {
         // Values only: the finite-domain engine.
         guard let session = try? Session(kb: kb, requests: requests, engine: .finiteDomain) else { return nil }
-        guard let steps = session.optimize(session.allLiterals) else { return nil }
         let leads = Set(kb.frameworks.map(\.lead))
+        let shown = Set([ResolverVariable.python, .cuda] + leads.map { .package($0) })
+        guard let steps = session.optimize(session.allLiterals, until: shown) else { return nil }
         return steps.filter { step in
             guard !step.variable.values[step.chosen].isNone else { return false }
             switch step.variable.id {
@@ -136,6 +138,18 @@ struct Edit {
         // A flag's change already is its removal from the fleet.
         case .cuda, .cudnn, .wheelIndex, .constraint: return true
         default: return false
+        }
+    }
+
+    /// The variables whose choices `change` reads for `r`: the search for its nearest value
+    /// need go no further.
+    static func reads(_ r: Request) -> Set<ResolverVariable> {
+        switch r.kind {
+        case .python: [.python]
+        case .cuda: [.cudaToolkit]
+        case .cudnn: [.cudnn]
+        case .package(let name, _, _, _): [.package(name), .cuda]
+        default: []
         }
     }
 

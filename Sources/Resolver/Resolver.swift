@@ -200,8 +200,11 @@ final class Session {
     /// Lexicographic optimization: each objective in turn fixes its variable to its best allowed
     /// value. Nil when the base literals allow nothing. `alternatives`: also search, in the same
     /// scope, the next values the requests allow after each choice (for people; see `explain`).
+    /// `until`: stop once these variables are chosen (all when nil). A choice depends only on the
+    /// objectives before it, so theirs are the values a whole search gives; a caller that reads a
+    /// few values (a correction, its check) spares the checks of the objectives after them.
     func optimize(_ base: [Z3Context.Term], near: (variable: ResolverVariable, index: Int)? = nil,
-                  alternatives: Bool = false) -> [Step]? {
+                  alternatives: Bool = false, until wanted: Set<ResolverVariable>? = nil) -> [Step]? {
         var steps: [Step] = []
         var fixed: [Z3Context.Term] = []
         var python: DottedVersion?
@@ -223,7 +226,10 @@ final class Session {
             solver.pop()
             return nil
         }
+        var missing = wanted?.filter { enc.variable($0) != nil }
         for objective in objectives {
+            if missing?.isEmpty == true { break }
+            missing?.remove(objective.variable)
             let v = enc.variable(objective.variable)!
             let order: [Int]
             var nearWhy: Reason?
