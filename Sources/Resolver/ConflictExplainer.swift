@@ -112,8 +112,7 @@ extension Session {
     /// Resolves the edited requests from scratch; what they resolve to (each framework, the
     /// Python, the CUDA), or nil if they still conflict (then the correction is not offered).
     private func verify(_ requests: [Request]) -> [(variable: ResolverVariable, value: ChosenValue)]? {
-        // Values only: the finite-domain engine.
-        guard let session = try? Session(kb: kb, requests: requests, engine: .finiteDomain) else { return nil }
+        guard let session = try? Session(kb: kb, requests: requests) else { return nil }
         let leads = Set(kb.frameworks.map(\.lead))
         let shown = Set([ResolverVariable.python, .cuda] + leads.map { .package($0) })
         guard let steps = session.optimize(session.allLiterals, until: shown) else { return nil }

@@ -29,10 +29,10 @@ final class Encoding {
     /// Requests that are wrong in themselves (an unknown GPU architecture): reported as input errors.
     private(set) var inputErrors: [InputError] = []
 
-    init(kb: KnowledgeBase, requests: [Request], engine: Z3Solver.Engine = .general) {
+    init(kb: KnowledgeBase, requests: [Request]) {
         self.kb = kb
         self.requests = requests
-        solver = Z3Solver(z3, engine: engine)
+        solver = Z3Solver(z3)
         gpu = z3.boolVar("gpu")
         toolkit = z3.boolVar("needs_cuda_toolkit")
         wheelsRuntime = z3.no

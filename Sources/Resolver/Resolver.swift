@@ -28,7 +28,7 @@ public struct Resolver {
     /// The same choices without their reasons, and a conflict's core without corrections: several
     /// times faster, for comparing many models (`cogpack rules diff`).
     public func resolveValues(_ requests: [Request]) throws -> Outcome {
-        let session = try Session(kb: kb, requests: requests, engine: .finiteDomain)
+        let session = try Session(kb: kb, requests: requests)
         return session.solve(explaining: false)
     }
 
@@ -62,9 +62,9 @@ final class Session {
         var alternatives: [Int] = []
     }
 
-    init(kb: KnowledgeBase, requests: [Request], engine: Z3Solver.Engine = .general) throws {
+    init(kb: KnowledgeBase, requests: [Request]) throws {
         self.kb = kb
-        enc = Encoding(kb: kb, requests: requests, engine: engine)
+        enc = Encoding(kb: kb, requests: requests)
         if let first = enc.inputErrors.first { throw first }
     }
 
@@ -303,10 +303,6 @@ final class Session {
     /// `reasonsFor`: the variables whose choices are explained (all when nil).
     func solve(explaining: Bool = true, alternatives: Bool = true, reasonsFor: Set<ResolverVariable>? = nil) -> Outcome {
         let literals = allLiterals
-        // Explanations search their cores with the base as assumptions at the solver's outer
-        // level: a first check there lets the SMT core learn what those searches reuse (without
-        // it, an explained resolution took about half as long again). Values need only the search.
-        if explaining, solver.check(literals) != .sat { return .conflict(conflict(literals, corrections: true)) }
         guard let steps = optimize(literals, alternatives: explaining && alternatives) else {
             return .conflict(conflict(literals, corrections: explaining))
         }
