@@ -20,8 +20,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            // Read while the model is planned (git takes tens of milliseconds): the labels
-            // `cogpack build` adds.
+            // Read while the model is planned (git takes tens of milliseconds).
             let versionLabels = Background { [directory] in VersionControl.labels(for: URL(fileURLWithPath: directory)) }
             Resolver.prepareForCommand()
             let kb = try DataRoot.knowledgeBase()
