@@ -8,8 +8,8 @@ extension EngineAPI {
     public struct ContainerSpec: Sendable {
         public var image: String
         public var name: String?
-        /// The container port to publish (Cog's server listens on 5000).
-        public var port: Int = 5000
+        /// The container port to publish (Cog's server listens on 5000); nil publishes none.
+        public var port: Int? = 5000
         /// The host port; nil lets the engine choose a free one.
         public var hostPort: Int?
         /// Where the published port listens on the engine's host.
@@ -20,6 +20,8 @@ extension EngineAPI {
         /// Every GPU of the host (`--gpus all`).
         public var gpus = false
         public var labels: [String: String] = [:]
+        /// The engine removes the container once it has stopped.
+        public var autoRemove = false
 
         public init(image: String, name: String? = nil) {
             self.image = image
@@ -47,13 +49,14 @@ extension EngineAPI {
 
     /// Creates the container; returns its id (a missing image is the engine's 404, in the error).
     public func createContainer(_ spec: ContainerSpec) async throws -> String {
-        let port = "\(spec.port)/tcp"
-        var host: [String: Any] = [
-            "PortBindings": [port: [["HostIp": spec.hostIP, "HostPort": spec.hostPort.map(String.init) ?? ""]]],
-        ]
+        var host: [String: Any] = ["AutoRemove": spec.autoRemove]
+        var body: [String: Any] = ["Image": spec.image, "Env": spec.env, "Labels": spec.labels]
+        if let port = spec.port.map({ "\($0)/tcp" }) {
+            host["PortBindings"] = [port: [["HostIp": spec.hostIP, "HostPort": spec.hostPort.map(String.init) ?? ""]]]
+            body["ExposedPorts"] = [port: [String: Any]()]
+        }
         if spec.gpus { host["DeviceRequests"] = [["Driver": "", "Count": -1, "Capabilities": [["gpu"]]]] }
-        var body: [String: Any] = ["Image": spec.image, "Env": spec.env, "ExposedPorts": [port: [String: Any]()],
-                                   "Labels": spec.labels, "HostConfig": host]
+        body["HostConfig"] = host
         if let cmd = spec.cmd { body["Cmd"] = cmd }
         var path = "/containers/create"
         if let name = spec.name { path += "?name=\(Self.query(name))" }
