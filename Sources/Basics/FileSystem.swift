@@ -41,15 +41,26 @@ public struct FileSystem: Sendable {
     public var listDirectory: @Sendable (String) -> Result<[String], SystemError>
     /// The entry itself (a symlink is not followed), and its size.
     public var entry: @Sendable (String) -> Result<(kind: Kind, size: Int64), SystemError>
+    /// What a symlink holds, as written (not followed).
+    public var linkTarget: @Sendable (String) -> Result<String, SystemError>
 
     public init(realPath: @escaping @Sendable (String) -> Result<String, SystemError>,
                 readFile: @escaping @Sendable (String, Int) -> Result<Data, SystemError>,
                 listDirectory: @escaping @Sendable (String) -> Result<[String], SystemError>,
-                entry: @escaping @Sendable (String) -> Result<(kind: Kind, size: Int64), SystemError>) {
+                entry: @escaping @Sendable (String) -> Result<(kind: Kind, size: Int64), SystemError>,
+                linkTarget: @escaping @Sendable (String) -> Result<String, SystemError> = Self.readLink) {
         self.realPath = realPath
         self.readFile = readFile
         self.listDirectory = listDirectory
         self.entry = entry
+        self.linkTarget = linkTarget
+    }
+
+    public static let readLink: @Sendable (String) -> Result<String, SystemError> = { path in
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n >= 0 else { return .failure(errno) }
+        return .success(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     private static var errno: SystemError { SystemError(code: POSIXErrorCode(rawValue: Glibc.errno) ?? .EIO) }

@@ -28,9 +28,17 @@ public struct LockRequest: Sendable {
     public var pins: [LocalPin] = []
     /// The `--find-links` folders of the model as they are now, which the lock records.
     public var findLinks: [FindLinksFolder] = []
-    /// Those folders as uv on this machine reads them (`file://` URLs of their absolute paths):
+    /// Those folders as uv reads them (`file://` URLs of their absolute paths, where its container
+    /// has the model's files):
     /// uv's arguments, but not the lock's options, as the build installs their archives by path.
     public var findLinksURLs: [String] = []
+    /// The image uv runs in: the model's base image, with the Python the lock is for, so that
+    /// a package's build backend runs on that Python, and not on this machine.
+    public var baseImage = ""
+    /// A requirement is a VCS URL: uv needs git, which the build installs too.
+    public var needsGit = false
+    /// The files of the model uv reads: copied into uv's container, and nothing else of the model.
+    public var modelFiles: LockModelFiles?
 
     /// uv's arguments besides the files: the target, and the options.
     public var arguments: [String] {
@@ -67,6 +75,7 @@ public struct LockRequest: Sendable {
             }
         }
         var direct: [String] = []
+        var needsGit = false
         for r in project.activeRequirements {
             if r.origin == .index {
                 guard !r.editable else { throw InputError(r.source, "-e needs a folder or a VCS URL, not \(LineText.quoted(r.text))") }
@@ -74,6 +83,10 @@ public struct LockRequest: Sendable {
                 try files.add(r, input)
             } else {
                 direct.append(try Self.direct(r, root: root, input))
+                switch r.origin {
+                case .vcs, .localVCS: needsGit = true
+                default: break
+                }
             }
         }
         var constraints = resolved.frameworkPins(kb) + [cog]
@@ -87,11 +100,15 @@ public struct LockRequest: Sendable {
         // As the requirements step: with more than one index, the best version among all, as pip.
         if files.indexSources + frameworkIndexes.count > 1 { options.append("--index-strategy unsafe-best-match") }
         guard let uv = kb.tool("uv") else { throw PlannerError.missingTool("uv") }
+        let pins = try LocalPin.of(project, input.source)
+        let findLinks = try FindLinksFolder.of(project, input.source)
+        let read = pins.map(\.path) + findLinks.flatMap { f in f.files.keys.map { f.path + "/" + $0 } }
         return LockRequest(requirements: (specs + [cog] + files.requirements + direct).map { $0 + "\n" }.joined(),
                            constraints: constraints.map { $0 + "\n" }.joined(), options: options, python: resolved.python,
                            uvVersion: uv.version.description, choices: try LockChoice.of(resolved, kb: kb), inputs: LockInput.of(project),
-                           frameworkPackages: frameworkNames, root: root, pins: try LocalPin.of(project, input.source),
-                           findLinks: try FindLinksFolder.of(project, input.source), findLinksURLs: findLinksURLs)
+                           frameworkPackages: frameworkNames, root: root, pins: pins, findLinks: findLinks, findLinksURLs: findLinksURLs,
+                           baseImage: resolved.baseImage.reference, needsGit: needsGit,
+                           modelFiles: LockModelFiles.of(read, project, input.source))
     }
 
     /// A `file://` URL of an absolute path, escaped, so that a space or an `@` in the model
@@ -102,7 +119,7 @@ public struct LockRequest: Sendable {
         return "file://" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
     }
 
-    /// A URL, VCS or folder requirement as uv on this machine reads it: a folder or repository of
+    /// A URL, VCS or folder requirement as uv reads it in its container: a folder or repository of
     /// the model by its absolute path (checked to be in the build context, as a build needs it).
     static func direct(_ r: Requirement, root: String, _ input: BlockInput) throws -> String {
         let extras = r.extras.isEmpty ? "" : "[\(r.extras.joined(separator: ","))]"
@@ -259,7 +276,8 @@ public struct LockRequest: Sendable {
                 throw InputError(uv, "uv resolved \(l.name) from \(url), which is not an archive of a --find-links folder of the model")
             }
             guard folder.files[String(relative.dropFirst(folder.path.count + 1))] != nil else {
-                // uv reads the folder on the host; the build has what the build context holds.
+                // uv's container holds what the build context holds (LockModelFiles); this guards
+                // the build against an answer that says otherwise.
                 throw InputError(folder.source, "uv took \(l.name) from \(relative), which is not in the build context (.dockerignore leaves it out); keep the file or take it out of the folder")
             }
             candidates.append((folder, String(relative.dropFirst(folder.path.count + 1))))

@@ -128,5 +128,15 @@ public struct ModelFolder: Sendable {
         }
     }
 
+    /// What a symlink inside the folder holds, not followed.
+    func linkTarget(_ relative: String) throws -> String {
+        switch system.linkTarget(absolute(relative)) {
+        case .success(let target): return target
+        case .failure(let code):
+            throw InputError(Provenance(file: relative, line: nil),
+                             "cannot read this link of the model: \(Self.reason(code)); make it readable by this user or leave it out in .dockerignore")
+        }
+    }
+
     static func reason(_ error: SystemError) -> String { error.reason }
 }
