@@ -27,7 +27,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 seconds() { printf '%.2f' "$(echo "$(now) - $1" | bc)"; }
 
-echo "cogpack lock (s), $runs runs each (the first fills uv's cache on the host)"
+echo "cogpack lock (s), $runs runs each (uv runs in a fresh container each time: its cache starts empty)"
 for name in "${locked_examples[@]}"; do
     line="  $name:"
     for _ in $(seq "$runs"); do

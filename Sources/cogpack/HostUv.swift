@@ -1,15 +1,12 @@
 import Foundation
 
-/// uv on this machine, for `cogpack lock`, at the release builds install (rules/build-tools.yaml),
-/// so that the lock resolves as the build would. `COGPACK_UV` names one; else a `uv` on PATH of
-/// that release; else the copy in cogpack's cache folder, installed there on first use from the
-/// package index exactly as the build's uv stage installs it (a Python venv, `pip install
-/// uv==VERSION`): no engine needed, nothing outside the cache written.
+/// The uv binary `cogpack lock` copies into its container (UvContainer), at the release builds
+/// install (rules/build-tools.yaml), so that the lock resolves as the build would. `COGPACK_UV`
+/// names one; else a `uv` on PATH of that release; else the copy in cogpack's cache folder,
+/// installed there on first use from the package index exactly as the build's uv stage installs
+/// it (a Python venv, `pip install uv==VERSION`), nothing outside the cache written. It never runs
+/// here on a model: only `uv --version`, to know a binary on PATH.
 enum HostUv {
-    struct Failure: Error {
-        let message: String
-    }
-
     struct Run {
         let status: Int32
         let stdout: String
@@ -38,7 +35,7 @@ enum HostUv {
             let r = try run(tool, arguments)
             guard r.status == 0 else {
                 try? FileManager.default.removeItem(at: home)
-                throw Failure(message: "cannot install uv \(version) (\(tool.lastPathComponent) \(arguments.joined(separator: " ")) failed: \(r.stderr.suffix(600))); install uv \(version) on PATH or set COGPACK_UV")
+                throw LockFailure(message: "cannot install uv \(version) (\(tool.lastPathComponent) \(arguments.joined(separator: " ")) failed: \(r.stderr.suffix(600))); install uv \(version) on PATH or set COGPACK_UV")
             }
         }
         return uv
@@ -56,7 +53,7 @@ enum HostUv {
         do {
             try process.run()
         } catch {
-            throw Failure(message: "cannot run \(tool.path): \(error.localizedDescription)")
+            throw LockFailure(message: "cannot run \(tool.path): \(error.localizedDescription)")
         }
         // Both pipes drain at once: a full one would block the child.
         nonisolated(unsafe) var errData = Data()

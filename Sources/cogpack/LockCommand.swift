@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import Planner
 import Resolver
@@ -49,8 +50,8 @@ struct LockCommand: AsyncParsableCommand {
         }
         let lock: LockFile
         do {
-            lock = try Self.compile(request, existing: existing, upgradeAll: upgrade && upgrades.isEmpty, upgrades: upgrades)
-        } catch let f as HostUv.Failure {
+            lock = try await Self.compile(request, existing: existing, upgradeAll: upgrade && upgrades.isEmpty, upgrades: upgrades)
+        } catch let f as LockFailure {
             Console.error("error: \(f.message)")
             throw ExitCode(1)
         } catch let e as InputError {
@@ -81,16 +82,33 @@ struct LockCommand: AsyncParsableCommand {
         return (try FolderArgument.url(folder), rest.map(PackageName.normalize))
     }
 
-    /// uv twice: the requirements format for versions, the packages that need each and their index
-    /// (the existing lock's versions preferred unless upgraded); then those exact versions alone in
-    /// the pylock format, for the hashes of the target's files.
-    static func compile(_ request: LockRequest, existing: LockFile?, upgradeAll: Bool, upgrades: [String]) throws -> LockFile {
+    /// uv twice, in a container of the model's base image (UvContainer): the requirements format
+    /// for versions, the packages that need each and their index (the existing lock's versions
+    /// preferred unless upgraded); then those exact versions alone in the pylock format, for the
+    /// hashes of the target's files.
+    static func compile(_ request: LockRequest, existing: LockFile?, upgradeAll: Bool, upgrades: [String]) async throws -> LockFile {
+        let endpoint = try Flags.engine()
+        guard try await EngineAPI(endpoint: endpoint).ping() else {
+            throw LockFailure(message: "the Docker engine at \(endpoint) does not answer, and cogpack lock runs uv in a container there (a package's build backend is the model's code, which does not run on this machine); start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
+        }
         let uv = try HostUv.locate(version: request.uvVersion)
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cogpack-lock-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        try Data(request.requirements.utf8).write(to: work.appendingPathComponent("requirements.in"))
-        try Data(request.constraints.utf8).write(to: work.appendingPathComponent("constraints.txt"))
+        let container = try await UvContainer.start(request, endpoint: endpoint, uvBinary: uv, ca: try Flags.caBundle(nil))
+        let interrupt = container.removeOnInterrupt()
+        defer { interrupt.cancel() }
+        do {
+            let lock = try await compile(request, in: container, existing: existing, upgradeAll: upgradeAll, upgrades: upgrades)
+            await container.remove()
+            return lock
+        } catch {
+            await container.remove()
+            if let e = error as? TransportError { throw LockFailure(message: e.message) }
+            throw error
+        }
+    }
+
+    private static func compile(_ request: LockRequest, in container: UvContainer, existing: LockFile?, upgradeAll: Bool, upgrades: [String]) async throws -> LockFile {
+        try await container.write("requirements.in", request.requirements)
+        try await container.write("constraints.txt", request.constraints)
         if let existing, !upgradeAll {
             // uv keeps the versions of an existing output file where they still fit: its preferences.
             // Index and --find-links packages only: a URL, VCS or folder requirement is pinned by its own line.
@@ -98,30 +116,18 @@ struct LockCommand: AsyncParsableCommand {
                 if case .findLinks = p.origin { return true }
                 return p.isFromIndex
             }.compactMap { p in p.version.map { "\(p.name)==\($0)\n" } }.joined()
-            try Data(pins.utf8).write(to: work.appendingPathComponent("resolved.txt"))
+            try await container.write("resolved.txt", pins)
         }
-        var env = ["UV_NO_PROGRESS": "1"]
-        if let ca = try Flags.caBundle(nil) { env["SSL_CERT_FILE"] = ca.path }
         var first = ["pip", "compile", "requirements.in", "-c", "constraints.txt", "-o", "resolved.txt", "--no-header",
                      "--annotation-style", "line", "--emit-index-annotation", "--quiet"] + request.arguments
         if upgradeAll { first.append("--upgrade") }
         first += upgrades.flatMap { ["--upgrade-package", $0] }
-        try uvRun(uv, first, work, env)
-        let resolved = try String(contentsOf: work.appendingPathComponent("resolved.txt"), encoding: .utf8)
-        let compiled = try UvCompileOutput.packages(resolved)
-        let pins = compiled.map { $0.pin + "\n" }.joined()
-        try Data(pins.utf8).write(to: work.appendingPathComponent("pins.txt"))
-        try uvRun(uv, ["pip", "compile", "pins.txt", "--no-deps", "--generate-hashes", "--format", "pylock.toml", "-o", "pylock.toml",
-                       "--no-header", "--quiet"] + request.arguments, work, env)
-        let pylock = try String(contentsOf: work.appendingPathComponent("pylock.toml"), encoding: .utf8)
-        return try request.lock(compiled, locked: UvCompileOutput.locked(pylock: pylock), work: work.resolvingSymlinksInPath().path)
-    }
-
-    private static func uvRun(_ uv: URL, _ arguments: [String], _ work: URL, _ env: [String: String]) throws {
-        let r = try HostUv.run(uv, arguments, in: work, environment: env)
-        guard r.status == 0 else {
-            let tail = r.stderr.split(separator: "\n").suffix(20).joined(separator: "\n")
-            throw HostUv.Failure(message: "uv \(arguments.prefix(2).joined(separator: " ")) failed:\n\(tail)")
-        }
+        try await container.uv(first)
+        let compiled = try UvCompileOutput.packages(try await container.read("resolved.txt"))
+        try await container.write("pins.txt", compiled.map { $0.pin + "\n" }.joined())
+        try await container.uv(["pip", "compile", "pins.txt", "--no-deps", "--generate-hashes", "--format", "pylock.toml", "-o", "pylock.toml",
+                                "--no-header", "--quiet"] + request.arguments)
+        let pylock = try await container.read("pylock.toml")
+        return try request.lock(compiled, locked: UvCompileOutput.locked(pylock: pylock), work: UvContainer.work)
     }
 }

@@ -11,7 +11,7 @@ enum LockRefresh {
     /// Relocks `dir`'s lock when it has one and it is stale for `facts`, the machine that builds,
     /// and says whether it wrote a new one. When it cannot be made again (no uv, no index, a
     /// requirement a lock cannot hold), the build resolves afresh, as the planner's warning says.
-    static func ifStale(_ dir: URL, kb: KnowledgeBase, facts: BuildFacts, drivers: [DottedVersion], gpus: [String]) -> Bool {
+    static func ifStale(_ dir: URL, kb: KnowledgeBase, facts: BuildFacts, drivers: [DottedVersion], gpus: [String]) async -> Bool {
         let file = dir.appendingPathComponent(LockFile.fileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return false }
         let preparation: LockPreparation
@@ -29,12 +29,12 @@ enum LockRefresh {
         let more = changes.count > 1 ? " (and \(changes.count - 1) more)" : ""
         Console.error("warning: \(LockFile.fileName) is stale, so this build relocks it: \(Quote.escaped(first.description))\(more)")
         do {
-            let lock = try LockCommand.compile(request, existing: existing, upgradeAll: false, upgrades: [])
+            let lock = try await LockCommand.compile(request, existing: existing, upgradeAll: false, upgrades: [])
             try Data(lock.render().utf8).write(to: file, options: .atomic)
             for line in LockDiff.lines(from: existing, to: lock) { Console.error("  \(line)") }
             Console.error("wrote \(LockFile.fileName): \(lock.packages.count) packages for Python \(request.python) on \(LockRequest.platform)")
             return true
-        } catch let f as HostUv.Failure {
+        } catch let f as LockFailure {
             let reason = f.message.split(separator: "\n").first.map(String.init) ?? f.message
             Console.error("warning: \(LockFile.fileName) could not be made again (\(Quote.escaped(reason))); this build resolves afresh")
         } catch {

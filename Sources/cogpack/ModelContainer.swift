@@ -78,19 +78,16 @@ struct RunFailure: Error {
 }
 
 /// A started container of the model, removed when the command ends, however it ends.
-final class ModelContainer: @unchecked Sendable {
-    let engine: EngineAPI
-    let id: String
-    private let lock = NSLock()
-    private var removed = false
-    private var stopping = false
+final class ModelContainer: Sendable {
+    let owned: OwnedContainer
+    var engine: EngineAPI { owned.engine }
+    var id: String { owned.id }
 
     /// Whether Ctrl-C is stopping the container.
-    var interrupted: Bool { lock.withLock { stopping } }
+    var interrupted: Bool { owned.interrupted }
 
     private init(engine: EngineAPI, id: String) {
-        self.engine = engine
-        self.id = id
+        owned = OwnedContainer(engine: engine, id: id)
     }
 
     /// `command` replaces the image's command (the entrypoint, tini, stays).
@@ -124,27 +121,10 @@ final class ModelContainer: @unchecked Sendable {
     }
 
     /// Removes the container once (later calls do nothing).
-    func remove() async {
-        let first = lock.withLock { () -> Bool in
-            defer { removed = true }
-            return !removed
-        }
-        guard first else { return }
-        try? await engine.removeContainer(id)
-    }
+    func remove() async { await owned.remove() }
 
-    /// Ctrl-C removes the container and exits 130.
-    func removeOnInterrupt() -> DispatchSourceSignal {
-        Interrupt.handle { [self] in
-            lock.withLock { stopping = true }
-            Task {
-                Console.error("\ninterrupted: removing the container")
-                try? await self.engine.stopContainer(self.id, seconds: 2)
-                await self.remove()
-                Foundation.exit(130)
-            }
-        }
-    }
+    /// Ctrl-C stops and removes the container and exits 130.
+    func removeOnInterrupt() -> DispatchSourceSignal { owned.removeOnInterrupt("the container", stopFirst: true) }
 
     /// Where the model's server answers: the published port on the engine's host.
     func server() async throws -> CogServer {

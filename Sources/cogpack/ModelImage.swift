@@ -23,7 +23,7 @@ enum ModelImage {
         // A plan that does not install from the model's lock found it stale: relock, plan again.
         // Only then: a fresh lock costs no second resolution and no second digest of its folders.
         if relock, lock == .whenFresh, case .planned(let p) = outcome, p.export.labels[LockFile.label] == nil,
-           LockRefresh.ifStale(dir, kb: kb, facts: machine, drivers: drivers, gpus: gpus) {
+           await LockRefresh.ifStale(dir, kb: kb, facts: machine, drivers: drivers, gpus: gpus) {
             outcome = try planned()
         }
         switch outcome {

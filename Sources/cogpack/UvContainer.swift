@@ -1,0 +1,136 @@
+import Builder
+import Foundation
+import Planner
+
+/// uv for `cogpack lock`, run in a container of the model's base image, never on this machine.
+/// To learn the name and dependencies of a folder, VCS or sdist requirement whose metadata is not
+/// static, uv runs the package's build backend (its `setup.py`): the model's code, which must not
+/// run here. The container holds uv (this machine's binary of the pinned release), the CA bundle,
+/// uv's work folder and the files of the model uv reads (`LockModelFiles`), at the model folder's
+/// absolute path; nothing of this machine is bound into it, and what uv writes comes back through
+/// the Engine API. It is removed when the lock ends, however it ends; a cogpack killed outright
+/// leaves it to stop by itself within a day, when the engine removes it.
+final class UvContainer: Sendable {
+    static let tools = "/cogpack-lock"
+    static let uv = tools + "/uv"
+    static let caBundle = tools + "/ca-certificates.crt"
+    static let stderrFile = tools + "/stderr"
+    /// uv's work folder: its input and output files.
+    static let work = tools + "/work"
+    /// How long an abandoned container lives.
+    static let lifetime = 86_400
+
+    let owned: OwnedContainer
+    var engine: EngineAPI { owned.engine }
+    var id: String { owned.id }
+    private let env: [String]
+
+    private init(engine: EngineAPI, id: String, env: [String]) {
+        owned = OwnedContainer(engine: engine, id: id)
+        self.env = env
+    }
+
+    /// A started container of `request.baseImage` with uv, the CA bundle and the model's files
+    /// in it, and git when a requirement needs it (installed as the build installs it).
+    static func start(_ request: LockRequest, endpoint: BuilderAddress.Endpoint, uvBinary: URL, ca: URL?) async throws -> UvContainer {
+        let engine = EngineAPI(endpoint: endpoint)
+        // Paths in the archive are relative to the container's root, where it is unpacked.
+        func inRoot(_ path: String) -> String { String(path.drop { $0 == "/" }) }
+        var entries: [TarArchive.Entry] = [
+            .directory(path: inRoot(work), mode: 0o755),
+            .file(path: inRoot(uv), mode: 0o755, contents: try read(uvBinary, what: "uv")),
+        ]
+        var env = ["UV_NO_PROGRESS=1", "UV_PYTHON_DOWNLOADS=never", "DEBIAN_FRONTEND=noninteractive"]
+        if let ca {
+            entries.append(.file(path: inRoot(caBundle), mode: 0o644, contents: try read(ca, what: "the CA bundle")))
+            env += ["SSL_CERT_FILE=\(caBundle)", "REQUESTS_CA_BUNDLE=\(caBundle)", "PIP_CERT=\(caBundle)", "GIT_SSL_CAINFO=\(caBundle)"]
+        }
+        if let files = request.modelFiles {
+            for entry in try files.entries() {
+                switch entry {
+                case .file(let path, let contents): entries.append(.file(path: inRoot(files.root + "/" + path), mode: 0o644, contents: contents))
+                case .symlink(let path, let target): entries.append(.symlink(path: inRoot(files.root + "/" + path), target: target))
+                }
+            }
+        }
+        var spec = EngineAPI.ContainerSpec(image: request.baseImage, name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
+        spec.port = nil
+        spec.cmd = ["sleep", String(lifetime)]
+        spec.autoRemove = true
+        spec.labels = ["dev.cogpack.lock": "1"]
+        spec.env = env
+        let id: String
+        do {
+            id = try await engine.createContainer(spec)
+        } catch let e as TransportError {
+            if e.message.contains("(404)") {
+                throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
+            }
+            throw LockFailure(message: e.message)
+        }
+        let container = UvContainer(engine: engine, id: id, env: env)
+        do {
+            try await engine.putArchive(id, tar: TarArchive.archive(entries, modified: Int(Date().timeIntervalSince1970)))
+            try await engine.startContainer(id)
+            if request.needsGit {
+                try await container.shell("command -v git >/dev/null || (apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates)",
+                                          what: "apt-get install git (for VCS requirements)")
+            }
+        } catch {
+            await container.remove()
+            if let e = error as? TransportError { throw LockFailure(message: e.message) }
+            throw error
+        }
+        return container
+    }
+
+    private static func read(_ file: URL, what: String) throws -> Data {
+        do { return try Data(contentsOf: file) } catch {
+            throw LockFailure(message: "cannot read \(what) at \(file.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Puts `text` into uv's work folder as `name`.
+    func write(_ name: String, _ text: String) async throws {
+        try await engine.putArchive(id, at: Self.work, tar: TarArchive.archive([.file(path: name, mode: 0o644, contents: Data(text.utf8))],
+                                                                             modified: Int(Date().timeIntervalSince1970)))
+    }
+
+    /// The file `name` of uv's work folder.
+    func read(_ name: String) async throws -> String {
+        guard let data = try await engine.readFile(id, Self.work + "/" + name) else {
+            throw LockFailure(message: "uv wrote no \(name)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `uv ARGUMENTS` in the work folder; a failure carries the end of what uv said.
+    func uv(_ arguments: [String]) async throws {
+        let argv = ["/bin/sh", "-c", "exec \"$0\" \"$@\" 2> \(Self.stderrFile)", Self.uv] + arguments
+        try await run(argv, what: "uv \(arguments.prefix(2).joined(separator: " "))")
+    }
+
+    private func shell(_ script: String, what: String) async throws {
+        try await run(["/bin/sh", "-c", "(\(script)) > \(Self.stderrFile) 2>&1"], what: what)
+    }
+
+    private func run(_ argv: [String], what: String) async throws {
+        let status = try await engine.exec(id, argv, env: env, workingDirectory: Self.work)
+        guard status == 0 else {
+            let said = (try? await engine.readFile(id, Self.stderrFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let tail = said.split(separator: "\n").suffix(20).joined(separator: "\n")
+            throw LockFailure(message: "\(what) failed (exit \(status)) in a container of the model's base image:\n\(tail)")
+        }
+    }
+
+    /// Removes the container once (later calls do nothing).
+    func remove() async { await owned.remove() }
+
+    /// Ctrl-C removes the container and exits 130.
+    func removeOnInterrupt() -> DispatchSourceSignal { owned.removeOnInterrupt("uv's container", stopFirst: false) }
+}
+
+/// Locking could not be done (uv failed, or its container could not run): the message, exit 1.
+struct LockFailure: Error {
+    let message: String
+}
