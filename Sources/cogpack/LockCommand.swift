@@ -92,7 +92,12 @@ struct LockCommand: AsyncParsableCommand {
             throw LockFailure(message: "the Docker engine at \(endpoint) does not answer, and cogpack lock runs uv in a container there (a package's build backend is the model's code, which does not run on this machine); start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
         }
         let uv = try HostUv.locate(version: request.uvVersion)
-        let container = try await UvContainer.start(request, endpoint: endpoint, uvBinary: uv, ca: try Flags.caBundle(nil))
+        let container: UvContainer
+        do {
+            container = try await UvContainer.start(request, endpoint: endpoint, uvBinary: uv, ca: try Flags.caBundle(nil))
+        } catch let e as TransportError {
+            throw LockFailure(message: e.message)
+        }
         let interrupt = container.removeOnInterrupt()
         defer { interrupt.cancel() }
         do {

@@ -59,15 +59,11 @@ final class UvContainer: Sendable {
         spec.autoRemove = true
         spec.labels = ["dev.cogpack.lock": "1"]
         spec.env = env
-        let id: String
-        do {
-            id = try await engine.createContainer(spec)
-        } catch let e as TransportError {
-            if e.message.contains("(404)") {
-                throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
-            }
-            throw LockFailure(message: e.message)
+        guard try await engine.inspect(image: request.baseImage) != nil else {
+            throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
         }
+        let id: String
+        do { id = try await engine.createContainer(spec) } catch let e as TransportError { throw LockFailure(message: e.message) }
         let container = UvContainer(engine: engine, id: id, env: env)
         do {
             try await engine.putArchive(id, tar: TarArchive.archive(entries, modified: Int(Date().timeIntervalSince1970)))
