@@ -34,25 +34,31 @@ final class UvContainer: Sendable {
     /// in it, and git when a requirement needs it (installed as the build installs it).
     static func start(_ request: LockRequest, endpoint: BuilderAddress.Endpoint, uvBinary: URL, ca: URL?) async throws -> UvContainer {
         let engine = EngineAPI(endpoint: endpoint)
+        var env = ["UV_NO_PROGRESS=1", "UV_PYTHON_DOWNLOADS=never", "DEBIAN_FRONTEND=noninteractive"]
+        if ca != nil { env += ["SSL_CERT_FILE=\(caBundle)", "REQUESTS_CA_BUNDLE=\(caBundle)", "PIP_CERT=\(caBundle)", "GIT_SSL_CAINFO=\(caBundle)"] }
+        // What goes in, written to a file first and streamed: the model's wheels can be large.
+        let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cogpack-lock-\(UUID().uuidString).tar")
+        defer { try? FileManager.default.removeItem(at: archive) }
+        guard FileManager.default.createFile(atPath: archive.path, contents: nil), let handle = try? FileHandle(forUpdating: archive) else {
+            throw LockFailure(message: "cannot write \(archive.path): the files for uv's container are put together there; free the temporary folder or set TMPDIR")
+        }
+        defer { try? handle.close() }
         // Paths in the archive are relative to the container's root, where it is unpacked.
         func inRoot(_ path: String) -> String { String(path.drop { $0 == "/" }) }
-        var entries: [TarArchive.Entry] = [
-            .directory(path: inRoot(work), mode: 0o755),
-            .file(path: inRoot(uv), mode: 0o755, contents: try read(uvBinary, what: "uv")),
-        ]
-        var env = ["UV_NO_PROGRESS=1", "UV_PYTHON_DOWNLOADS=never", "DEBIAN_FRONTEND=noninteractive"]
-        if let ca {
-            entries.append(.file(path: inRoot(caBundle), mode: 0o644, contents: try read(ca, what: "the CA bundle")))
-            env += ["SSL_CERT_FILE=\(caBundle)", "REQUESTS_CA_BUNDLE=\(caBundle)", "PIP_CERT=\(caBundle)", "GIT_SSL_CAINFO=\(caBundle)"]
-        }
+        let tar = TarArchive.FileWriter(handle, modified: Int(Date().timeIntervalSince1970))
+        try tar.add(.directory(path: inRoot(work), mode: 0o755))
+        try tar.add(.file(path: inRoot(uv), mode: 0o755, contents: try read(uvBinary, what: "uv")))
+        if let ca { try tar.add(.file(path: inRoot(caBundle), mode: 0o644, contents: try read(ca, what: "the CA bundle"))) }
         if let files = request.modelFiles {
-            for entry in try files.entries() {
+            try files.forEach { entry in
                 switch entry {
-                case .file(let path, let contents): entries.append(.file(path: inRoot(files.root + "/" + path), mode: 0o644, contents: contents))
-                case .symlink(let path, let target): entries.append(.symlink(path: inRoot(files.root + "/" + path), target: target))
+                case .file(let path, let contents): try tar.add(.file(path: inRoot(files.root + "/" + path), mode: 0o644, contents: contents))
+                case .symlink(let path, let target): try tar.add(.symlink(path: inRoot(files.root + "/" + path), target: target))
                 }
             }
         }
+        try tar.finish()
+        try handle.seek(toOffset: 0)
         var spec = EngineAPI.ContainerSpec(image: request.baseImage, name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
         spec.port = nil
         spec.cmd = ["sleep", String(lifetime)]
@@ -66,7 +72,7 @@ final class UvContainer: Sendable {
         do { id = try await engine.createContainer(spec) } catch let e as TransportError { throw LockFailure(message: e.message) }
         let container = UvContainer(engine: engine, id: id, env: env)
         do {
-            try await engine.putArchive(id, tar: TarArchive.archive(entries, modified: Int(Date().timeIntervalSince1970)))
+            try await engine.putArchive(id, file: handle)
             try await engine.startContainer(id)
             if request.needsGit {
                 try await container.shell("command -v git >/dev/null || (apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates)",

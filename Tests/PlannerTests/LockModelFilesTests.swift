@@ -26,7 +26,8 @@ final class LockModelFilesTests: XCTestCase {
         XCTAssertEqual(files.root, request.root)
         XCTAssertEqual(files.paths, ["dist/tool-1.0-py3-none-any.whl", "local_pkg/localpkg/__init__.py", "local_pkg/pyproject.toml",
                                      "local_pkg/secret", "wheels/flpkg-1.2.0-py3-none-any.whl"])
-        let entries = try files.entries()
+        var entries: [LockModelFiles.Entry] = []
+        try files.forEach { entries.append($0) }
         XCTAssertTrue(entries.contains(.symlink(path: "local_pkg/secret", target: "/etc/hostname")), "\(entries)")
         XCTAssertTrue(entries.contains(.file(path: "local_pkg/localpkg/__init__.py", contents: Data("X = 1\n".utf8))), "\(entries)")
         XCTAssertEqual(entries.count, 5)

@@ -6,8 +6,17 @@ import Foundation
 extension EngineAPI {
     /// Unpacks `tar` (TarArchive) at `path` in the container; missing parent folders are made.
     public func putArchive(_ id: String, at path: String = "/", tar: Data) async throws {
-        let r = try await request("PUT", "/containers/\(Self.query(id))/archive?path=\(Self.query(path))", data: tar,
-                                  contentType: "application/x-tar", timeout: 300)
+        try await putArchive(id, at: path, body: nil, data: tar)
+    }
+
+    /// The same, of an archive in a file, streamed.
+    public func putArchive(_ id: String, at path: String = "/", file: FileHandle) async throws {
+        try await putArchive(id, at: path, body: file, data: nil)
+    }
+
+    private func putArchive(_ id: String, at path: String, body: FileHandle?, data: Data?) async throws {
+        let r = try await request("PUT", "/containers/\(Self.query(id))/archive?path=\(Self.query(path))", body: body, data: data,
+                                  contentType: "application/x-tar", timeout: 600)
         guard r.status == 200 else { throw TransportError("putting files into the container failed (\(r.status)): \(String(decoding: r.body.prefix(400), as: UTF8.self))") }
     }
 

@@ -19,19 +19,59 @@ public enum TarArchive {
     public static func archive(_ entries: [Entry], modified: Int) -> Data {
         var out = Data()
         for entry in entries {
-            switch entry {
-            case .directory(let path, let mode):
-                appendHeader(&out, path: path.hasSuffix("/") ? path : path + "/", mode: mode, size: 0, type: "5", link: "", modified: modified)
-            case .file(let path, let mode, let contents):
-                appendHeader(&out, path: path, mode: mode, size: contents.count, type: "0", link: "", modified: modified)
+            out.append(header(entry, modified: modified))
+            if case .file(_, _, let contents) = entry {
                 out.append(contents)
-                pad(&out)
-            case .symlink(let path, let target):
-                appendHeader(&out, path: path, mode: 0o777, size: 0, type: "2", link: target, modified: modified)
+                out.append(padding(contents.count))
             }
         }
-        out.append(Data(count: 2 * block))
+        out.append(end)
         return out
+    }
+
+    /// Writes an archive to a file one entry at a time, so that only one file's contents are in
+    /// memory at once (a model's wheels can be hundreds of MB).
+    public struct FileWriter {
+        let handle: FileHandle
+        let modified: Int
+
+        public init(_ handle: FileHandle, modified: Int) {
+            self.handle = handle
+            self.modified = modified
+        }
+
+        public func add(_ entry: Entry) throws {
+            try handle.write(contentsOf: header(entry, modified: modified))
+            if case .file(_, _, let contents) = entry {
+                try handle.write(contentsOf: contents)
+                try handle.write(contentsOf: padding(contents.count))
+            }
+        }
+
+        /// The two empty blocks that close the archive.
+        public func finish() throws { try handle.write(contentsOf: end) }
+    }
+
+    static let end = Data(count: 2 * block)
+
+    /// The header blocks of `entry` (a PAX header first when a path or target is long), without
+    /// a file's contents.
+    static func header(_ entry: Entry, modified: Int) -> Data {
+        var out = Data()
+        switch entry {
+        case .directory(let path, let mode):
+            appendHeader(&out, path: path.hasSuffix("/") ? path : path + "/", mode: mode, size: 0, type: "5", link: "", modified: modified)
+        case .file(let path, let mode, let contents):
+            appendHeader(&out, path: path, mode: mode, size: contents.count, type: "0", link: "", modified: modified)
+        case .symlink(let path, let target):
+            appendHeader(&out, path: path, mode: 0o777, size: 0, type: "2", link: target, modified: modified)
+        }
+        return out
+    }
+
+    /// The zeros that fill a file's last block.
+    static func padding(_ size: Int) -> Data {
+        Data(count: (block - size % block) % block)
     }
 
     /// The regular files of an archive, by the path each has in it (a PAX `path` record's, or GNU's
@@ -78,7 +118,7 @@ public enum TarArchive {
             let body = Data(records.utf8)
             appendHeader(&out, name: Array("PaxHeader".utf8), mode: 0o644, size: body.count, type: "x", link: [], modified: modified)
             out.append(body)
-            pad(&out)
+            out.append(padding(body.count))
         }
         appendHeader(&out, name: Array(name.prefix(100)), mode: mode, size: size, type: type, link: Array(target.prefix(100)), modified: modified)
     }
@@ -111,11 +151,6 @@ public enum TarArchive {
         var length = rest + 1
         while String(length).count + rest != length { length = String(length).count + rest }
         return "\(length) \(key)=\(value)\n"
-    }
-
-    private static func pad(_ out: inout Data) {
-        let over = out.count % block
-        if over != 0 { out.append(Data(count: block - over)) }
     }
 
     private static func octal(_ field: ArraySlice<UInt8>) -> Int? {

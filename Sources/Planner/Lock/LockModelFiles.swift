@@ -25,12 +25,12 @@ public struct LockModelFiles: Sendable {
         return LockModelFiles(root: project.folder.absolute(""), paths: paths, folder: project.folder)
     }
 
-    /// Their contents, read now (paths relative to the model folder).
-    public func entries() throws -> [Entry] {
-        try paths.map { path in
+    /// Each with its contents, read one at a time (paths relative to the model folder).
+    public func forEach(_ body: (Entry) throws -> Void) throws {
+        for path in paths {
             switch try folder.entry(path).kind {
-            case .symlink: .symlink(path: path, target: try folder.linkTarget(path))
-            default: .file(path: path, contents: try folder.data(path))
+            case .symlink: try body(.symlink(path: path, target: try folder.linkTarget(path)))
+            default: try body(.file(path: path, contents: try folder.data(path)))
             }
         }
     }
