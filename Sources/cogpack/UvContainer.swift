@@ -59,31 +59,46 @@ final class UvContainer: Sendable {
         }
         try tar.finish()
         try handle.seek(toOffset: 0)
-        var spec = EngineAPI.ContainerSpec(image: request.baseImage, name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
+        guard let base = try await engine.inspect(image: request.baseImage), let baseID = base["Id"] as? String else {
+            throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
+        }
+        // A VCS requirement needs git, which the base images lack: the base with git is made once
+        // and kept, named by the base's ID, so that later locks start from it. It is saved before
+        // anything of the model is in the container.
+        let gitImage = request.needsGit ? gitImage(of: baseID) : nil
+        var haveGitImage = false
+        if let gitImage { haveGitImage = try await engine.inspect(image: gitImage.reference) != nil }
+        var spec = EngineAPI.ContainerSpec(image: haveGitImage ? gitImage!.reference : request.baseImage,
+                                           name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
         spec.port = nil
         spec.cmd = ["sleep", String(lifetime)]
         spec.autoRemove = true
         spec.labels = ["dev.cogpack.lock": "1"]
         spec.env = env
-        guard try await engine.inspect(image: request.baseImage) != nil else {
-            throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
-        }
         let id: String
         do { id = try await engine.createContainer(spec) } catch let e as TransportError { throw LockFailure(message: e.message) }
         let container = UvContainer(engine: engine, id: id, env: env)
         do {
-            try await engine.putArchive(id, file: handle)
             try await engine.startContainer(id)
-            if request.needsGit {
-                try await container.shell("command -v git >/dev/null || (apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates)",
-                                          what: "apt-get install git (for VCS requirements)")
+            if let gitImage, !haveGitImage {
+                let log = "/tmp/cogpack-apt.log"
+                try await container.run(["/bin/sh", "-c", "(apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates && apt-get clean && rm -rf /var/lib/apt/lists/*) > \(log) 2>&1 && rm -f \(log)"],
+                                        what: "apt-get install git (for VCS requirements)", output: log, directory: "/")
+                try await engine.commit(id, repository: gitImage.repository, tag: gitImage.tag)
             }
+            try await engine.putArchive(id, file: handle)
         } catch {
             await container.remove()
             if let e = error as? TransportError { throw LockFailure(message: e.message) }
             throw error
         }
         return container
+    }
+
+    /// The name of the base image `baseID` with git added.
+    static func gitImage(of baseID: String) -> (repository: String, tag: String, reference: String) {
+        let tag = String(baseID.split(separator: ":").last?.prefix(12) ?? "")
+        return ("cogpack/lock-git", tag, "cogpack/lock-git:\(tag)")
     }
 
     private static func read(_ file: URL, what: String) throws -> Data {
@@ -109,17 +124,14 @@ final class UvContainer: Sendable {
     /// `uv ARGUMENTS` in the work folder; a failure carries the end of what uv said.
     func uv(_ arguments: [String]) async throws {
         let argv = ["/bin/sh", "-c", "exec \"$0\" \"$@\" 2> \(Self.stderrFile)", Self.uv] + arguments
-        try await run(argv, what: "uv \(arguments.prefix(2).joined(separator: " "))")
+        try await run(argv, what: "uv \(arguments.prefix(2).joined(separator: " "))", output: Self.stderrFile, directory: Self.work)
     }
 
-    private func shell(_ script: String, what: String) async throws {
-        try await run(["/bin/sh", "-c", "(\(script)) > \(Self.stderrFile) 2>&1"], what: what)
-    }
-
-    private func run(_ argv: [String], what: String) async throws {
-        let status = try await engine.exec(id, argv, env: env, workingDirectory: Self.work)
+    /// `argv` in `directory`; a failure carries the end of the file `output`, where it wrote.
+    private func run(_ argv: [String], what: String, output: String, directory: String) async throws {
+        let status = try await engine.exec(id, argv, env: env, workingDirectory: directory)
         guard status == 0 else {
-            let said = (try? await engine.readFile(id, Self.stderrFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let said = (try? await engine.readFile(id, output)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let tail = said.split(separator: "\n").suffix(20).joined(separator: "\n")
             throw LockFailure(message: "\(what) failed (exit \(status)) in a container of the model's base image:\n\(tail)")
         }

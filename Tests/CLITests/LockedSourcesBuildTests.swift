@@ -51,6 +51,12 @@ final class LockedSourcesBuildTests: XCTestCase {
         let (dir, sha) = try model()
         let locked = try CLI.run(["lock", dir.path])
         XCTAssertEqual(locked.status, 0, locked.stderr)
+        // uv ran with git in a container of the base with git added, which the engine keeps for
+        // later locks: saved before the model's files went in, it holds none of them.
+        let gitImages = try CLI.shell("docker images cogpack/lock-git --format '{{.Repository}}:{{.Tag}}'")
+        let gitImage = try XCTUnwrap(gitImages.stdout.split(separator: "\n").first.map(String.init), gitImages.stderr)
+        let inside = try CLI.shell("docker run --rm \(gitImage) sh -c 'git --version && test ! -e \(dir.resolvingSymlinksInPath().path) && test ! -e /cogpack-lock'")
+        XCTAssertEqual(inside.status, 0, inside.stdout + inside.stderr)
         let text = try read(dir)
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains("# cogpack-lock: format=2"), text)

@@ -57,4 +57,14 @@ extension EngineAPI {
             wait = min(wait * 2, 200_000_000)
         }
     }
+
+    /// `docker commit`: the container's file system, as it is now, becomes the image
+    /// `repository:tag` (the container keeps running; it is paused while its files are read).
+    public func commit(_ id: String, repository: String, tag: String) async throws {
+        let r = try await request("POST", "/commit?container=\(Self.query(id))&repo=\(Self.query(repository))&tag=\(Self.query(tag))&pause=1",
+                                  data: Data("{}".utf8), contentType: "application/json", timeout: 600)
+        guard r.status == 201 else {
+            throw TransportError("saving the container as \(repository):\(tag) failed (\(r.status)): \(String(decoding: r.body.prefix(400), as: UTF8.self))")
+        }
+    }
 }
