@@ -98,13 +98,12 @@ struct LockCommand: AsyncParsableCommand {
         } catch let e as TransportError {
             throw LockFailure(message: e.message)
         }
-        let interrupt = container.removeOnInterrupt()
-        defer { interrupt.cancel() }
         do {
             let lock = try await compile(request, in: container, existing: existing, upgradeAll: upgradeAll, upgrades: upgrades)
             await container.remove()
             return lock
         } catch {
+            await container.owned.yieldToInterrupt()
             await container.remove()
             if let e = error as? TransportError { throw LockFailure(message: e.message) }
             throw error

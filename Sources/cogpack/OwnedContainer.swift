@@ -18,6 +18,12 @@ final class OwnedContainer: @unchecked Sendable {
     /// Whether Ctrl-C is removing the container.
     var interrupted: Bool { lock.withLock { stopping } }
 
+    /// When Ctrl-C is removing the container, waits for its handler to end the process (exit
+    /// 130), so that what failed because the container went away is not reported as a failure.
+    func yieldToInterrupt() async {
+        if interrupted { try? await Task.sleep(nanoseconds: 60_000_000_000) }
+    }
+
     /// Removes the container once (later calls do nothing).
     func remove() async {
         let first = lock.withLock { () -> Bool in

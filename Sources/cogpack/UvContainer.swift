@@ -24,14 +24,18 @@ final class UvContainer: Sendable {
     var engine: EngineAPI { owned.engine }
     var id: String { owned.id }
     private let env: [String]
+    /// Ctrl-C removes it from the moment it exists. A dispatch source may be cancelled from any
+    /// thread; Dispatch only does not say so in types.
+    nonisolated(unsafe) private let interrupt: DispatchSourceSignal
 
     private init(engine: EngineAPI, id: String, env: [String]) {
         owned = OwnedContainer(engine: engine, id: id)
         self.env = env
+        interrupt = owned.removeOnInterrupt("uv's container", stopFirst: false)
     }
 
     /// A started container of `request.baseImage` with uv, the CA bundle and the model's files
-    /// in it, and git when a requirement needs it (installed as the build installs it).
+    /// in it, and git when a requirement needs it (from `cogpack/lock-git`, below).
     static func start(_ request: LockRequest, endpoint: BuilderAddress.Endpoint, uvBinary: URL, ca: URL?) async throws -> UvContainer {
         let engine = EngineAPI(endpoint: endpoint)
         var env = ["UV_NO_PROGRESS=1", "UV_PYTHON_DOWNLOADS=never", "DEBIAN_FRONTEND=noninteractive"]
@@ -68,7 +72,7 @@ final class UvContainer: Sendable {
         let gitImage = request.needsGit ? gitImage(of: baseID) : nil
         var haveGitImage = false
         if let gitImage { haveGitImage = try await engine.inspect(image: gitImage.reference) != nil }
-        var spec = EngineAPI.ContainerSpec(image: haveGitImage ? gitImage!.reference : request.baseImage,
+        var spec = EngineAPI.ContainerSpec(image: (haveGitImage ? gitImage?.reference : nil) ?? request.baseImage,
                                            name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
         spec.port = nil
         spec.cmd = ["sleep", String(lifetime)]
@@ -88,6 +92,7 @@ final class UvContainer: Sendable {
             }
             try await engine.putArchive(id, file: handle)
         } catch {
+            await container.owned.yieldToInterrupt()
             await container.remove()
             if let e = error as? TransportError { throw LockFailure(message: e.message) }
             throw error
@@ -137,11 +142,11 @@ final class UvContainer: Sendable {
         }
     }
 
-    /// Removes the container once (later calls do nothing).
-    func remove() async { await owned.remove() }
-
-    /// Ctrl-C removes the container and exits 130.
-    func removeOnInterrupt() -> DispatchSourceSignal { owned.removeOnInterrupt("uv's container", stopFirst: false) }
+    /// Removes the container once (later calls do nothing); Ctrl-C is the command's again.
+    func remove() async {
+        interrupt.cancel()
+        await owned.remove()
+    }
 }
 
 /// Locking could not be done (uv failed, or its container could not run): the message, exit 1.
