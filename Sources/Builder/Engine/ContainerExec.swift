@@ -1,8 +1,8 @@
 import Foundation
 
 /// Running programs in a started container and moving files in and out of it, through the Engine
-/// API alone: no bind mount, so it works the same with a remote engine, and the container sees
-/// only what was put into it.
+/// API alone: no bind mount, so nothing assumes that the engine shares this machine's files, and
+/// the container sees only what was put into it.
 extension EngineAPI {
     /// Unpacks `tar` (TarArchive) at `path` in the container; missing parent folders are made.
     public func putArchive(_ id: String, at path: String = "/", tar: Data) async throws {
