@@ -41,12 +41,10 @@ enum HostUv {
         return uv
     }
 
-    static func run(_ tool: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    static func run(_ tool: URL, _ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = tool
         process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -92,21 +92,21 @@ struct LockCommand: AsyncParsableCommand {
             throw LockFailure(message: "the Docker engine at \(endpoint) does not answer, and cogpack lock runs uv in a container there (a package's build backend is the model's code, which does not run on this machine); start it with `bash scripts/start-docker.sh`, or set DOCKER_HOST")
         }
         let uv = try HostUv.locate(version: request.uvVersion)
-        let container: UvContainer
+        let ca = try Flags.caBundle(nil)
+        // What the engine refused, here or while the container starts, is a failure to lock.
         do {
-            container = try await UvContainer.start(request, endpoint: endpoint, uvBinary: uv, ca: try Flags.caBundle(nil))
+            let container = try await UvContainer.start(request, endpoint: endpoint, uvBinary: uv, ca: ca)
+            do {
+                let lock = try await compile(request, in: container, existing: existing, upgradeAll: upgradeAll, upgrades: upgrades)
+                await container.remove()
+                return lock
+            } catch {
+                await container.owned.yieldToInterrupt()
+                await container.remove()
+                throw error
+            }
         } catch let e as TransportError {
             throw LockFailure(message: e.message)
-        }
-        do {
-            let lock = try await compile(request, in: container, existing: existing, upgradeAll: upgradeAll, upgrades: upgrades)
-            await container.remove()
-            return lock
-        } catch {
-            await container.owned.yieldToInterrupt()
-            await container.remove()
-            if let e = error as? TransportError { throw LockFailure(message: e.message) }
-            throw error
         }
     }
 

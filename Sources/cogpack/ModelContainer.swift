@@ -83,8 +83,8 @@ final class ModelContainer: Sendable {
     var engine: EngineAPI { owned.engine }
     var id: String { owned.id }
 
-    /// Whether Ctrl-C is stopping the container.
-    var interrupted: Bool { owned.interrupted }
+    /// When Ctrl-C is stopping the container, waits for its handler to end the command.
+    func yieldToInterrupt() async { await owned.yieldToInterrupt() }
 
     private init(engine: EngineAPI, id: String) {
         owned = OwnedContainer(engine: engine, id: id)

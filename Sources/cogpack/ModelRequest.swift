@@ -100,7 +100,7 @@ struct ModelRequest {
             return 1
         } catch {
             // Ctrl-C closed the connection by removing the container: the interrupt ends the command.
-            if container.interrupted { try? await Task.sleep(nanoseconds: 60_000_000_000) }
+            await container.yieldToInterrupt()
             Console.error("error: \(error)")
             return 1
         }

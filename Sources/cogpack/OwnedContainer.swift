@@ -16,7 +16,7 @@ final class OwnedContainer: @unchecked Sendable {
     }
 
     /// Whether Ctrl-C is removing the container.
-    var interrupted: Bool { lock.withLock { stopping } }
+    private var interrupted: Bool { lock.withLock { stopping } }
 
     /// When Ctrl-C is removing the container, waits for its handler to end the process (exit
     /// 130), so that what failed because the container went away is not reported as a failure.

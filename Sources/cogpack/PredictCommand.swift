@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
         }
         // Ctrl-C stops the container, which ends its log: the interrupt finishes the command.
-        if container.interrupted { try await Task.sleep(nanoseconds: 60_000_000_000) }
+        await container.yieldToInterrupt()
         let state = try? await container.engine.inspectContainer(container.id)
         interrupt.cancel()
         await container.remove()

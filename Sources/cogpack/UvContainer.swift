@@ -35,11 +35,21 @@ final class UvContainer: Sendable {
     }
 
     /// A started container of `request.baseImage` with uv, the CA bundle and the model's files
-    /// in it, and git when a requirement needs it (from `cogpack/lock-git`, below).
+    /// in it, and git when a requirement needs it (from `cogpack/lock-git`, below). The engine's
+    /// refusals are its TransportErrors.
     static func start(_ request: LockRequest, endpoint: BuilderAddress.Endpoint, uvBinary: URL, ca: URL?) async throws -> UvContainer {
         let engine = EngineAPI(endpoint: endpoint)
         var env = ["UV_NO_PROGRESS=1", "UV_PYTHON_DOWNLOADS=never", "DEBIAN_FRONTEND=noninteractive"]
         if ca != nil { env += ["SSL_CERT_FILE=\(caBundle)", "REQUESTS_CA_BUNDLE=\(caBundle)", "PIP_CERT=\(caBundle)", "GIT_SSL_CAINFO=\(caBundle)"] }
+        guard let base = try await engine.inspect(image: request.baseImage), let baseID = base["Id"] as? String else {
+            throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
+        }
+        // A VCS requirement needs git, which the base images lack: the base with git is made once
+        // and kept, named by the base's ID, so that later locks start from it. It is saved before
+        // anything of the model is in the container.
+        let gitImage = request.needsGit ? gitImage(of: baseID) : nil
+        var haveGitImage = false
+        if let gitImage { haveGitImage = try await engine.inspect(image: gitImage.reference) != nil }
         // What goes in, written to a file first and streamed: the model's wheels can be large.
         let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cogpack-lock-\(UUID().uuidString).tar")
         defer { try? FileManager.default.removeItem(at: archive) }
@@ -51,8 +61,8 @@ final class UvContainer: Sendable {
         func inRoot(_ path: String) -> String { String(path.drop { $0 == "/" }) }
         let tar = TarArchive.FileWriter(handle, modified: Int(Date().timeIntervalSince1970))
         try tar.add(.directory(path: inRoot(work), mode: 0o755))
-        try tar.add(.file(path: inRoot(uv), mode: 0o755, contents: try read(uvBinary, what: "uv")))
-        if let ca { try tar.add(.file(path: inRoot(caBundle), mode: 0o644, contents: try read(ca, what: "the CA bundle"))) }
+        try tar.add(.file(path: inRoot(uv), mode: 0o755, contents: try contents(of: uvBinary, what: "uv")))
+        if let ca { try tar.add(.file(path: inRoot(caBundle), mode: 0o644, contents: try contents(of: ca, what: "the CA bundle"))) }
         if let files = request.modelFiles {
             try files.forEach { entry in
                 switch entry {
@@ -63,15 +73,6 @@ final class UvContainer: Sendable {
         }
         try tar.finish()
         try handle.seek(toOffset: 0)
-        guard let base = try await engine.inspect(image: request.baseImage), let baseID = base["Id"] as? String else {
-            throw LockFailure(message: "the engine has no image \(request.baseImage), the model's base image, in which cogpack runs uv to lock; make it with `cogpack base` or pull it")
-        }
-        // A VCS requirement needs git, which the base images lack: the base with git is made once
-        // and kept, named by the base's ID, so that later locks start from it. It is saved before
-        // anything of the model is in the container.
-        let gitImage = request.needsGit ? gitImage(of: baseID) : nil
-        var haveGitImage = false
-        if let gitImage { haveGitImage = try await engine.inspect(image: gitImage.reference) != nil }
         var spec = EngineAPI.ContainerSpec(image: (haveGitImage ? gitImage?.reference : nil) ?? request.baseImage,
                                            name: "cogpack-lock-\(UUID().uuidString.prefix(8).lowercased())")
         spec.port = nil
@@ -79,14 +80,13 @@ final class UvContainer: Sendable {
         spec.autoRemove = true
         spec.labels = ["dev.cogpack.lock": "1"]
         spec.env = env
-        let id: String
-        do { id = try await engine.createContainer(spec) } catch let e as TransportError { throw LockFailure(message: e.message) }
+        let id = try await engine.createContainer(spec)
         let container = UvContainer(engine: engine, id: id, env: env)
         do {
             try await engine.startContainer(id)
             if let gitImage, !haveGitImage {
                 let log = "/tmp/cogpack-apt.log"
-                try await container.run(["/bin/sh", "-c", "(apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates && apt-get clean && rm -rf /var/lib/apt/lists/*) > \(log) 2>&1 && rm -f \(log)"],
+                try await container.run(["/bin/sh", "-c", "(\(LockRequest.gitInstall) && apt-get clean && rm -rf /var/lib/apt/lists/*) > \(log) 2>&1 && rm -f \(log)"],
                                         what: "apt-get install git (for VCS requirements)", output: log, directory: "/")
                 try await engine.commit(id, repository: gitImage.repository, tag: gitImage.tag)
             }
@@ -94,7 +94,6 @@ final class UvContainer: Sendable {
         } catch {
             await container.owned.yieldToInterrupt()
             await container.remove()
-            if let e = error as? TransportError { throw LockFailure(message: e.message) }
             throw error
         }
         return container
@@ -106,7 +105,7 @@ final class UvContainer: Sendable {
         return ("cogpack/lock-git", tag, "cogpack/lock-git:\(tag)")
     }
 
-    private static func read(_ file: URL, what: String) throws -> Data {
+    private static func contents(of file: URL, what: String) throws -> Data {
         do { return try Data(contentsOf: file) } catch {
             throw LockFailure(message: "cannot read \(what) at \(file.path): \(error.localizedDescription)")
         }

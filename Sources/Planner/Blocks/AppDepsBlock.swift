@@ -123,13 +123,16 @@ struct AppDepsBlock: Block {
     /// lock, the layer must be the same on every build (docs/reproducibility.md), so apt's logs
     /// are emptied as AptBlock empties them.
     static func gitStep(emptyingLogs: Bool) -> Plan.Operation {
-        var script = "apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates"
+        var script = gitInstall
         if emptyingLogs {
             script += " && for f in " + AptBlock.varyingFiles.joined(separator: " ") + #"; do if [ -f "$f" ]; then : > "$f"; fi; done"#
         }
         return .exec(.shell(script, label: "apt-get install git (for VCS requirements)", env: ["DEBIAN_FRONTEND=noninteractive"],
                             mounts: [Layout.aptCache, Layout.aptLists, .caBundle(target: Layout.caBundle)], network: true))
     }
+
+    /// How a build installs git, and `cogpack lock` in its container.
+    static let gitInstall = "apt-get update -qq && apt-get install -qqy --no-install-recommends git ca-certificates"
 
     /// The repository's files keep the owner they have on the host; git must read them anyway.
     static let gitEnv = ["GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"]

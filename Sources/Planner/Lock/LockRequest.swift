@@ -37,6 +37,8 @@ public struct LockRequest: Sendable {
     public var baseImage = ""
     /// A requirement is a VCS URL: uv needs git, which the build installs too.
     public var needsGit = false
+    /// The shell command that installs git, the build's own.
+    public static var gitInstall: String { AppDepsBlock.gitInstall }
     /// The files of the model uv reads: copied into uv's container, and nothing else of the model.
     public var modelFiles: LockModelFiles?
 
